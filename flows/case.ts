@@ -1,0 +1,126 @@
+/**
+ * The case: one child's way through the support process (stödprocessen). Everything the
+ * product knows about a child lives in one case document so that the state, the roles that
+ * grant access and the chronology change together, in one conditional write.
+ */
+import { z } from 'zod';
+
+/** Stockholm calendar date, `YYYY-MM-DD`. Dates of birth, due dates, term dates. */
+export const ZCalendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Datum ska skrivas ÅÅÅÅ-MM-DD')
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && isRealDate(value), 'Ogiltigt datum');
+export type CalendarDate = z.infer<typeof ZCalendarDate>;
+
+/** An instant in UTC, ISO 8601 with `Z`. Chronology, audit and due times. */
+export const ZInstant = z.string().datetime({ offset: false });
+export type Instant = z.infer<typeof ZInstant>;
+
+/** An Entra ID (AAD) object id: the only identity the product trusts for a user. */
+export const ZUserId = z.string().uuid();
+export type UserId = z.infer<typeof ZUserId>;
+
+/**
+ * The states follow the eight steps of the stödprocess (DOMAIN.md), plus the ways a case
+ * leaves the main path. The allowed moves between them are one table in `transitions.ts`.
+ */
+export const caseStates = [
+  'upptackt', // 1. Barn upptäcks: the Upptäckarkort is filed
+  'vantarPaBarnkontakt', // 2. Aktivera Barnkontakt: routed, waiting for the Barnkontakt to act
+  'mottagen', // 2. the Barnkontakt has taken the case
+  'samtal', // 3. Barnsamtal och uppföljningssamtal
+  'barnteam', // 5. on a Barnteam's agenda (after the Beslut, step 4)
+  'individuelltBarnteam', // 6. Individuellt barnteam started
+  'planAktiv', // 7. Barnets plan in force
+  'behovUppfyllt', // 8. Barnets behov är uppfyllt: closing compass follow-up
+  'stodIEgenVerksamhet', // path: support within the discovering organisation, with a follow-up date
+  'orosanmalan', // path: report of concern to social services, card attached
+  'avbojd', // the Barnkontakt declined, with a reason
+  'samtyckeAterkallat', // consent withdrawn: the process stops, nothing more is shared
+  'avslutad', // closed; the data falls under the retention rules
+] as const;
+export const ZCaseState = z.enum(caseStates);
+export type CaseState = z.infer<typeof ZCaseState>;
+
+export const caseRoles = ['upptackare', 'barnkontakt', 'stodsamordnare', 'teammedlem'] as const;
+export const ZCaseRole = z.enum(caseRoles);
+export type CaseRole = z.infer<typeof ZCaseRole>;
+
+/** A person's role in one case. Access to a case is granted only through such an entry. */
+export const ZRoleAssignment = z.object({
+  userId: ZUserId,
+  role: ZCaseRole,
+  /** Display name for cards; a staff member's name, never the child's. */
+  displayName: z.string().min(1).max(200),
+  /** The unit (from the directory) the person acts for, when known. */
+  unitId: z.string().min(1).optional(),
+  since: ZInstant,
+  /** Set when the role ended (handed over, left the team); kept for the chronology. */
+  until: ZInstant.optional(),
+});
+export type RoleAssignment = z.infer<typeof ZRoleAssignment>;
+
+/** The child. Kept only in the case document: never in logs, channel posts or URLs. */
+export const ZChild = z.object({
+  givenName: z.string().min(1).max(100),
+  familyName: z.string().max(100).default(''),
+  /** Normalised 12-digit personnummer or samordningsnummer, when known. */
+  identityNumber: z
+    .string()
+    .regex(/^\d{12}$/)
+    .optional(),
+  /** Keyed hash of the identity number: the only form the store is searched on. */
+  identityKey: z.string().min(16).optional(),
+  birthDate: ZCalendarDate.optional(),
+  /** For an unborn child. */
+  dueDate: ZCalendarDate.optional(),
+});
+export type Child = z.infer<typeof ZChild>;
+
+export const ZChronologyEntry = z.object({
+  at: ZInstant,
+  /** Who did it: an Entra object id, or `system` for the bot's own timed work. */
+  by: z.union([ZUserId, z.literal('system')]),
+  /** The transition's event name (see `transitions.ts`) or another recorded fact. */
+  event: z.string().min(1),
+  from: ZCaseState.optional(),
+  to: ZCaseState.optional(),
+  /** A short reason or note. Free text written by staff; never logged. */
+  note: z.string().max(2000).optional(),
+});
+export type ChronologyEntry = z.infer<typeof ZChronologyEntry>;
+
+export const ZRoutingOutcome = z.object({
+  band: z.enum(['graviditetOchNyfodd', 'smabarn', 'forskola', 'grundskola', 'utanforBand']),
+  unitId: z.string().min(1),
+  contactUserId: ZUserId,
+  viaDeputy: z.boolean(),
+  viaFallback: z.boolean(),
+  /** Human-readable Swedish explanation of why this contact was chosen. */
+  reason: z.string().min(1),
+  decidedOn: ZCalendarDate,
+});
+export type RoutingOutcome = z.infer<typeof ZRoutingOutcome>;
+
+export const ZCase = z.object({
+  id: z.string().min(1).max(100),
+  /** Short reference staff can say on the phone, e.g. `BB-4K7Q-2M`. */
+  reference: z.string().min(1).max(40),
+  tenantId: z.string().uuid(),
+  state: ZCaseState,
+  child: ZChild,
+  /** The unit (förskola, school, BVC …) the child belongs to, from the directory. */
+  unitId: z.string().min(1),
+  roles: z.array(ZRoleAssignment),
+  routing: ZRoutingOutcome.optional(),
+  chronology: z.array(ZChronologyEntry),
+  createdAt: ZInstant,
+  updatedAt: ZInstant,
+});
+export type Case = z.infer<typeof ZCase>;
+
+function isRealDate(value: string): boolean {
+  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}

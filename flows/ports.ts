@@ -1,0 +1,148 @@
+/**
+ * The ports the support process talks to. `flows/` depends only on these interfaces;
+ * `infra/` implements them (Cosmos DB, the embedded SQLite store, Graph, the outbox sender)
+ * and `tests/` implements them with small fakes. Nothing here knows Teams or a database.
+ */
+import { z } from 'zod';
+import { type Case, ZInstant, ZUserId } from './case.js';
+
+/** A document together with the version it was read at (the Cosmos ETag, or its SQLite twin). */
+export interface Versioned<T> {
+  readonly value: T;
+  readonly etag: string;
+}
+
+/** Time comes from here so that the domain never reads the machine clock itself. */
+export interface Clock {
+  now(): Date;
+}
+
+/**
+ * Cases, each with its chronology and roles. Every write is conditional: `create` fails with
+ * `DomainError('alreadyExists')` on a duplicate id, `replace` fails with
+ * `DomainError('concurrencyConflict')` when `ifMatch` is no longer the stored version.
+ */
+export interface CaseStore {
+  create(value: Case): Promise<Versioned<Case>>;
+  get(caseId: string): Promise<Versioned<Case> | undefined>;
+  replace(value: Case, ifMatch: string): Promise<Versioned<Case>>;
+  /** Case ids whose child has this keyed identity hash (never the plain number). */
+  findCaseIdsByIdentityKey(identityKey: string): Promise<string[]>;
+}
+
+/**
+ * Where to reach a user or a conversation proactively. The reference itself is the Bot
+ * Framework's shape and stays opaque outside `bot/`.
+ */
+export const ZStoredConversation = z.object({
+  /** Entra object id for a personal chat, or `conversation:<id>` for a channel or group chat. */
+  key: z.string().min(1).max(400),
+  tenantId: z.string().uuid(),
+  serviceUrl: z.string().url(),
+  conversationId: z.string().min(1),
+  updatedAt: ZInstant,
+  reference: z.record(z.string(), z.unknown()),
+});
+export type StoredConversation = z.infer<typeof ZStoredConversation>;
+
+export interface ConversationStore {
+  /** Insert or overwrite (the latest reference for a key wins). */
+  save(value: StoredConversation): Promise<void>;
+  get(key: string): Promise<StoredConversation | undefined>;
+}
+
+/** One outgoing message, persisted before it is sent so that nothing is lost on a crash. */
+export const ZOutboxMessage = z.object({
+  /** Chosen by the producer from what caused the message, so enqueueing twice is harmless. */
+  id: z.string().min(1).max(200),
+  /** A `ConversationStore` key. */
+  recipientKey: z.string().min(1).max(400),
+  caseId: z.string().min(1).optional(),
+  payload: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('text'), text: z.string().min(1) }),
+    z.object({ kind: z.literal('card'), card: z.record(z.string(), z.unknown()), summary: z.string() }),
+  ]),
+  status: z.enum(['pending', 'sending', 'delivered', 'parked']),
+  attempts: z.number().int().nonnegative(),
+  /** When the sender may try next (after a back-off or a Retry-After). */
+  nextAttemptAt: ZInstant,
+  /** While `sending`: which instance holds it, and until when its claim lasts. */
+  claimedBy: z.string().optional(),
+  claimedUntil: ZInstant.optional(),
+  lastError: z.string().max(500).optional(),
+  createdAt: ZInstant,
+  deliveredAt: ZInstant.optional(),
+});
+export type OutboxMessage = z.infer<typeof ZOutboxMessage>;
+
+export interface OutboxStore {
+  /** Stores the message unless one with the same id exists; returns whether it was new. */
+  enqueue(message: OutboxMessage): Promise<boolean>;
+  get(id: string): Promise<Versioned<OutboxMessage> | undefined>;
+  /** Pending messages (and `sending` ones whose claim ran out) due at `now`, oldest first. */
+  listDue(now: Date, limit: number): Promise<Versioned<OutboxMessage>[]>;
+  /** Conditional on `ifMatch`; `concurrencyConflict` tells the caller another instance won. */
+  replace(message: OutboxMessage, ifMatch: string): Promise<Versioned<OutboxMessage>>;
+}
+
+/** Something the bot must do at a time: chase a card, remind a member, follow up support. */
+export const ZReminder = z.object({
+  id: z.string().min(1).max(200),
+  kind: z.string().min(1).max(100),
+  caseId: z.string().min(1).optional(),
+  dueAt: ZInstant,
+  status: z.enum(['scheduled', 'claimed', 'done', 'cancelled']),
+  claimedBy: z.string().optional(),
+  claimedUntil: ZInstant.optional(),
+  /** Kind-specific data: ids and references only, never a child's details. */
+  data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  createdAt: ZInstant,
+});
+export type Reminder = z.infer<typeof ZReminder>;
+
+export interface ReminderStore {
+  /** Stores the reminder unless one with the same id exists; returns whether it was new. */
+  schedule(reminder: Reminder): Promise<boolean>;
+  get(id: string): Promise<Versioned<Reminder> | undefined>;
+  /**
+   * Reminders due at `now` that nobody holds: `scheduled` ones with `dueAt <= now`, and
+   * `claimed` ones whose claim expired (the instance holding them died). Oldest first.
+   */
+  listDue(now: Date, limit: number): Promise<Versioned<Reminder>[]>;
+  /** Conditional on `ifMatch`: exactly one of several instances claiming the same version wins. */
+  replace(reminder: Reminder, ifMatch: string): Promise<Versioned<Reminder>>;
+  listForCase(caseId: string): Promise<Versioned<Reminder>[]>;
+}
+
+/** One read or write of a case by a person (or by the bot itself, as `system`). */
+export const ZAuditEntry = z.object({
+  id: z.string().min(1).max(200),
+  at: ZInstant,
+  actor: z.union([ZUserId, z.literal('system')]),
+  action: z.string().min(1).max(100),
+  caseId: z.string().min(1),
+  unitId: z.string().optional(),
+  /** Whether the action was carried out or refused (a refusal is audited too). */
+  outcome: z.enum(['allowed', 'refused']),
+  /** Why a share of information met "nödvändig, relevant, proportionerlig", when it is a share. */
+  purpose: z.string().max(500).optional(),
+});
+export type AuditEntry = z.infer<typeof ZAuditEntry>;
+
+/** Append-only, kept apart from case data. If `append` fails the audited action must not happen. */
+export interface AuditLog {
+  append(entry: AuditEntry): Promise<void>;
+  listForCase(caseId: string): Promise<AuditEntry[]>;
+}
+
+/** Everything a running bot stores, as one bundle handed to the use cases. */
+export interface Stores {
+  readonly cases: CaseStore;
+  readonly conversations: ConversationStore;
+  readonly outbox: OutboxStore;
+  readonly reminders: ReminderStore;
+  readonly audit: AuditLog;
+  close(): Promise<void>;
+}
+
+export { ZUserId };
