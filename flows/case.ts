@@ -42,7 +42,12 @@ export const caseStates = [
 export const ZCaseState = z.enum(caseStates);
 export type CaseState = z.infer<typeof ZCaseState>;
 
-export const caseRoles = ['upptackare', 'barnkontakt', 'stodsamordnare', 'teammedlem'] as const;
+/**
+ * `ersattare` is the named deputy (usually bitr. rektor) who acts for the Barnkontakt while
+ * they are away. A deputy entry names whom it acts for (`actingFor`) and grants the
+ * Barnkontakt's rights only while that person is still the case's Barnkontakt (`access.ts`).
+ */
+export const caseRoles = ['upptackare', 'barnkontakt', 'ersattare', 'stodsamordnare', 'teammedlem'] as const;
 export const ZCaseRole = z.enum(caseRoles);
 export type CaseRole = z.infer<typeof ZCaseRole>;
 
@@ -57,8 +62,52 @@ export const ZRoleAssignment = z.object({
   since: ZInstant,
   /** Set when the role ended (handed over, left the team); kept for the chronology. */
   until: ZInstant.optional(),
+  /** For an `ersattare`: the Barnkontakt this deputy acts for. */
+  actingFor: ZUserId.optional(),
 });
 export type RoleAssignment = z.infer<typeof ZRoleAssignment>;
+
+/**
+ * Samtycke is gathered in three steps (seeds/000): verbal before Aktivering av Barnkontakt,
+ * written before Barnteam, updated written before Individuellt barnteam.
+ */
+export const consentSteps = ['muntligt', 'skriftligt', 'uppdateratSkriftligt'] as const;
+export const ZConsentStep = z.enum(consentSteps);
+export type ConsentStep = z.infer<typeof ZConsentStep>;
+
+export const consentGivers = ['vardnadshavare', 'barnet'] as const;
+export const ZConsentGiver = z.enum(consentGivers);
+export type ConsentGiver = z.infer<typeof ZConsentGiver>;
+
+/** One recorded consent. Guardians are not Teams users, so staff record it on their behalf. */
+export const ZConsent = z
+  .object({
+    step: ZConsentStep,
+    givenBy: z.array(ZConsentGiver).min(1),
+    recordedBy: ZUserId,
+    at: ZInstant,
+    /** What the consent covers, in the words read to the family (which organisations, what data). */
+    scope: z.string().min(1).max(2000),
+    /** Where the signed form is kept (document id or archive reference); required for written steps. */
+    documentReference: z.string().min(1).max(400).optional(),
+    withdrawal: z
+      .object({
+        at: ZInstant,
+        by: ZConsentGiver,
+        recordedBy: ZUserId,
+      })
+      .optional(),
+  })
+  .superRefine((value, context) => {
+    if (value.step !== 'muntligt' && value.documentReference === undefined) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['documentReference'],
+        message: 'Ett skriftligt samtycke behöver en hänvisning till den undertecknade blanketten',
+      });
+    }
+  });
+export type Consent = z.infer<typeof ZConsent>;
 
 /** The child. Kept only in the case document: never in logs, channel posts or URLs. */
 export const ZChild = z.object({
@@ -90,12 +139,28 @@ export const ZChronologyEntry = z.object({
 });
 export type ChronologyEntry = z.infer<typeof ZChronologyEntry>;
 
+/**
+ * Who the case was routed to, and why (`routeToBarnkontakt` in `routing.ts`). The fields
+ * added after the first version are optional so that stored cases still parse.
+ */
 export const ZRoutingOutcome = z.object({
   band: z.enum(['graviditetOchNyfodd', 'smabarn', 'forskola', 'grundskola', 'utanforBand']),
+  /** The unit of the chosen contact: the child's unit, or the fallback's unit. */
   unitId: z.string().min(1),
   contactUserId: ZUserId,
+  /** The contact's display name and title when routed, kept because the directory changes. */
+  contactDisplayName: z.string().min(1).max(200).optional(),
+  contactTitle: z.string().min(1).max(100).optional(),
   viaDeputy: z.boolean(),
   viaFallback: z.boolean(),
+  /** Why no Barnkontakt of the child's unit could take the case (set exactly when `viaFallback`). */
+  fallbackCause: z
+    .enum(['birthDateMissing', 'outsideBands', 'unknownUnit', 'unitTypeMismatch', 'noBarnkontakt', 'allAway'])
+    .optional(),
+  /** Facts that were unknown and replaced by the directory's defaults in this decision. */
+  defaultedFacts: z
+    .array(z.enum(['birthDate', 'firstBvcVisit', 'forskolaStart', 'schoolStart', 'termDates']))
+    .optional(),
   /** Human-readable Swedish explanation of why this contact was chosen. */
   reason: z.string().min(1),
   decidedOn: ZCalendarDate,
@@ -104,7 +169,7 @@ export type RoutingOutcome = z.infer<typeof ZRoutingOutcome>;
 
 export const ZCase = z.object({
   id: z.string().min(1).max(100),
-  /** Short reference staff can say on the phone, e.g. `BB-4K7Q-2M`. */
+  /** Short reference staff can say on the phone, e.g. `BB-4K7Q-2M9C` (see `case-reference.ts`). */
   reference: z.string().min(1).max(40),
   tenantId: z.string().uuid(),
   state: ZCaseState,
@@ -114,10 +179,26 @@ export const ZCase = z.object({
   roles: z.array(ZRoleAssignment),
   routing: ZRoutingOutcome.optional(),
   chronology: z.array(ZChronologyEntry),
+  /**
+   * Every consent recorded in the case, withdrawn ones included (they are part of the record).
+   * Absent means none recorded yet; optional so that documents written before it still parse.
+   */
+  consents: z.array(ZConsent).optional(),
   createdAt: ZInstant,
   updatedAt: ZInstant,
 });
 export type Case = z.infer<typeof ZCase>;
+
+/**
+ * Whether the case holds a consent of this step that has not been withdrawn. Each step is
+ * checked on its own: an updated written consent is asked for even when a written one exists,
+ * because the Individuellt barnteam shares with more people than the Barnteam did.
+ */
+export function hasValidConsent(caseValue: Pick<Case, 'consents'>, step: ConsentStep): boolean {
+  return (caseValue.consents ?? []).some(
+    (consent) => consent.step === step && consent.withdrawal === undefined,
+  );
+}
 
 function isRealDate(value: string): boolean {
   const [year, month, day] = value.split('-').map(Number) as [number, number, number];

@@ -20,7 +20,12 @@ export interface Clock {
 /**
  * Cases, each with its chronology and roles. Every write is conditional: `create` fails with
  * `DomainError('alreadyExists')` on a duplicate id, `replace` fails with
- * `DomainError('concurrencyConflict')` when `ifMatch` is no longer the stored version.
+ * `DomainError('concurrencyConflict')` when `ifMatch` is no longer the stored version and with
+ * `DomainError('notFound')` when the case does not exist.
+ *
+ * Ids of every stored document must not contain `/ \ ? #` or control characters (Cosmos DB
+ * refuses them); the stores reject such ids with `invalidInput` so that what works locally works
+ * in Azure too.
  */
 export interface CaseStore {
   create(value: Case): Promise<Versioned<Case>>;
@@ -79,7 +84,10 @@ export interface OutboxStore {
   /** Stores the message unless one with the same id exists; returns whether it was new. */
   enqueue(message: OutboxMessage): Promise<boolean>;
   get(id: string): Promise<Versioned<OutboxMessage> | undefined>;
-  /** Pending messages (and `sending` ones whose claim ran out) due at `now`, oldest first. */
+  /**
+   * Pending messages (and `sending` ones whose claim ran out) due at `now`, ordered by due time;
+   * an expired claim counts as due from the moment it ran out.
+   */
   listDue(now: Date, limit: number): Promise<Versioned<OutboxMessage>[]>;
   /** Conditional on `ifMatch`; `concurrencyConflict` tells the caller another instance won. */
   replace(message: OutboxMessage, ifMatch: string): Promise<Versioned<OutboxMessage>>;
@@ -129,7 +137,11 @@ export const ZAuditEntry = z.object({
 });
 export type AuditEntry = z.infer<typeof ZAuditEntry>;
 
-/** Append-only, kept apart from case data. If `append` fails the audited action must not happen. */
+/**
+ * Append-only, kept apart from case data. If `append` fails the audited action must not happen.
+ * Appending the identical entry twice is harmless (a retried turn); a different entry under an
+ * existing id fails with `alreadyExists`.
+ */
 export interface AuditLog {
   append(entry: AuditEntry): Promise<void>;
   listForCase(caseId: string): Promise<AuditEntry[]>;
@@ -142,6 +154,7 @@ export interface Stores {
   readonly outbox: OutboxStore;
   readonly reminders: ReminderStore;
   readonly audit: AuditLog;
+  /** Releases what the stores opened themselves (a Cosmos client passed in stays the caller's). */
   close(): Promise<void>;
 }
 
