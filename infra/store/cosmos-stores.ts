@@ -1,0 +1,468 @@
+/**
+ * The production store on Azure Cosmos DB (NoSQL API).
+ *
+ * Containers and partition keys (the Bicep in infra/azure uses the same names):
+ * - `cases`, pk `/id`. A case is one document holding its state, roles and chronology, so
+ *   every read is a point read (1 RU) and every change one conditional replace
+ *   (`IfMatch` on the ETag). No query ever needs cases across partitions.
+ * - `identityIndex`, pk `/identityKey`: `{ id: caseId, identityKey }`. "Which cases has this
+ *   child?" is a single-partition query on the keyed hash, never a cross-partition scan and
+ *   never on the plain identity number. The entry is written BEFORE the case: if the case
+ *   write then fails (duplicate id, lost race, outage) the entry points at a case that does
+ *   not carry that key, which is harmless because every hit is confirmed by reading the case
+ *   (the case is authoritative). The other order could leave a stored case with no entry,
+ *   and a duplicate-child check would silently miss it. Entries left behind when a case's
+ *   key changes are filtered out the same way.
+ * - `conversations`, pk `/key`: a point read per user or conversation key. The document id is
+ *   a SHA-256 of the key, because Teams conversation ids may contain characters Cosmos
+ *   refuses in an id.
+ * - `outbox` and `reminders`, pk `/queue` with one constant value each. The sweep "what is due
+ *   now?" is then one single-partition parameterised query
+ *   (`active = true AND dueKey <= @now ORDER BY dueKey`), where `dueKey` is the next attempt /
+ *   due time, or the end of the claim while an instance holds the item. One logical partition
+ *   holds at most 20 GB: at about 2 KB per document that is some ten million live items,
+ *   against a few thousand a municipality produces a year; finished documents (delivered,
+ *   done, cancelled) get a `ttl` and expire. Delivered messages are kept until then (not
+ *   deleted) so that re-enqueueing the same id stays a no-op.
+ * - `audit`, pk `/caseId`: append-only (create, never replace or delete); listing a case's
+ *   access log is a single-partition query. Each entry gets `ttl` from the retention
+ *   setting. The local test server does not enforce TTL: expiry is set and documented here
+ *   and needs a test against a real account.
+ *
+ * No transactional batch, stored procedures or TTL-dependent behaviour: the local test
+ * server supports none of them, and nothing here is correct only if they work.
+ *
+ * Responses are external input: system fields are stripped and the rest is parsed with the
+ * zod schemas. Errors map to domain errors: 409 → alreadyExists, 412 → concurrencyConflict,
+ * 404 on a read → undefined, anything else → storageUnavailable (status code only, never a
+ * message, since SDK messages can echo a document).
+ */
+import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import type { Container, CosmosClient, ItemDefinition, RequestOptions, SqlQuerySpec } from '@azure/cosmos';
+import { z } from 'zod';
+import { type Case, ZCase } from '../../flows/case.js';
+import { isDomainError } from '../../flows/errors.js';
+import {
+  type AuditEntry,
+  type AuditLog,
+  type CaseStore,
+  type ConversationStore,
+  type OutboxMessage,
+  type OutboxStore,
+  type Reminder,
+  type ReminderStore,
+  type Stores,
+  type Versioned,
+  ZAuditEntry,
+  ZOutboxMessage,
+  ZReminder,
+  ZStoredConversation,
+} from '../../flows/ports.js';
+import {
+  type CosmosContainers,
+  ensureCosmosContainers,
+  outboxQueue,
+  referenceCosmosContainers,
+  reminderQueue,
+} from './cosmos-containers.js';
+import {
+  assertStorableId,
+  isOutboxActive,
+  isReminderActive,
+  parseIncoming,
+  parseStored,
+  toOutboxDueKey,
+  toReminderDueKey,
+  toSortKey,
+} from './store-documents.js';
+import {
+  createAlreadyExistsError,
+  createConcurrencyConflictError,
+  createNotFoundError,
+  createStorageUnavailableError,
+  type StoredKind,
+} from './store-errors.js';
+
+export { type CosmosClientOptions, createCosmosClient, interactiveRetryOptions } from './cosmos-client.js';
+
+const secondsPerDay = 24 * 60 * 60;
+
+export interface CosmosStoreOptions {
+  readonly client: CosmosClient;
+  readonly databaseId: string;
+  /** Create the database and containers when missing (local server, first run); in Azure Bicep owns them. */
+  readonly createIfMissing: boolean;
+  /** How long audit entries are kept (the `ttl` of each entry). Default 10 years. */
+  readonly auditRetentionDays?: number;
+  /** How long delivered messages and done or cancelled reminders are kept. Default 30 days. */
+  readonly finishedRetentionDays?: number;
+}
+
+/**
+ * Opens the Cosmos DB stores. `close()` does not dispose `client`: whoever created the client
+ * owns it.
+ */
+export async function openCosmosStores(options: CosmosStoreOptions): Promise<Stores> {
+  const containers = await openContainers(options);
+  const auditTtl = Math.round((options.auditRetentionDays ?? 3650) * secondsPerDay);
+  const finishedTtl = Math.round((options.finishedRetentionDays ?? 30) * secondsPerDay);
+  return {
+    cases: createCaseStore(containers),
+    conversations: createConversationStore(containers.conversations),
+    outbox: createOutboxStore(containers.outbox, finishedTtl),
+    reminders: createReminderStore(containers.reminders, finishedTtl),
+    audit: createAuditLog(containers.audit, auditTtl),
+    async close() {},
+  };
+}
+
+async function openContainers(options: CosmosStoreOptions): Promise<CosmosContainers> {
+  try {
+    return await callCosmos('case', options.databaseId, async () => {
+      if (options.createIfMissing) {
+        const { database } = await options.client.databases.createIfNotExists({ id: options.databaseId });
+        return ensureCosmosContainers(database);
+      }
+      const database = options.client.database(options.databaseId);
+      // Fail at start-up, not on a user's first click, when the database is not there.
+      await database.read();
+      return referenceCosmosContainers(database);
+    });
+  } catch (error) {
+    if (isDomainError(error, 'notFound')) {
+      throw createStorageUnavailableError('case', 'databaseMissing', { databaseId: options.databaseId });
+    }
+    throw error;
+  }
+}
+
+function createCaseStore(containers: CosmosContainers): CaseStore {
+  const { cases, identityIndex } = containers;
+
+  async function indexIdentityKey(value: Case): Promise<void> {
+    const identityKey = value.child.identityKey;
+    if (identityKey !== undefined) {
+      await callCosmos('case', value.id, () => identityIndex.items.upsert({ id: value.id, identityKey }));
+    }
+  }
+
+  async function readCase(caseId: string): Promise<Versioned<Case> | undefined> {
+    const raw = await readItem('case', cases, caseId, caseId);
+    return raw === undefined ? undefined : toVersioned(raw, ZCase, 'case', caseId, []);
+  }
+
+  return {
+    async create(value) {
+      const parsed = parseCase(value);
+      await indexIdentityKey(parsed);
+      const response = await callCosmos('case', parsed.id, () => cases.items.create(parsed));
+      return toVersioned(response.resource, ZCase, 'case', parsed.id, []);
+    },
+    get: readCase,
+    async replace(value, ifMatch) {
+      const parsed = parseCase(value);
+      await indexIdentityKey(parsed);
+      const response = await callCosmos('case', parsed.id, () =>
+        cases.item(parsed.id, parsed.id).replace(parsed, ifMatchOption(ifMatch)),
+      );
+      return toVersioned(response.resource, ZCase, 'case', parsed.id, []);
+    },
+    async findCaseIdsByIdentityKey(identityKey) {
+      const rows = await queryPartition('case', identityIndex, identityKey, {
+        query: 'SELECT c.id FROM c WHERE c.identityKey = @identityKey',
+        parameters: [{ name: '@identityKey', value: identityKey }],
+      });
+      const caseIds = rows.map((row) => parseStored(ZIndexRow, row, 'case', identityKey).id);
+      // The index may hold stale entries; the case itself decides.
+      const confirmed = await Promise.all(
+        caseIds.map(async (caseId) => {
+          const found = await readCase(caseId);
+          return found?.value.child.identityKey === identityKey ? caseId : undefined;
+        }),
+      );
+      return confirmed.filter((caseId): caseId is string => caseId !== undefined).sort();
+    },
+  };
+}
+
+const ZIndexRow = z.object({ id: z.string().min(1) });
+
+function parseCase(value: Case): Case {
+  const parsed = parseIncoming(ZCase, value, 'case');
+  assertStorableId('case', parsed.id);
+  return parsed;
+}
+
+function createConversationStore(conversations: Container): ConversationStore {
+  const storeFields = ['id'];
+  return {
+    async save(value) {
+      const parsed = parseIncoming(ZStoredConversation, value, 'conversation');
+      await callCosmos('conversation', parsed.key, () =>
+        conversations.items.upsert({ ...parsed, id: toConversationDocumentId(parsed.key) }),
+      );
+    },
+    async get(key) {
+      const raw = await readItem('conversation', conversations, toConversationDocumentId(key), key);
+      return raw === undefined
+        ? undefined
+        : toVersioned(raw, ZStoredConversation, 'conversation', key, storeFields).value;
+    },
+  };
+}
+
+function toConversationDocumentId(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/** Fields the Cosmos documents carry for the store's own queries, removed before parsing. */
+const queueStoreFields = ['queue', 'active', 'dueKey', 'ttl'];
+
+function createOutboxStore(outbox: Container, finishedTtl: number): OutboxStore {
+  function toDocument(message: OutboxMessage): ItemDefinition {
+    const parsed = parseIncoming(ZOutboxMessage, message, 'outbox');
+    assertStorableId('outbox', parsed.id);
+    return {
+      ...parsed,
+      queue: outboxQueue,
+      active: isOutboxActive(parsed),
+      dueKey: toOutboxDueKey(parsed),
+      // Parked messages stay until an admin has dealt with them.
+      ...(parsed.status === 'delivered' ? { ttl: finishedTtl } : {}),
+    };
+  }
+
+  return {
+    async enqueue(message) {
+      const document = toDocument(message);
+      try {
+        await callCosmos('outbox', message.id, () => outbox.items.create(document));
+        return true;
+      } catch (error) {
+        if (isDomainError(error, 'alreadyExists')) {
+          return false;
+        }
+        throw error;
+      }
+    },
+    async get(id) {
+      const raw = await readItem('outbox', outbox, id, outboxQueue);
+      return raw === undefined ? undefined : toVersioned(raw, ZOutboxMessage, 'outbox', id, queueStoreFields);
+    },
+    async listDue(now, limit) {
+      const rows = await queryPartition('outbox', outbox, outboxQueue, dueQuery(now, limit));
+      return rows.map((row) => toVersioned(row, ZOutboxMessage, 'outbox', outboxQueue, queueStoreFields));
+    },
+    async replace(message, ifMatch) {
+      const document = toDocument(message);
+      const response = await callCosmos('outbox', message.id, () =>
+        outbox.item(message.id, outboxQueue).replace(document, ifMatchOption(ifMatch)),
+      );
+      return toVersioned(response.resource, ZOutboxMessage, 'outbox', message.id, queueStoreFields);
+    },
+  };
+}
+
+function createReminderStore(reminders: Container, finishedTtl: number): ReminderStore {
+  function toDocument(reminder: Reminder): ItemDefinition {
+    const parsed = parseIncoming(ZReminder, reminder, 'reminder');
+    assertStorableId('reminder', parsed.id);
+    return {
+      ...parsed,
+      queue: reminderQueue,
+      active: isReminderActive(parsed),
+      dueKey: toReminderDueKey(parsed),
+      ...(isReminderActive(parsed) ? {} : { ttl: finishedTtl }),
+    };
+  }
+
+  return {
+    async schedule(reminder) {
+      const document = toDocument(reminder);
+      try {
+        await callCosmos('reminder', reminder.id, () => reminders.items.create(document));
+        return true;
+      } catch (error) {
+        if (isDomainError(error, 'alreadyExists')) {
+          return false;
+        }
+        throw error;
+      }
+    },
+    async get(id) {
+      const raw = await readItem('reminder', reminders, id, reminderQueue);
+      return raw === undefined ? undefined : toVersioned(raw, ZReminder, 'reminder', id, queueStoreFields);
+    },
+    async listDue(now, limit) {
+      const rows = await queryPartition('reminder', reminders, reminderQueue, dueQuery(now, limit));
+      return rows.map((row) => toVersioned(row, ZReminder, 'reminder', reminderQueue, queueStoreFields));
+    },
+    async replace(reminder, ifMatch) {
+      const document = toDocument(reminder);
+      const response = await callCosmos('reminder', reminder.id, () =>
+        reminders.item(reminder.id, reminderQueue).replace(document, ifMatchOption(ifMatch)),
+      );
+      return toVersioned(response.resource, ZReminder, 'reminder', reminder.id, queueStoreFields);
+    },
+    async listForCase(caseId) {
+      const rows = await queryPartition('reminder', reminders, reminderQueue, {
+        query: 'SELECT * FROM c WHERE c.caseId = @caseId ORDER BY c.dueKey',
+        parameters: [{ name: '@caseId', value: caseId }],
+      });
+      return rows.map((row) => toVersioned(row, ZReminder, 'reminder', caseId, queueStoreFields));
+    },
+  };
+}
+
+function dueQuery(now: Date, limit: number): SqlQuerySpec {
+  return {
+    query: 'SELECT TOP @limit * FROM c WHERE c.active = true AND c.dueKey <= @now ORDER BY c.dueKey',
+    parameters: [
+      { name: '@limit', value: limit },
+      { name: '@now', value: now.toISOString() },
+    ],
+  };
+}
+
+function createAuditLog(audit: Container, auditTtl: number): AuditLog {
+  const storeFields = ['atKey', 'ttl'];
+  return {
+    async append(entry) {
+      const parsed = parseIncoming(ZAuditEntry, entry, 'audit');
+      assertStorableId('audit', parsed.id);
+      try {
+        await callCosmos('audit', parsed.id, () =>
+          audit.items.create({ ...parsed, atKey: toSortKey(parsed.at), ttl: auditTtl }),
+        );
+      } catch (error) {
+        if (!isDomainError(error, 'alreadyExists')) {
+          throw error;
+        }
+        await assertSameAuditEntry(audit, parsed, storeFields);
+      }
+    },
+    async listForCase(caseId) {
+      const rows = await queryPartition('audit', audit, caseId, {
+        query: 'SELECT * FROM c WHERE c.caseId = @caseId ORDER BY c.atKey',
+        parameters: [{ name: '@caseId', value: caseId }],
+      });
+      return rows.map((row) => toVersioned(row, ZAuditEntry, 'audit', caseId, storeFields).value);
+    },
+  };
+}
+
+/**
+ * Appending the same entry twice (a retry after a lost answer) is harmless; a different entry
+ * under an existing id is refused rather than silently dropped.
+ */
+async function assertSameAuditEntry(
+  audit: Container,
+  entry: AuditEntry,
+  storeFields: string[],
+): Promise<void> {
+  const raw = await readItem('audit', audit, entry.id, entry.caseId);
+  const stored =
+    raw === undefined ? undefined : toVersioned(raw, ZAuditEntry, 'audit', entry.id, storeFields).value;
+  if (!isDeepStrictEqual(stored, entry)) {
+    throw createAlreadyExistsError('audit', entry.id);
+  }
+}
+
+function ifMatchOption(etag: string): RequestOptions {
+  return { accessCondition: { type: 'IfMatch', condition: etag } };
+}
+
+const systemFields = ['_rid', '_self', '_ts', '_attachments', '_etag'];
+
+/**
+ * Turns a Cosmos document into a validated domain value and its ETag. The document is
+ * external input: system and store-only fields are removed and the rest must pass the schema.
+ */
+function toVersioned<S extends z.ZodTypeAny>(
+  raw: unknown,
+  schema: S,
+  kind: StoredKind,
+  id: string,
+  storeFields: readonly string[],
+): Versioned<z.output<S>> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw createStorageUnavailableError(kind, 'corruptDocument', { id });
+  }
+  const document = raw as Record<string, unknown>;
+  const documentId = typeof document.id === 'string' ? document.id : id;
+  const etag = document._etag;
+  if (typeof etag !== 'string' || etag.length === 0) {
+    throw createStorageUnavailableError(kind, 'missingEtag', { id: documentId });
+  }
+  const body = Object.fromEntries(
+    Object.entries(document).filter(
+      ([field]) => !systemFields.includes(field) && !storeFields.includes(field),
+    ),
+  );
+  return { value: parseStored(schema, body, kind, documentId), etag };
+}
+
+async function readItem(
+  kind: StoredKind,
+  container: Container,
+  id: string,
+  partitionKey: string,
+): Promise<unknown> {
+  try {
+    const response = await callCosmos(kind, id, () => container.item(id, partitionKey).read());
+    return response.statusCode === 404 ? undefined : (response.resource as unknown);
+  } catch (error) {
+    if (isDomainError(error, 'notFound')) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+async function queryPartition(
+  kind: StoredKind,
+  container: Container,
+  partitionKey: string,
+  query: SqlQuerySpec,
+): Promise<unknown[]> {
+  const response = await callCosmos(kind, partitionKey, () =>
+    container.items.query<unknown>(query, { partitionKey }).fetchAll(),
+  );
+  return response.resources;
+}
+
+/** Runs one SDK call and turns its failure into the domain error the ports promise. */
+async function callCosmos<T>(kind: StoredKind, id: string, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (isDomainError(error)) {
+      throw error;
+    }
+    const status = readStatusCode(error);
+    switch (status) {
+      case 404:
+        throw createNotFoundError(kind, id);
+      case 409:
+        throw createAlreadyExistsError(kind, id);
+      case 412:
+        throw createConcurrencyConflictError(kind, id);
+      default:
+        throw createStorageUnavailableError(
+          kind,
+          status === undefined ? 'cosmosUnreachable' : `cosmos${status}`,
+          {
+            id,
+          },
+        );
+    }
+  }
+}
+
+function readStatusCode(error: unknown): number | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number') {
+    return error.code;
+  }
+  return undefined;
+}

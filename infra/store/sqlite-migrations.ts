@@ -1,0 +1,91 @@
+/**
+ * Versioned schema of the embedded store. `PRAGMA user_version` holds how many migrations a
+ * file has had; a later issue adds a table by appending a migration, never by editing one
+ * that has shipped (files on users' machines already ran it).
+ */
+import type { Database } from 'better-sqlite3';
+import { createStorageUnavailableError } from './store-errors.js';
+
+export type SqliteMigration = string;
+
+/** The main file: cases, conversation references, outbox and reminders. */
+export const mainMigrations: readonly SqliteMigration[] = [
+  `
+  CREATE TABLE cases (
+    id TEXT PRIMARY KEY,
+    etag TEXT NOT NULL,
+    -- keyed hash of the child's identity number; the plain number is only inside document
+    identity_key TEXT,
+    document TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX cases_by_identity_key ON cases (identity_key) WHERE identity_key IS NOT NULL;
+
+  CREATE TABLE conversations (
+    key TEXT PRIMARY KEY,
+    document TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE outbox (
+    id TEXT PRIMARY KEY,
+    etag TEXT NOT NULL,
+    active INTEGER NOT NULL,
+    due_key TEXT NOT NULL,
+    document TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX outbox_due ON outbox (active, due_key);
+
+  CREATE TABLE reminders (
+    id TEXT PRIMARY KEY,
+    etag TEXT NOT NULL,
+    active INTEGER NOT NULL,
+    due_key TEXT NOT NULL,
+    case_id TEXT,
+    document TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX reminders_due ON reminders (active, due_key);
+  CREATE INDEX reminders_by_case ON reminders (case_id) WHERE case_id IS NOT NULL;
+  `,
+];
+
+/**
+ * The audit file, kept apart from case data so that it can be retained, backed up and
+ * reviewed on its own schedule. The triggers make the table append-only for every client of
+ * the file, not only for this code.
+ */
+export const auditMigrations: readonly SqliteMigration[] = [
+  `
+  CREATE TABLE audit_entries (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    case_id TEXT NOT NULL,
+    at_key TEXT NOT NULL,
+    document TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX audit_by_case ON audit_entries (case_id, at_key, seq);
+
+  CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries
+  BEGIN
+    SELECT RAISE(ABORT, 'audit log is append-only');
+  END;
+  CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries
+  BEGIN
+    SELECT RAISE(ABORT, 'audit log is append-only');
+  END;
+  `,
+];
+
+/** Brings a file up to the latest version, each migration in its own transaction. */
+export function applyMigrations(db: Database, migrations: readonly SqliteMigration[]): void {
+  const current = db.pragma('user_version', { simple: true });
+  if (typeof current !== 'number' || current > migrations.length) {
+    // A file written by a newer version of the bot: refuse rather than misread it.
+    throw createStorageUnavailableError('case', 'schemaTooNew', { version: String(current) });
+  }
+  for (let version = current; version < migrations.length; version += 1) {
+    const migration = migrations[version] as SqliteMigration;
+    db.transaction(() => {
+      db.exec(migration);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,439 @@
+/**
+ * The embedded store: one SQLite file for cases, conversation references, outbox and
+ * reminders, and a second file next to it (`<path>.audit.sqlite`) for the audit log.
+ *
+ * Every document is stored as JSON and validated with its zod schema on the way in and on
+ * the way out. Versions (ETags) are random tokens replaced on every write, and every write
+ * that the ports call conditional is one `UPDATE … WHERE etag = ?`, so several processes
+ * sharing the file (WAL mode) still see exactly one winner.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import Database, { type Database as SqliteDatabase } from 'better-sqlite3';
+import type { z } from 'zod';
+import { type Case, ZCase } from '../../flows/case.js';
+import { isDomainError } from '../../flows/errors.js';
+import {
+  type AuditEntry,
+  type AuditLog,
+  type CaseStore,
+  type ConversationStore,
+  type OutboxMessage,
+  type OutboxStore,
+  type Reminder,
+  type ReminderStore,
+  type StoredConversation,
+  type Stores,
+  type Versioned,
+  ZAuditEntry,
+  ZOutboxMessage,
+  ZReminder,
+  ZStoredConversation,
+} from '../../flows/ports.js';
+import { applyMigrations, auditMigrations, mainMigrations } from './sqlite-migrations.js';
+import {
+  assertStorableId,
+  isOutboxActive,
+  isReminderActive,
+  parseIncoming,
+  parseStored,
+  parseStoredJson,
+  toOutboxDueKey,
+  toReminderDueKey,
+  toSortKey,
+} from './store-documents.js';
+import {
+  createAlreadyExistsError,
+  createConcurrencyConflictError,
+  createNotFoundError,
+  createStorageUnavailableError,
+  type StoredKind,
+} from './store-errors.js';
+
+export interface SqliteStoreOptions {
+  /** The main database file; the audit log goes to `<path>.audit.sqlite`. */
+  readonly path: string;
+}
+
+/** Where the audit log of the store at `path` lives. */
+export function toAuditPath(path: string): string {
+  return `${path}.audit.sqlite`;
+}
+
+/**
+ * Opens (creating if needed) the embedded store at `path`. The directory is created when
+ * missing; the schema is migrated to the latest version.
+ */
+export function openSqliteStores(options: SqliteStoreOptions): Stores {
+  mkdirSync(dirname(options.path), { recursive: true });
+  const main = openDatabase(options.path, mainMigrations);
+  let audit: SqliteDatabase;
+  try {
+    audit = openDatabase(toAuditPath(options.path), auditMigrations);
+  } catch (error) {
+    main.close();
+    throw error;
+  }
+  let closed = false;
+  return {
+    cases: createCaseStore(main),
+    conversations: createConversationStore(main),
+    outbox: createOutboxStore(main),
+    reminders: createReminderStore(main),
+    audit: createAuditLog(audit),
+    async close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      main.close();
+      audit.close();
+    },
+  };
+}
+
+function openDatabase(path: string, migrations: readonly string[]): SqliteDatabase {
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    // FULL: a committed case change or audit row survives a power cut, not only a crash.
+    db.pragma('synchronous = FULL');
+    // Another process holding the write lock briefly must not fail an interactive turn,
+    // but we must answer Teams within its ~5 s budget.
+    db.pragma('busy_timeout = 2000');
+    applyMigrations(db, migrations);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+interface VersionedRow {
+  readonly id: string;
+  readonly etag: string;
+  readonly document: string;
+}
+
+function createCaseStore(db: SqliteDatabase): CaseStore {
+  const insert = db.prepare<[string, string, string | null, string]>(
+    'INSERT INTO cases (id, etag, identity_key, document) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+  );
+  const select = db.prepare<[string], VersionedRow>('SELECT id, etag, document FROM cases WHERE id = ?');
+  const update = db.prepare<[string, string | null, string, string, string]>(
+    'UPDATE cases SET etag = ?, identity_key = ?, document = ? WHERE id = ? AND etag = ?',
+  );
+  const exists = db.prepare<[string], { id: string }>('SELECT id FROM cases WHERE id = ?');
+  const selectByIdentityKey = db.prepare<[string], { id: string }>(
+    'SELECT id FROM cases WHERE identity_key = ? ORDER BY id',
+  );
+
+  return {
+    async create(value) {
+      return runSql('case', () => {
+        const parsed = parseCase(value);
+        const etag = randomUUID();
+        const result = insert.run(parsed.id, etag, parsed.child.identityKey ?? null, JSON.stringify(parsed));
+        if (result.changes === 0) {
+          throw createAlreadyExistsError('case', parsed.id);
+        }
+        return { value: parsed, etag };
+      });
+    },
+    async get(caseId) {
+      return runSql('case', () => readVersioned(select.get(caseId), ZCase, 'case'));
+    },
+    async replace(value, ifMatch) {
+      return runSql('case', () => {
+        const parsed = parseCase(value);
+        const etag = randomUUID();
+        const result = update.run(
+          etag,
+          parsed.child.identityKey ?? null,
+          JSON.stringify(parsed),
+          parsed.id,
+          ifMatch,
+        );
+        if (result.changes === 0) {
+          throw exists.get(parsed.id) === undefined
+            ? createNotFoundError('case', parsed.id)
+            : createConcurrencyConflictError('case', parsed.id);
+        }
+        return { value: parsed, etag };
+      });
+    },
+    async findCaseIdsByIdentityKey(identityKey) {
+      return runSql('case', () => selectByIdentityKey.all(identityKey).map((row) => row.id));
+    },
+  };
+}
+
+function parseCase(value: Case): Case {
+  const parsed = parseIncoming(ZCase, value, 'case');
+  assertStorableId('case', parsed.id);
+  return parsed;
+}
+
+function createConversationStore(db: SqliteDatabase): ConversationStore {
+  const upsert = db.prepare<[string, string]>(
+    'INSERT INTO conversations (key, document) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET document = excluded.document',
+  );
+  const select = db.prepare<[string], { document: string }>(
+    'SELECT document FROM conversations WHERE key = ?',
+  );
+
+  return {
+    async save(value: StoredConversation) {
+      runSql('conversation', () => {
+        const parsed = parseIncoming(ZStoredConversation, value, 'conversation');
+        upsert.run(parsed.key, JSON.stringify(parsed));
+      });
+    },
+    async get(key) {
+      return runSql('conversation', () => {
+        const row = select.get(key);
+        if (row === undefined) {
+          return undefined;
+        }
+        return parseStored(
+          ZStoredConversation,
+          parseStoredJson(row.document, 'conversation', key),
+          'conversation',
+          key,
+        );
+      });
+    },
+  };
+}
+
+function createOutboxStore(db: SqliteDatabase): OutboxStore {
+  const insert = db.prepare<[string, string, number, string, string]>(
+    'INSERT INTO outbox (id, etag, active, due_key, document) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+  );
+  const select = db.prepare<[string], VersionedRow>('SELECT id, etag, document FROM outbox WHERE id = ?');
+  const selectDue = db.prepare<[string, number], VersionedRow>(
+    'SELECT id, etag, document FROM outbox WHERE active = 1 AND due_key <= ? ORDER BY due_key, id LIMIT ?',
+  );
+  const update = db.prepare<[string, number, string, string, string, string]>(
+    'UPDATE outbox SET etag = ?, active = ?, due_key = ?, document = ? WHERE id = ? AND etag = ?',
+  );
+  const exists = db.prepare<[string], { id: string }>('SELECT id FROM outbox WHERE id = ?');
+
+  function parseMessage(message: OutboxMessage): OutboxMessage {
+    const parsed = parseIncoming(ZOutboxMessage, message, 'outbox');
+    assertStorableId('outbox', parsed.id);
+    return parsed;
+  }
+
+  return {
+    async enqueue(message) {
+      return runSql('outbox', () => {
+        const parsed = parseMessage(message);
+        const active = isOutboxActive(parsed) ? 1 : 0;
+        const result = insert.run(
+          parsed.id,
+          randomUUID(),
+          active,
+          toOutboxDueKey(parsed),
+          JSON.stringify(parsed),
+        );
+        return result.changes === 1;
+      });
+    },
+    async get(id) {
+      return runSql('outbox', () => readVersioned(select.get(id), ZOutboxMessage, 'outbox'));
+    },
+    async listDue(now, limit) {
+      return runSql('outbox', () =>
+        selectDue.all(now.toISOString(), limit).map((row) => toVersioned(row, ZOutboxMessage, 'outbox')),
+      );
+    },
+    async replace(message, ifMatch) {
+      return runSql('outbox', () => {
+        const parsed = parseMessage(message);
+        const etag = randomUUID();
+        const active = isOutboxActive(parsed) ? 1 : 0;
+        const result = update.run(
+          etag,
+          active,
+          toOutboxDueKey(parsed),
+          JSON.stringify(parsed),
+          parsed.id,
+          ifMatch,
+        );
+        if (result.changes === 0) {
+          throw exists.get(parsed.id) === undefined
+            ? createNotFoundError('outbox', parsed.id)
+            : createConcurrencyConflictError('outbox', parsed.id);
+        }
+        return { value: parsed, etag };
+      });
+    },
+  };
+}
+
+function createReminderStore(db: SqliteDatabase): ReminderStore {
+  const insert = db.prepare<[string, string, number, string, string | null, string]>(
+    'INSERT INTO reminders (id, etag, active, due_key, case_id, document) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+  );
+  const select = db.prepare<[string], VersionedRow>('SELECT id, etag, document FROM reminders WHERE id = ?');
+  const selectDue = db.prepare<[string, number], VersionedRow>(
+    'SELECT id, etag, document FROM reminders WHERE active = 1 AND due_key <= ? ORDER BY due_key, id LIMIT ?',
+  );
+  const selectForCase = db.prepare<[string], VersionedRow>(
+    'SELECT id, etag, document FROM reminders WHERE case_id = ? ORDER BY due_key, id',
+  );
+  const update = db.prepare<[string, number, string, string | null, string, string, string]>(
+    'UPDATE reminders SET etag = ?, active = ?, due_key = ?, case_id = ?, document = ? WHERE id = ? AND etag = ?',
+  );
+  const exists = db.prepare<[string], { id: string }>('SELECT id FROM reminders WHERE id = ?');
+
+  function parseReminder(reminder: Reminder): Reminder {
+    const parsed = parseIncoming(ZReminder, reminder, 'reminder');
+    assertStorableId('reminder', parsed.id);
+    return parsed;
+  }
+
+  return {
+    async schedule(reminder) {
+      return runSql('reminder', () => {
+        const parsed = parseReminder(reminder);
+        const result = insert.run(
+          parsed.id,
+          randomUUID(),
+          isReminderActive(parsed) ? 1 : 0,
+          toReminderDueKey(parsed),
+          parsed.caseId ?? null,
+          JSON.stringify(parsed),
+        );
+        return result.changes === 1;
+      });
+    },
+    async get(id) {
+      return runSql('reminder', () => readVersioned(select.get(id), ZReminder, 'reminder'));
+    },
+    async listDue(now, limit) {
+      return runSql('reminder', () =>
+        selectDue.all(now.toISOString(), limit).map((row) => toVersioned(row, ZReminder, 'reminder')),
+      );
+    },
+    async replace(reminder, ifMatch) {
+      return runSql('reminder', () => {
+        const parsed = parseReminder(reminder);
+        const etag = randomUUID();
+        const result = update.run(
+          etag,
+          isReminderActive(parsed) ? 1 : 0,
+          toReminderDueKey(parsed),
+          parsed.caseId ?? null,
+          JSON.stringify(parsed),
+          parsed.id,
+          ifMatch,
+        );
+        if (result.changes === 0) {
+          throw exists.get(parsed.id) === undefined
+            ? createNotFoundError('reminder', parsed.id)
+            : createConcurrencyConflictError('reminder', parsed.id);
+        }
+        return { value: parsed, etag };
+      });
+    },
+    async listForCase(caseId) {
+      return runSql('reminder', () =>
+        selectForCase.all(caseId).map((row) => toVersioned(row, ZReminder, 'reminder')),
+      );
+    },
+  };
+}
+
+function createAuditLog(db: SqliteDatabase): AuditLog {
+  // Only INSERT and SELECT exist here on purpose: the log has no update or delete path.
+  const insert = db.prepare<[string, string, string, string]>(
+    'INSERT INTO audit_entries (id, case_id, at_key, document) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+  );
+  const selectById = db.prepare<[string], { document: string }>(
+    'SELECT document FROM audit_entries WHERE id = ?',
+  );
+  const selectForCase = db.prepare<[string], { id: string; document: string }>(
+    'SELECT id, document FROM audit_entries WHERE case_id = ? ORDER BY at_key, seq',
+  );
+
+  return {
+    async append(entry: AuditEntry) {
+      runSql('audit', () => {
+        const parsed = parseIncoming(ZAuditEntry, entry, 'audit');
+        assertStorableId('audit', parsed.id);
+        const result = insert.run(parsed.id, parsed.caseId, toSortKey(parsed.at), JSON.stringify(parsed));
+        if (result.changes === 0) {
+          assertSameAuditEntry(selectById.get(parsed.id)?.document, parsed);
+        }
+      });
+    },
+    async listForCase(caseId) {
+      return runSql('audit', () =>
+        selectForCase
+          .all(caseId)
+          .map((row) =>
+            parseStored(ZAuditEntry, parseStoredJson(row.document, 'audit', row.id), 'audit', row.id),
+          ),
+      );
+    },
+  };
+}
+
+/**
+ * Appending the same entry twice (a retry after a lost answer) is harmless; a different
+ * entry under an existing id would overwrite nothing, so it is refused instead of dropped.
+ */
+function assertSameAuditEntry(storedDocument: string | undefined, entry: AuditEntry): void {
+  const stored =
+    storedDocument === undefined
+      ? undefined
+      : parseStored(ZAuditEntry, parseStoredJson(storedDocument, 'audit', entry.id), 'audit', entry.id);
+  if (!isDeepStrictEqual(stored, entry)) {
+    throw createAlreadyExistsError('audit', entry.id);
+  }
+}
+
+function readVersioned<S extends z.ZodTypeAny>(
+  row: VersionedRow | undefined,
+  schema: S,
+  kind: StoredKind,
+): Versioned<z.output<S>> | undefined {
+  return row === undefined ? undefined : toVersioned(row, schema, kind);
+}
+
+function toVersioned<S extends z.ZodTypeAny>(
+  row: VersionedRow,
+  schema: S,
+  kind: StoredKind,
+): Versioned<z.output<S>> {
+  return {
+    value: parseStored(schema, parseStoredJson(row.document, kind, row.id), kind, row.id),
+    etag: row.etag,
+  };
+}
+
+/**
+ * Runs one statement batch; SQLite failures (busy, disk full, closed file) become
+ * `storageUnavailable` with the SQLite code only, never the statement or its values.
+ */
+function runSql<T>(kind: StoredKind, operation: () => T): T {
+  try {
+    return operation();
+  } catch (error) {
+    if (isDomainError(error)) {
+      throw error;
+    }
+    throw createStorageUnavailableError(kind, describeSqliteError(error));
+  }
+}
+
+function describeSqliteError(error: unknown): string {
+  if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
+    return error.code;
+  }
+  return error instanceof TypeError ? 'storeClosed' : 'sqliteError';
+}

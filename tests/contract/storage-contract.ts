@@ -1,0 +1,434 @@
+/**
+ * The behaviour every implementation of the storage ports must show, run against each store
+ * (embedded SQLite and Cosmos DB). It tests what the use cases rely on, not how a store
+ * talks to its database.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isDomainError } from '../../flows/errors.js';
+import type { Stores, Versioned } from '../../flows/ports.js';
+import {
+  buildAuditEntry,
+  buildContractCase,
+  buildConversation,
+  buildOutboxMessage,
+  buildReminder,
+  rektorId,
+} from './contract-data.js';
+
+export interface StorageContractSetup {
+  /** Fresh, empty stores for one test. */
+  open(): Promise<Stores>;
+  /** Opens again the stores `open` returned last, after they were closed (durability). */
+  reopen?(): Promise<Stores>;
+}
+
+/** Awaits a promise that must fail with the given domain error code; returns the error. */
+async function expectDomainError(promise: Promise<unknown>, code: string): Promise<Error> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error, `expected DomainError('${code}')`).toBeInstanceOf(Error);
+  expect(isDomainError(error) ? error.code : error).toBe(code);
+  return error as Error;
+}
+
+function settle<T>(promises: Promise<T>[]): Promise<PromiseSettledResult<T>[]> {
+  return Promise.allSettled(promises);
+}
+
+function ids<T extends { id: string }>(items: Versioned<T>[]): string[] {
+  return items.map((item) => item.value.id);
+}
+
+export function describeStorageContract(name: string, setup: StorageContractSetup): void {
+  describe(`storage contract: ${name}`, () => {
+    let stores: Stores;
+
+    beforeEach(async () => {
+      stores = await setup.open();
+    });
+
+    afterEach(async () => {
+      await stores.close();
+    });
+
+    describe('cases', () => {
+      it('returns a created case exactly as written, chronology and åäö included', async () => {
+        const value = buildContractCase();
+        const created = await stores.cases.create(value);
+
+        const read = await stores.cases.get(value.id);
+
+        expect(read?.value).toEqual(value);
+        expect(read?.value.child.givenName).toBe('Åsa-Märta');
+        expect(read?.value.chronology).toHaveLength(2);
+        expect(read?.etag).toBe(created.etag);
+        expect(created.value).toEqual(value);
+      });
+
+      it('refuses a second case with the same id and keeps the first', async () => {
+        await stores.cases.create(buildContractCase());
+
+        await expectDomainError(
+          stores.cases.create(buildContractCase({ reference: 'BB-ANNAN-1' })),
+          'alreadyExists',
+        );
+        expect((await stores.cases.get('case-1'))?.value.reference).toBe(buildContractCase().reference);
+      });
+
+      it('answers undefined for a case that does not exist', async () => {
+        expect(await stores.cases.get('no-such-case')).toBeUndefined();
+      });
+
+      it('replaces with the current version and hands out a new one', async () => {
+        const created = await stores.cases.create(buildContractCase());
+
+        const replaced = await stores.cases.replace({ ...created.value, state: 'mottagen' }, created.etag);
+
+        expect(replaced.etag).not.toBe(created.etag);
+        const read = await stores.cases.get('case-1');
+        expect(read?.value.state).toBe('mottagen');
+        expect(read?.etag).toBe(replaced.etag);
+      });
+
+      it('lets exactly one of two replaces from the same version win; the stored case is the winner', async () => {
+        const created = await stores.cases.create(buildContractCase());
+        const accept = { ...created.value, state: 'mottagen' as const };
+        const decline = { ...created.value, state: 'avbojd' as const };
+
+        const results = await settle([
+          stores.cases.replace(accept, created.etag),
+          stores.cases.replace(decline, created.etag),
+        ]);
+
+        const winners = results.filter((result) => result.status === 'fulfilled');
+        const losers = results.filter((result) => result.status === 'rejected');
+        expect(winners).toHaveLength(1);
+        expect(losers).toHaveLength(1);
+        const loserReason = (losers[0] as PromiseRejectedResult).reason;
+        expect(isDomainError(loserReason, 'concurrencyConflict')).toBe(true);
+        expect((loserReason as Error).message).toMatch(/ändrats av någon annan/);
+        const winner = (winners[0] as PromiseFulfilledResult<Versioned<typeof accept>>).value;
+        const stored = await stores.cases.get('case-1');
+        expect(stored?.value).toEqual(winner.value);
+        expect(stored?.etag).toBe(winner.etag);
+      });
+
+      it('refuses a replace from a version that has since been replaced', async () => {
+        const created = await stores.cases.create(buildContractCase());
+        await stores.cases.replace({ ...created.value, state: 'mottagen' }, created.etag);
+
+        await expectDomainError(
+          stores.cases.replace({ ...created.value, state: 'avbojd' }, created.etag),
+          'concurrencyConflict',
+        );
+        expect((await stores.cases.get('case-1'))?.value.state).toBe('mottagen');
+      });
+
+      it('finds cases by identity key, never by another key or by the plain number', async () => {
+        const child = buildContractCase().child;
+        await stores.cases.create(buildContractCase({ id: 'case-b' }));
+        await stores.cases.create(buildContractCase({ id: 'case-a' }));
+        await stores.cases.create(
+          buildContractCase({
+            id: 'case-other',
+            child: { ...child, identityNumber: '201204052397', identityKey: 'key-fedcba9876543210' },
+          }),
+        );
+        await stores.cases.create(
+          buildContractCase({ id: 'case-unknown', child: { givenName: 'Okänd', familyName: '' } }),
+        );
+
+        expect(await stores.cases.findCaseIdsByIdentityKey('key-0123456789abcdef')).toEqual([
+          'case-a',
+          'case-b',
+        ]);
+        expect(await stores.cases.findCaseIdsByIdentityKey('key-fedcba9876543210')).toEqual(['case-other']);
+        expect(await stores.cases.findCaseIdsByIdentityKey('key-0000000000000000')).toEqual([]);
+        expect(await stores.cases.findCaseIdsByIdentityKey('201503142388')).toEqual([]);
+      });
+
+      it('follows a corrected identity key: the old key no longer finds the case', async () => {
+        const created = await stores.cases.create(buildContractCase());
+        const corrected = { ...created.value.child, identityKey: 'key-corrected-000000' };
+
+        await stores.cases.replace({ ...created.value, child: corrected }, created.etag);
+
+        expect(await stores.cases.findCaseIdsByIdentityKey('key-0123456789abcdef')).toEqual([]);
+        expect(await stores.cases.findCaseIdsByIdentityKey('key-corrected-000000')).toEqual(['case-1']);
+      });
+
+      it('refuses an invalid case and an id that Cosmos DB could not store', async () => {
+        await expectDomainError(
+          stores.cases.create({ ...buildContractCase(), tenantId: 'not-a-uuid' }),
+          'invalidInput',
+        );
+        await expectDomainError(stores.cases.create(buildContractCase({ id: 'case/1' })), 'invalidInput');
+        expect(await stores.cases.get('case-1')).toBeUndefined();
+      });
+    });
+
+    describe('conversations', () => {
+      it('saves, overwrites and reads a conversation reference by key', async () => {
+        const first = buildConversation();
+        await stores.conversations.save(first);
+        expect(await stores.conversations.get(first.key)).toEqual(first);
+
+        const newer = buildConversation({
+          serviceUrl: 'https://smba.trafficmanager.net/se/',
+          updatedAt: '2025-03-01T10:00:00Z',
+        });
+        await stores.conversations.save(newer);
+
+        expect(await stores.conversations.get(first.key)).toEqual(newer);
+        expect(await stores.conversations.get('0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e07')).toBeUndefined();
+      });
+
+      it('keeps channel keys with characters Teams uses apart', async () => {
+        const channel = buildConversation({
+          key: 'conversation:19:abc/def?x#y@thread.tacv2;messageid=1',
+          conversationId: '19:abc/def?x#y@thread.tacv2;messageid=1',
+        });
+        await stores.conversations.save(channel);
+        await stores.conversations.save(buildConversation());
+
+        expect(await stores.conversations.get(channel.key)).toEqual(channel);
+        expect(await stores.conversations.get(rektorId)).toBeUndefined();
+      });
+    });
+
+    describe('outbox', () => {
+      it('enqueues a message once: the second enqueue of the same id changes nothing', async () => {
+        const message = buildOutboxMessage();
+
+        expect(await stores.outbox.enqueue(message)).toBe(true);
+        expect(
+          await stores.outbox.enqueue({
+            ...message,
+            payload: { kind: 'text', text: 'Ett annat meddelande.' },
+          }),
+        ).toBe(false);
+
+        expect((await stores.outbox.get('outbox-1'))?.value).toEqual(message);
+        expect(ids(await stores.outbox.listDue(new Date('2025-02-04T00:00:00Z'), 10))).toEqual(['outbox-1']);
+      });
+
+      it('lists due messages oldest first, honouring next attempts, claims and the limit', async () => {
+        const now = new Date('2025-02-03T10:00:00.000Z');
+        await stores.outbox.enqueue(
+          buildOutboxMessage({ id: 'later', nextAttemptAt: '2025-02-03T10:00:00.001Z' }),
+        );
+        await stores.outbox.enqueue(
+          buildOutboxMessage({ id: 'at-now', nextAttemptAt: '2025-02-03T10:00:00Z' }),
+        );
+        await stores.outbox.enqueue(
+          buildOutboxMessage({ id: 'oldest', nextAttemptAt: '2025-02-03T08:00:00Z' }),
+        );
+        await stores.outbox.enqueue(
+          buildOutboxMessage({ id: 'retry', nextAttemptAt: '2025-02-03T09:30:00.5Z' }),
+        );
+        await stores.outbox.enqueue(
+          buildOutboxMessage({
+            id: 'claim-expired',
+            status: 'sending',
+            claimedBy: 'instance-a',
+            claimedUntil: '2025-02-03T09:00:00Z',
+            nextAttemptAt: '2025-02-03T08:59:00Z',
+          }),
+        );
+        await stores.outbox.enqueue(
+          buildOutboxMessage({
+            id: 'claim-live',
+            status: 'sending',
+            claimedBy: 'instance-b',
+            claimedUntil: '2025-02-03T10:00:30Z',
+            nextAttemptAt: '2025-02-03T09:59:30Z',
+          }),
+        );
+        await stores.outbox.enqueue(
+          buildOutboxMessage({ id: 'delivered', status: 'delivered', deliveredAt: '2025-02-03T08:01:00Z' }),
+        );
+        await stores.outbox.enqueue(buildOutboxMessage({ id: 'parked', status: 'parked', attempts: 8 }));
+
+        expect(ids(await stores.outbox.listDue(now, 10))).toEqual([
+          'oldest',
+          'claim-expired',
+          'retry',
+          'at-now',
+        ]);
+        expect(ids(await stores.outbox.listDue(now, 2))).toEqual(['oldest', 'claim-expired']);
+      });
+
+      it('lets one of two instances claim the same message version', async () => {
+        await stores.outbox.enqueue(buildOutboxMessage());
+        const [due] = await stores.outbox.listDue(new Date('2025-02-03T09:00:00Z'), 1);
+        if (due === undefined) {
+          throw new Error('the message should be due');
+        }
+        const claim = (instance: string) =>
+          stores.outbox.replace(
+            { ...due.value, status: 'sending', claimedBy: instance, claimedUntil: '2025-02-03T09:01:00Z' },
+            due.etag,
+          );
+
+        const results = await settle([claim('instance-a'), claim('instance-b')]);
+
+        expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+        const rejected = results.find((result) => result.status === 'rejected');
+        expect(isDomainError(rejected?.reason, 'concurrencyConflict')).toBe(true);
+        expect(await stores.outbox.listDue(new Date('2025-02-03T09:00:30Z'), 10)).toEqual([]);
+        const claimed = await stores.outbox.get('outbox-1');
+        expect(claimed?.value.status).toBe('sending');
+      });
+    });
+
+    describe('reminders', () => {
+      it('schedules a reminder once by id', async () => {
+        expect(await stores.reminders.schedule(buildReminder())).toBe(true);
+        expect(await stores.reminders.schedule(buildReminder({ kind: 'annat' }))).toBe(false);
+        expect((await stores.reminders.get('reminder-1'))?.value).toEqual(buildReminder());
+        expect(await stores.reminders.get('reminder-missing')).toBeUndefined();
+      });
+
+      it('lists due reminders: before and at now, not after; done and cancelled never; expired claims again', async () => {
+        const now = new Date('2025-02-05T07:00:00.000Z');
+        await stores.reminders.schedule(buildReminder({ id: 'after', dueAt: '2025-02-05T07:00:01Z' }));
+        await stores.reminders.schedule(buildReminder({ id: 'at-now', dueAt: '2025-02-05T07:00:00Z' }));
+        await stores.reminders.schedule(buildReminder({ id: 'before', dueAt: '2025-02-04T07:00:00Z' }));
+        await stores.reminders.schedule(
+          buildReminder({ id: 'done', status: 'done', dueAt: '2025-02-01T07:00:00Z' }),
+        );
+        await stores.reminders.schedule(
+          buildReminder({ id: 'cancelled', status: 'cancelled', dueAt: '2025-02-01T07:00:00Z' }),
+        );
+        await stores.reminders.schedule(
+          buildReminder({
+            id: 'claim-expired',
+            status: 'claimed',
+            claimedBy: 'instance-a',
+            dueAt: '2025-02-04T06:00:00Z',
+            claimedUntil: '2025-02-04T06:05:00Z',
+          }),
+        );
+        await stores.reminders.schedule(
+          buildReminder({
+            id: 'claim-live',
+            status: 'claimed',
+            claimedBy: 'instance-b',
+            dueAt: '2025-02-05T06:59:00Z',
+            claimedUntil: '2025-02-05T07:04:00Z',
+          }),
+        );
+
+        // A claim that ran out is due from the moment it ran out, so it sorts by that time.
+        expect(ids(await stores.reminders.listDue(now, 10))).toEqual(['claim-expired', 'before', 'at-now']);
+        expect(ids(await stores.reminders.listDue(now, 1))).toEqual(['claim-expired']);
+        expect(ids(await stores.reminders.listDue(new Date('2025-02-05T07:04:00Z'), 10))).toEqual([
+          'claim-expired',
+          'before',
+          'at-now',
+          'after',
+          'claim-live',
+        ]);
+      });
+
+      it('lets exactly one of two instances claim the same reminder version', async () => {
+        await stores.reminders.schedule(buildReminder());
+        const [due] = await stores.reminders.listDue(new Date('2025-02-05T08:00:00Z'), 1);
+        if (due === undefined) {
+          throw new Error('the reminder should be due');
+        }
+        const claim = (instance: string) =>
+          stores.reminders.replace(
+            { ...due.value, status: 'claimed', claimedBy: instance, claimedUntil: '2025-02-05T08:05:00Z' },
+            due.etag,
+          );
+
+        const results = await settle([claim('instance-a'), claim('instance-b')]);
+
+        const winners = results.filter((result) => result.status === 'fulfilled');
+        expect(winners).toHaveLength(1);
+        const rejected = results.find((result) => result.status === 'rejected');
+        expect(isDomainError(rejected?.reason, 'concurrencyConflict')).toBe(true);
+        const stored = await stores.reminders.get('reminder-1');
+        const winner = (winners[0] as PromiseFulfilledResult<Versioned<typeof due.value>>).value;
+        expect(stored?.value.claimedBy).toBe(winner.value.claimedBy);
+        expect(await stores.reminders.listDue(new Date('2025-02-05T08:01:00Z'), 10)).toEqual([]);
+      });
+
+      it('lists the reminders of one case only', async () => {
+        await stores.reminders.schedule(buildReminder({ id: 'r-2', dueAt: '2025-02-06T07:00:00Z' }));
+        await stores.reminders.schedule(
+          buildReminder({ id: 'r-1', dueAt: '2025-02-05T07:00:00Z', status: 'done' }),
+        );
+        await stores.reminders.schedule(buildReminder({ id: 'r-other', caseId: 'case-2' }));
+        await stores.reminders.schedule(buildReminder({ id: 'r-none', caseId: undefined }));
+
+        expect(ids(await stores.reminders.listForCase('case-1'))).toEqual(['r-1', 'r-2']);
+        expect(await stores.reminders.listForCase('case-3')).toEqual([]);
+      });
+    });
+
+    describe('audit log', () => {
+      it('lists a case’s entries in time order and none of another case', async () => {
+        await stores.audit.append(
+          buildAuditEntry({ id: 'a-3', at: '2025-02-03T10:00:00Z', action: 'case.read' }),
+        );
+        await stores.audit.append(buildAuditEntry({ id: 'a-1', at: '2025-02-03T08:15:00Z' }));
+        await stores.audit.append(
+          buildAuditEntry({
+            id: 'a-2',
+            at: '2025-02-03T09:00:00.5Z',
+            actor: rektorId,
+            action: 'case.share',
+            purpose: 'Nödvändig, relevant och proportionerlig för barnsamtalet.',
+          }),
+        );
+        await stores.audit.append(buildAuditEntry({ id: 'a-other', caseId: 'case-2', outcome: 'refused' }));
+
+        const entries = await stores.audit.listForCase('case-1');
+
+        expect(entries.map((entry) => entry.id)).toEqual(['a-1', 'a-2', 'a-3']);
+        expect(entries[1]?.purpose).toBe('Nödvändig, relevant och proportionerlig för barnsamtalet.');
+        expect((await stores.audit.listForCase('case-2')).map((entry) => entry.outcome)).toEqual(['refused']);
+      });
+
+      it('stores a retried entry once and refuses a different entry under the same id', async () => {
+        const entry = buildAuditEntry();
+        await stores.audit.append(entry);
+        await stores.audit.append(entry);
+
+        await expectDomainError(stores.audit.append({ ...entry, action: 'case.delete' }), 'alreadyExists');
+        expect(await stores.audit.listForCase('case-1')).toEqual([entry]);
+      });
+    });
+
+    const reopen = setup.reopen;
+    if (reopen !== undefined) {
+      it('keeps everything across a restart: cases, conversations, outbox, reminders and audit', async () => {
+        const created = await stores.cases.create(buildContractCase());
+        const replaced = await stores.cases.replace({ ...created.value, state: 'mottagen' }, created.etag);
+        await stores.conversations.save(buildConversation());
+        await stores.outbox.enqueue(buildOutboxMessage());
+        await stores.reminders.schedule(buildReminder());
+        await stores.audit.append(buildAuditEntry());
+        await stores.close();
+
+        stores = await reopen();
+
+        expect(await stores.cases.get('case-1')).toEqual(replaced);
+        expect(await stores.cases.findCaseIdsByIdentityKey('key-0123456789abcdef')).toEqual(['case-1']);
+        expect(await stores.conversations.get(buildConversation().key)).toEqual(buildConversation());
+        expect(ids(await stores.outbox.listDue(new Date('2025-02-03T09:00:00Z'), 10))).toEqual(['outbox-1']);
+        expect(ids(await stores.reminders.listDue(new Date('2025-02-05T07:00:00Z'), 10))).toEqual([
+          'reminder-1',
+        ]);
+        expect(await stores.audit.listForCase('case-1')).toEqual([buildAuditEntry()]);
+        // The version read before the restart still guards the next write.
+        await expectDomainError(stores.cases.replace(created.value, created.etag), 'concurrencyConflict');
+        await stores.cases.replace({ ...replaced.value, state: 'samtal' }, replaced.etag);
+      });
+    }
+  });
+}

@@ -1,0 +1,130 @@
+import type { CosmosClient } from '@azure/cosmos';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDomainError } from '../../flows/errors.js';
+import { createCosmosClient } from '../../infra/store/cosmos-client.js';
+import { cosmosContainers } from '../../infra/store/cosmos-containers.js';
+import { openCosmosStores } from '../../infra/store/cosmos-stores.js';
+import { buildAuditEntry, buildContractCase, buildOutboxMessage } from '../contract/contract-data.js';
+import { describeStorageContract } from '../contract/storage-contract.js';
+import { type LocalCosmosServer, startCosmosServer } from '../support/cosmos-server.js';
+
+let server: LocalCosmosServer;
+const clients: CosmosClient[] = [];
+let databases = 0;
+let lastDatabaseId = '';
+
+function createClient(): CosmosClient {
+  const client = server.createClient();
+  clients.push(client);
+  return client;
+}
+
+async function openFreshStores(options: { auditRetentionDays?: number } = {}) {
+  databases += 1;
+  lastDatabaseId = `contract-${databases}`;
+  const client = createClient();
+  const stores = await openCosmosStores({
+    client,
+    databaseId: lastDatabaseId,
+    createIfMissing: true,
+    ...options,
+  });
+  return { client, stores, databaseId: lastDatabaseId };
+}
+
+beforeAll(async () => {
+  server = await startCosmosServer();
+});
+
+afterAll(async () => {
+  for (const client of clients) {
+    client.dispose();
+  }
+  await server?.stop();
+});
+
+describeStorageContract('Cosmos DB', {
+  async open() {
+    return (await openFreshStores()).stores;
+  },
+  async reopen() {
+    // A new client and no creation: everything must come back from the server.
+    return openCosmosStores({ client: createClient(), databaseId: lastDatabaseId, createIfMissing: false });
+  },
+});
+
+describe('Cosmos DB specifics', () => {
+  it('returns no Cosmos system fields and hands out the ETag as the version', async () => {
+    const { client, stores, databaseId } = await openFreshStores();
+    const created = await stores.cases.create(buildContractCase());
+
+    const raw = await client.database(databaseId).container('cases').item('case-1', 'case-1').read();
+
+    expect(created.etag).toBe(raw.resource?._etag);
+    expect(Object.keys(created.value).filter((field) => field.startsWith('_'))).toEqual([]);
+    const listed = await stores.outbox.enqueue(buildOutboxMessage());
+    expect(listed).toBe(true);
+    const [due] = await stores.outbox.listDue(new Date('2025-02-04T00:00:00Z'), 1);
+    expect(due?.value).toEqual(buildOutboxMessage());
+  });
+
+  it('ignores an identity index entry whose case does not carry that key', async () => {
+    const { client, stores, databaseId } = await openFreshStores();
+    await stores.cases.create(buildContractCase({ id: 'case-real' }));
+    const index = client.database(databaseId).container(cosmosContainers.identityIndex.id);
+    await index.items.create({ id: 'case-real', identityKey: 'key-stale-0000000000' });
+    await index.items.create({ id: 'case-gone', identityKey: 'key-0123456789abcdef' });
+
+    expect(await stores.cases.findCaseIdsByIdentityKey('key-stale-0000000000')).toEqual([]);
+    expect(await stores.cases.findCaseIdsByIdentityKey('key-0123456789abcdef')).toEqual(['case-real']);
+  });
+
+  it('treats a document that fails the schema as an error, without echoing its content', async () => {
+    const { client, stores, databaseId } = await openFreshStores();
+    await client
+      .database(databaseId)
+      .container('cases')
+      .items.create({ ...buildContractCase(), state: 'okänt' });
+
+    const error = await stores.cases.get('case-1').catch((reason: unknown) => reason);
+
+    expect(isDomainError(error, 'storageUnavailable')).toBe(true);
+    expect(`${(error as Error).message} ${JSON.stringify(error)}`).not.toMatch(/Åsa|201503142388|okänt/);
+  });
+
+  it('sets the audit retention as ttl on every entry (expiry itself needs a real account)', async () => {
+    const { client, stores, databaseId } = await openFreshStores({ auditRetentionDays: 3650 });
+    await stores.audit.append(buildAuditEntry());
+
+    const raw = await client.database(databaseId).container('audit').item('audit-1', 'case-1').read();
+
+    expect(raw.resource?.ttl).toBe(3650 * 24 * 60 * 60);
+  });
+
+  it('refuses to start on a database that does not exist unless asked to create it', async () => {
+    const error = await openCosmosStores({
+      client: createClient(),
+      databaseId: 'never-created',
+      createIfMissing: false,
+    }).catch((reason: unknown) => reason);
+
+    expect(isDomainError(error, 'storageUnavailable')).toBe(true);
+  });
+
+  it('reports an unreachable account as storageUnavailable within the Teams budget', async () => {
+    const client = createCosmosClient({
+      endpoint: 'https://127.0.0.1:9',
+      key: server.key,
+      agent: server.agent,
+    });
+    clients.push(client);
+    const started = Date.now();
+
+    const error = await openCosmosStores({ client, databaseId: 'x', createIfMissing: false }).catch(
+      (reason: unknown) => reason,
+    );
+
+    expect(isDomainError(error, 'storageUnavailable')).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});

@@ -1,0 +1,117 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isDomainError } from '../../flows/errors.js';
+import { openSqliteStores, toAuditPath } from '../../infra/store/sqlite-stores.js';
+import { buildAuditEntry, buildContractCase } from '../contract/contract-data.js';
+import { describeStorageContract } from '../contract/storage-contract.js';
+
+const root = mkdtempSync(join(tmpdir(), 'backa-sqlite-'));
+let opened = 0;
+let lastPath = '';
+
+function nextPath(): string {
+  opened += 1;
+  // A directory that does not exist yet: the store must create it.
+  return join(root, `run-${opened}`, 'data', 'backa.sqlite');
+}
+
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+describeStorageContract('SQLite', {
+  async open() {
+    lastPath = nextPath();
+    return openSqliteStores({ path: lastPath });
+  },
+  async reopen() {
+    return openSqliteStores({ path: lastPath });
+  },
+});
+
+describe('SQLite store files', () => {
+  it('keeps the audit log in its own file, where rows can be neither changed nor deleted', async () => {
+    const path = nextPath();
+    const stores = openSqliteStores({ path });
+    await stores.audit.append(buildAuditEntry());
+    await stores.close();
+
+    const main = new Database(path, { readonly: true });
+    const mainTables = main.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+    main.close();
+    expect(mainTables).not.toContain('audit_entries');
+
+    const audit = new Database(toAuditPath(path));
+    try {
+      expect(() => audit.prepare("UPDATE audit_entries SET document = '{}'").run()).toThrow(/append-only/);
+      expect(() => audit.prepare('DELETE FROM audit_entries').run()).toThrow(/append-only/);
+      expect(audit.prepare('SELECT count(*) FROM audit_entries').pluck().get()).toBe(1);
+    } finally {
+      audit.close();
+    }
+    const reopened = openSqliteStores({ path });
+    expect(await reopened.audit.listForCase('case-1')).toEqual([buildAuditEntry()]);
+    await reopened.close();
+  });
+
+  it('runs in WAL mode with a versioned schema, and searches on the identity key only', async () => {
+    const path = nextPath();
+    const stores = openSqliteStores({ path });
+    await stores.cases.create(buildContractCase());
+    await stores.close();
+
+    const main = new Database(path, { readonly: true });
+    try {
+      expect(main.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(main.pragma('user_version', { simple: true })).toBe(1);
+      const row = main.prepare('SELECT identity_key FROM cases').get();
+      expect(row).toEqual({ identity_key: 'key-0123456789abcdef' });
+      const columns = main.prepare("SELECT name FROM pragma_table_info('cases')").pluck().all();
+      expect(columns).toEqual(['id', 'etag', 'identity_key', 'document']);
+    } finally {
+      main.close();
+    }
+    expect(existsSync(toAuditPath(path))).toBe(true);
+  });
+
+  it('treats a corrupt row as an error instead of passing it on, without echoing its content', async () => {
+    const path = nextPath();
+    const stores = openSqliteStores({ path });
+    await stores.cases.create(buildContractCase());
+    await stores.close();
+    const raw = new Database(path);
+    const broken = JSON.stringify({ ...buildContractCase(), state: 'okänt' });
+    raw.prepare('UPDATE cases SET document = ?').run(broken);
+    raw.close();
+
+    const reopened = openSqliteStores({ path });
+    const error = await reopened.cases.get('case-1').catch((reason: unknown) => reason);
+    await reopened.close();
+
+    expect(isDomainError(error, 'storageUnavailable')).toBe(true);
+    expect(JSON.stringify(error)).not.toMatch(/Åsa|201503142388|okänt/);
+    expect((error as Error).message).not.toMatch(/Åsa|201503142388|okänt/);
+  });
+
+  it('refuses to open a file written by a newer schema', async () => {
+    const path = nextPath();
+    await openSqliteStores({ path }).close();
+    const raw = new Database(path);
+    raw.pragma('user_version = 99');
+    raw.close();
+
+    expect(() => openSqliteStores({ path })).toThrow(/Lagringen/);
+  });
+
+  it('reports storage failures after close as storageUnavailable', async () => {
+    const stores = openSqliteStores({ path: nextPath() });
+    await stores.close();
+
+    const error = await stores.cases.get('case-1').catch((reason: unknown) => reason);
+
+    expect(isDomainError(error, 'storageUnavailable')).toBe(true);
+  });
+});
