@@ -1,0 +1,434 @@
+/**
+ * Delivers the outbox (SECURITY.md 13): every due message is claimed with a conditional write
+ * before it is sent, so that any number of instances can sweep the same store and each message
+ * goes out once per claim. Delivery is at least once: an instance that dies after sending but
+ * before recording it leaves a claim that runs out, and the message is sent again.
+ *
+ * One sweep: list due messages → per recipient, in due order: claim (`sending`, lease) → look up
+ * the conversation → send → record `delivered`, reschedule with backoff, or park.
+ *
+ * Pacing (Teams allows 7 messages per second, 8 per 2 s and 60 per 30 s per conversation): sends
+ * to one recipient are serial and at least `conversationIntervalMs` apart (default 500 ms, i.e.
+ * 2 per second, inside all three windows); different recipients go in parallel up to
+ * `maxConcurrentConversations`, which keeps the app well under the tenant's ~30 requests per
+ * second. A 429 pauses that conversation in this instance until its Retry-After has passed; the
+ * hourly limit (1 800) is left to 429s, as one case produces a handful of messages.
+ *
+ * Log lines carry ids, statuses and error codes only, never payload text.
+ */
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import { isDomainError } from '../../flows/errors.js';
+import type { MessageSender, SendResult } from '../../flows/message-sender.js';
+import type { Clock, ConversationStore, OutboxMessage, OutboxStore, Versioned } from '../../flows/ports.js';
+import { createLogger, type Logger } from '../logger.js';
+import {
+  type BackoffPolicy,
+  computeRetryDelayMs,
+  defaultBackoffPolicy,
+  type RandomSource,
+} from './backoff.js';
+import { describeSendResult, isAmbiguousStatus } from './delivery-errors.js';
+import { createSweepLoop, type SweepLoop } from './sweep-loop.js';
+
+/** What an admin is told about a message: ids and an error code, never the payload. */
+export interface OutboxNotice {
+  readonly outboxId: string;
+  readonly recipientKey: string;
+  readonly caseId?: string;
+  /** The stored `lastError` code, e.g. `permanent:403:BotNotInConversationRoster`. */
+  readonly reason: string;
+  readonly attempts: number;
+}
+
+export interface OutboxDispatcherOptions {
+  /** Pause between the end of one sweep and the start of the next. */
+  readonly intervalMs: number;
+  /** Messages listed per sweep. */
+  readonly batchSize: number;
+  /** How long a claim lasts; must exceed the sender's own timeout, or a slow send is repeated. */
+  readonly claimLeaseMs: number;
+  /** Sends (claims) after which a message that still fails is parked. */
+  readonly maxAttempts: number;
+  readonly backoff: BackoffPolicy;
+  /** Wait between looks for a conversation reference that does not exist yet. */
+  readonly unreachableRetryMs: number;
+  /** Minimum time between two sends to the same recipient. */
+  readonly conversationIntervalMs: number;
+  readonly maxConcurrentConversations: number;
+  readonly random: RandomSource;
+  /** Waits for pacing; tests pass one that moves their fake clock. */
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+export const defaultOutboxDispatcherOptions: OutboxDispatcherOptions = {
+  intervalMs: 5_000,
+  batchSize: 50,
+  claimLeaseMs: 60_000,
+  maxAttempts: 8,
+  backoff: defaultBackoffPolicy,
+  unreachableRetryMs: 15 * 60_000,
+  conversationIntervalMs: 500,
+  maxConcurrentConversations: 4,
+  random: Math.random,
+  sleep: async (ms) => {
+    await sleepFor(ms);
+  },
+};
+
+export interface OutboxDispatcherDependencies {
+  readonly outbox: OutboxStore;
+  readonly conversations: ConversationStore;
+  readonly sender: MessageSender;
+  readonly clock: Clock;
+  /** Names this process in claims, so that a log shows who held a message. */
+  readonly instanceId: string;
+  readonly logger?: Logger;
+  /**
+   * Called once when a message is parked (permanent failure or attempts used up), before the
+   * park is stored: should enqueue a notice to the fallback contact under an id derived from
+   * `outboxId`, so that a repeat after a crash is harmless. If it throws, the message is not
+   * sent again; parking and the call are retried on a later sweep.
+   */
+  readonly onParked?: (notice: OutboxNotice) => Promise<void>;
+  /**
+   * Called once when a recipient has no conversation reference (the app is not installed for
+   * them yet). The message keeps waiting; if the call throws it is made again on the next look.
+   */
+  readonly onUnreachable?: (notice: OutboxNotice) => Promise<void>;
+  readonly options?: Partial<OutboxDispatcherOptions>;
+}
+
+/** What one sweep did; `skipped` counts claims lost to another instance and paused conversations. */
+export interface OutboxSweepResult {
+  delivered: number;
+  retried: number;
+  parked: number;
+  skipped: number;
+}
+
+export interface OutboxDispatcher extends SweepLoop {
+  /** One sweep over the messages due now. */
+  runOnce(): Promise<OutboxSweepResult>;
+}
+
+type SweepOutcome = keyof OutboxSweepResult;
+
+/** `lastError` of a message whose park notice failed: park it without sending it again. */
+const parkPendingPrefix = 'parkPending|';
+const unreachableTold = 'unreachable';
+const unreachableNoticeFailed = 'unreachable:noticeFailed';
+
+/** Creates the dispatcher; nothing runs until `runOnce` or `start`. */
+export function createOutboxDispatcher(deps: OutboxDispatcherDependencies): OutboxDispatcher {
+  const options: OutboxDispatcherOptions = { ...defaultOutboxDispatcherOptions, ...deps.options };
+  const logger = (deps.logger ?? createLogger()).child({ component: 'outbox', instanceId: deps.instanceId });
+  const { outbox, clock } = deps;
+  /** When this instance last sent to each recipient (epoch ms), for pacing. */
+  const lastSendAt = new Map<string, number>();
+  /** Recipients answered with 429, and until when this instance leaves them alone. */
+  const pausedUntil = new Map<string, number>();
+
+  async function runOnce(): Promise<OutboxSweepResult> {
+    const now = clock.now();
+    forgetPastPacing(now.getTime());
+    const due = await outbox.listDue(now, options.batchSize);
+    const tally: OutboxSweepResult = { delivered: 0, retried: 0, parked: 0, skipped: 0 };
+    await runWithConcurrency(
+      [...groupByRecipient(due).values()],
+      options.maxConcurrentConversations,
+      async (group) => {
+        for (const item of group) {
+          tally[await processDue(item)] += 1;
+        }
+      },
+    );
+    return tally;
+  }
+
+  async function processDue(item: Versioned<OutboxMessage>): Promise<SweepOutcome> {
+    const ids = toLogIds(item.value);
+    try {
+      if ((pausedUntil.get(item.value.recipientKey) ?? 0) > clock.now().getTime()) {
+        return 'skipped';
+      }
+      const claimed = await claim(item);
+      if (claimed === undefined) {
+        return 'skipped';
+      }
+      if (item.value.status === 'sending') {
+        // Its claim ran out: the instance that held it died or hung, possibly after sending.
+        logger.warn(
+          { ...ids, claimedBy: item.value.claimedBy },
+          'Utgående meddelande tas över efter utgånget anspråk',
+        );
+        if (claimed.value.attempts > options.maxAttempts) {
+          return await park(claimed, 'leaseExpired');
+        }
+      }
+      return await deliver(claimed);
+    } catch (error) {
+      // Storage trouble for one message must not stop the others; it stays due.
+      logger.error({ ...ids, err: error }, 'Utgående meddelande kunde inte hanteras');
+      return 'skipped';
+    }
+  }
+
+  async function claim(item: Versioned<OutboxMessage>): Promise<Versioned<OutboxMessage> | undefined> {
+    const now = clock.now();
+    return replaceIfCurrent(item, {
+      ...item.value,
+      status: 'sending',
+      // Counted at the claim, so a message that crashes its sender is still parked in the end.
+      attempts: item.value.attempts + 1,
+      claimedBy: deps.instanceId,
+      claimedUntil: toInstant(now.getTime() + options.claimLeaseMs),
+    });
+  }
+
+  async function deliver(claimed: Versioned<OutboxMessage>): Promise<SweepOutcome> {
+    const message = claimed.value;
+    if (message.lastError?.startsWith(parkPendingPrefix)) {
+      return park(claimed, message.lastError.slice(parkPendingPrefix.length));
+    }
+    const conversation = await deps.conversations.get(message.recipientKey);
+    if (conversation === undefined) {
+      return waitForReference(claimed);
+    }
+    await waitForPacing(message.recipientKey);
+    const result = await sendSafely(message, () =>
+      deps.sender.send(conversation, message.payload, message.id),
+    );
+    lastSendAt.set(message.recipientKey, clock.now().getTime());
+    switch (result.outcome) {
+      case 'delivered':
+        return recordDelivered(claimed);
+      case 'unreachable':
+        return waitForReference(claimed);
+      case 'permanent':
+        return park(claimed, describeSendResult(result));
+      case 'retryable':
+        return retryLater(claimed, result);
+    }
+  }
+
+  async function sendSafely(message: OutboxMessage, send: () => Promise<SendResult>): Promise<SendResult> {
+    try {
+      return await send();
+    } catch (error) {
+      // A sender that throws has not said whether Teams got the message: treat it as a timeout.
+      logger.warn(
+        { ...toLogIds(message), errorType: error instanceof Error ? error.name : typeof error },
+        'Sändaren kastade ett fel; behandlas som timeout',
+      );
+      return { outcome: 'retryable', status: 'timeout' };
+    }
+  }
+
+  async function recordDelivered(claimed: Versioned<OutboxMessage>): Promise<SweepOutcome> {
+    const { lastError: _lastError, ...rest } = withoutClaim(claimed.value);
+    const stored = await replaceIfCurrent(claimed, {
+      ...rest,
+      status: 'delivered',
+      deliveredAt: toInstant(clock.now().getTime()),
+    });
+    if (stored === undefined) {
+      // Our claim ran out mid-send and someone else holds it now: they may send it again.
+      logger.warn(
+        toLogIds(claimed.value),
+        'Levererat meddelande kunde inte markeras: anspråket hade gått ut',
+      );
+      return 'delivered';
+    }
+    logger.info(toLogIds(stored.value), 'Utgående meddelande levererat');
+    return 'delivered';
+  }
+
+  async function retryLater(
+    claimed: Versioned<OutboxMessage>,
+    result: Extract<SendResult, { outcome: 'retryable' }>,
+  ): Promise<SweepOutcome> {
+    const message = claimed.value;
+    const reason = describeSendResult(result);
+    const nowMs = clock.now().getTime();
+    if (result.status === 429) {
+      const pause = result.retryAfterMs ?? options.backoff.baseMs;
+      pausedUntil.set(message.recipientKey, nowMs + Math.min(pause, options.backoff.maxRetryAfterMs));
+    }
+    if (message.attempts >= options.maxAttempts) {
+      return park(claimed, `maxAttempts:${reason}`);
+    }
+    const delayMs = computeRetryDelayMs(
+      message.attempts,
+      result.retryAfterMs,
+      options.backoff,
+      options.random,
+    );
+    const stored = await replaceIfCurrent(claimed, {
+      ...withoutClaim(message),
+      status: 'pending',
+      nextAttemptAt: toInstant(nowMs + delayMs),
+      lastError: reason,
+    });
+    logger.warn(
+      {
+        ...toLogIds(message),
+        lastError: reason,
+        ambiguous: isAmbiguousStatus(result.status),
+        retryInMs: delayMs,
+        recorded: stored !== undefined,
+      },
+      'Utgående meddelande försöks igen senare',
+    );
+    return stored === undefined ? 'skipped' : 'retried';
+  }
+
+  async function waitForReference(claimed: Versioned<OutboxMessage>): Promise<SweepOutcome> {
+    // Looking for a reference is not a send: it does not use up the message's attempts.
+    const waiting = { ...withoutClaim(claimed.value), attempts: Math.max(0, claimed.value.attempts - 1) };
+    let lastError = unreachableTold;
+    if (waiting.lastError !== unreachableTold) {
+      logger.warn(toLogIds(waiting), 'Mottagaren saknar konversation; meddelandet väntar');
+      try {
+        await deps.onUnreachable?.(toNotice(waiting, unreachableTold));
+      } catch (error) {
+        logger.error({ ...toLogIds(waiting), err: error }, 'Administratören kunde inte meddelas');
+        lastError = unreachableNoticeFailed;
+      }
+    }
+    const nowMs = clock.now().getTime();
+    const jitterMs = Math.floor(options.random() * (options.unreachableRetryMs / 4));
+    const stored = await replaceIfCurrent(claimed, {
+      ...waiting,
+      status: 'pending',
+      nextAttemptAt: toInstant(nowMs + options.unreachableRetryMs + jitterMs),
+      lastError,
+    });
+    return stored === undefined ? 'skipped' : 'retried';
+  }
+
+  async function park(item: Versioned<OutboxMessage>, reason: string): Promise<SweepOutcome> {
+    const message = item.value;
+    try {
+      await deps.onParked?.(toNotice(message, reason));
+    } catch (error) {
+      logger.error({ ...toLogIds(message), err: error }, 'Administratören kunde inte meddelas');
+      const nowMs = clock.now().getTime();
+      const delayMs = computeRetryDelayMs(1, undefined, options.backoff, options.random);
+      await replaceIfCurrent(item, {
+        ...withoutClaim(message),
+        status: 'pending',
+        nextAttemptAt: toInstant(nowMs + options.backoff.baseMs + delayMs),
+        lastError: `${parkPendingPrefix}${reason}`,
+      });
+      return 'retried';
+    }
+    const stored = await replaceIfCurrent(item, {
+      ...withoutClaim(message),
+      status: 'parked',
+      lastError: reason,
+    });
+    if (stored === undefined) {
+      return 'skipped';
+    }
+    logger.error({ ...toLogIds(message), lastError: reason }, 'Utgående meddelande parkerat');
+    return 'parked';
+  }
+
+  /** Writes `next` if `current` is still the stored version; `undefined` when another instance won. */
+  async function replaceIfCurrent(
+    current: Versioned<OutboxMessage>,
+    next: OutboxMessage,
+  ): Promise<Versioned<OutboxMessage> | undefined> {
+    try {
+      return await outbox.replace(next, current.etag);
+    } catch (error) {
+      if (isDomainError(error, 'concurrencyConflict') || isDomainError(error, 'notFound')) {
+        logger.debug(toLogIds(current.value), 'Utgående meddelande hanteras av en annan instans');
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  async function waitForPacing(recipientKey: string): Promise<void> {
+    const last = lastSendAt.get(recipientKey);
+    if (last === undefined) {
+      return;
+    }
+    const waitMs = last + options.conversationIntervalMs - clock.now().getTime();
+    if (waitMs > 0) {
+      await options.sleep(waitMs);
+    }
+  }
+
+  function forgetPastPacing(nowMs: number): void {
+    for (const [key, at] of lastSendAt) {
+      if (at + options.conversationIntervalMs <= nowMs) lastSendAt.delete(key);
+    }
+    for (const [key, until] of pausedUntil) {
+      if (until <= nowMs) pausedUntil.delete(key);
+    }
+  }
+
+  const loop = createSweepLoop({ intervalMs: options.intervalMs, sweep: runOnce, logger, name: 'outbox' });
+  return { runOnce, start: loop.start, stop: loop.stop };
+}
+
+function withoutClaim(message: OutboxMessage): OutboxMessage {
+  const { claimedBy: _claimedBy, claimedUntil: _claimedUntil, ...rest } = message;
+  return rest;
+}
+
+function toNotice(message: OutboxMessage, reason: string): OutboxNotice {
+  return {
+    outboxId: message.id,
+    recipientKey: message.recipientKey,
+    ...(message.caseId === undefined ? {} : { caseId: message.caseId }),
+    reason,
+    attempts: message.attempts,
+  };
+}
+
+function toLogIds(message: OutboxMessage): Record<string, string | number> {
+  return {
+    outboxId: message.id,
+    ...(message.caseId === undefined ? {} : { caseId: message.caseId }),
+    recipientKey: message.recipientKey,
+    status: message.status,
+    attempts: message.attempts,
+  };
+}
+
+/** Groups messages by recipient, keeping due order within each group and among the groups. */
+function groupByRecipient(items: Versioned<OutboxMessage>[]): Map<string, Versioned<OutboxMessage>[]> {
+  const groups = new Map<string, Versioned<OutboxMessage>[]>();
+  for (const item of items) {
+    const group = groups.get(item.value.recipientKey);
+    if (group === undefined) {
+      groups.set(item.value.recipientKey, [item]);
+    } else {
+      group.push(item);
+    }
+  }
+  return groups;
+}
+
+async function runWithConcurrency<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+function toInstant(epochMs: number): string {
+  return new Date(epochMs).toISOString();
+}
