@@ -1,0 +1,51 @@
+/**
+ * "hjälp": what Backa barnet is for, what to type, and the privacy rule. Also answers "hjalp",
+ * "help" and "?", in any case, with or without an @mention of the bot in a channel (the
+ * Application strips the mention before routing).
+ */
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { TurnContext } from 'botbuilder';
+
+export const helpHeading = 'Så här använder du Backa barnet i Teams';
+
+export const helpText = [
+  `**${helpHeading}**`,
+  '',
+  'Backa barnet hjälper oss att upptäcka barn som behöver stöd tidigt, och att ge dem samordnat stöd: ' +
+    'ett barn, en plan. Boten följer barnet från Upptäckarkortet till att barnets behov är uppfyllt, ' +
+    'så att ingen behöver berätta barnets historia på nytt och inget barn hamnar mellan organisationerna.',
+  '',
+  '**Kommandon**',
+  '- **ny upptäckt**: fyll i ett Upptäckarkort om ett barn du är orolig för. Kortet går till barnets Barnkontakt.',
+  '- **hjälp**: visa den här texten.',
+  '',
+  'Är du Barnkontakt får du ett kort här när ett barn behöver dig. Där tar du emot ärendet, ' +
+    'skickar det vidare eller avböjer med en motivering, och den som upptäckte barnet får alltid besked.',
+  '',
+  '**Integritet**',
+  '- Skriv aldrig ett barns namn eller personnummer i en kanal eller en gruppchatt. ' +
+    'Barnets uppgifter hör bara hemma i korten, som bara de med en roll i ärendet kan se.',
+  '- Dela bara det som är nödvändigt, relevant och proportionerligt för barnets stöd.',
+].join('\n');
+
+const helpWords: ReadonlySet<string> = new Set(['hjälp', 'hjalp', 'help', '?']);
+
+/** Whether the user asked for help; tolerant of case, spacing, a trailing "!" and leftover mentions. */
+export function isHelpRequest(text: string | undefined): boolean {
+  if (text === undefined) return false;
+  const normalized = text
+    .normalize('NFC')
+    .replace(/<at>.*?<\/at>/gi, ' ')
+    .replace(/\u00a0/g, ' ')
+    .trim()
+    .toLowerCase();
+  return helpWords.has(normalized) || helpWords.has(normalized.replace(/[!.]+$/, ''));
+}
+
+export async function answerHelp(context: TurnContext): Promise<void> {
+  await context.sendActivity({ type: 'message', text: helpText, textFormat: 'markdown' });
+}
+
+export function registerHelp<TState extends TurnState>(app: Application<TState>): void {
+  app.message(async (context) => isHelpRequest(context.activity.text), answerHelp);
+}

@@ -1,0 +1,32 @@
+/**
+ * Which tenant an activity comes from. Teams puts it in `conversation.tenantId` and in
+ * `channelData.tenant.id`; when both are present they must agree, since a disagreement means
+ * the activity was not built by Teams.
+ */
+import type { Activity } from 'botbuilder';
+import { z } from 'zod';
+
+const ZTenantChannelData = z.object({ tenant: z.object({ id: z.string().min(1) }) });
+
+/** The activity's tenant id, or `undefined` when it names none or two different ones. */
+export function readTenantId(activity: Partial<Activity>): string | undefined {
+  const fromConversation = activity.conversation?.tenantId || undefined;
+  const channelData = ZTenantChannelData.safeParse(activity.channelData);
+  const fromChannelData = channelData.success ? channelData.data.tenant.id : undefined;
+  if (
+    fromConversation !== undefined &&
+    fromChannelData !== undefined &&
+    fromConversation !== fromChannelData
+  ) {
+    return undefined;
+  }
+  return fromConversation ?? fromChannelData;
+}
+
+/** Tenant ids compare case-insensitively (they are GUIDs). */
+export function createTenantAllowList(
+  tenantIds: readonly string[],
+): (tenantId: string | undefined) => boolean {
+  const allowed = new Set(tenantIds.map((id) => id.toLowerCase()));
+  return (tenantId) => tenantId !== undefined && allowed.has(tenantId.toLowerCase());
+}

@@ -1,0 +1,317 @@
+/**
+ * The bot's configuration: one zod schema over the environment, checked once at start. It
+ * lists every problem at once (each naming its variable) so that IT staff fix a deployment in
+ * one round, and it refuses the combinations that would run the bot without authentication
+ * outside an explicit local mode (SECURITY.md 1).
+ */
+import { z } from 'zod';
+
+/** The sample municipality "Exempelby kommun": the only tenant a local run accepts by default. */
+export const sampleTenantId = '5e0b1d3a-7c2f-4b8e-9a61-3f4d2c1b0a99';
+export const defaultPort = 3978;
+export const defaultLocalDirectoryFile = 'config/directory.sample.yaml';
+export const defaultSqlitePath = '.data/backa.sqlite';
+/** Not a secret: only ever used in local mode, and refused in production. */
+const localIdentityHashKey = 'lokal-playground-nyckel-endast-for-utveckling-0000';
+const minimumIdentityHashKeyBytes = 32;
+const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export type BotMode = 'local' | 'production';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** How the bot proves who it is to the Bot Connector, and how it checks who calls it. */
+export type BotAuthConfig =
+  /** Local playground only: the SDK accepts unauthenticated calls. */
+  | { readonly kind: 'none' }
+  | {
+      readonly kind: 'SingleTenant';
+      readonly appId: string;
+      readonly tenantId: string;
+      readonly password: string;
+    }
+  /** `appId` is the client id of the user-assigned managed identity. */
+  | { readonly kind: 'UserAssignedMSI'; readonly appId: string; readonly tenantId: string };
+
+export type StoreConfig =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | {
+      readonly kind: 'cosmos';
+      readonly endpoint: string;
+      readonly database: string;
+      /** Absent: the managed identity is used. */
+      readonly key?: string;
+    };
+
+export interface Config {
+  readonly mode: BotMode;
+  readonly port: number;
+  /** The address the HTTP server binds to; loopback only in local mode. */
+  readonly host: string;
+  readonly botAuth: BotAuthConfig;
+  readonly allowedTenantIds: readonly string[];
+  readonly directoryFile: string;
+  readonly store: StoreConfig;
+  /** Secret for the keyed hash of identity numbers. Never log it. */
+  readonly identityHashKey: string;
+  readonly logLevel: LogLevel;
+}
+
+/** Thrown by `loadConfig`; `problems` holds one line per problem, each naming its variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `Konfigurationen är ogiltig (${problems.length} fel):\n${problems.map((p) => `- ${p}`).join('\n')}`,
+    );
+  }
+}
+
+const emptyToUndefined = (value: unknown) => {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+};
+
+/*
+ * Every field is a lenient optional string so that the object itself always parses and the
+ * refinement below runs and reports every problem, not just the first malformed value.
+ */
+const optionalText = z.preprocess(emptyToUndefined, z.string().optional());
+const ZUuid = z.string().uuid();
+const ZLogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+const credentialVariables = [
+  'MicrosoftAppId',
+  'MicrosoftAppPassword',
+  'MicrosoftAppTenantId',
+  'MicrosoftAppType',
+] as const;
+
+const ZEnv = z
+  .object({
+    BOT_MODE: optionalText,
+    PORT: optionalText,
+    HOST: optionalText,
+    MicrosoftAppId: optionalText,
+    MicrosoftAppPassword: optionalText,
+    MicrosoftAppTenantId: optionalText,
+    MicrosoftAppType: optionalText,
+    ALLOWED_TENANT_IDS: z.preprocess(
+      (value) =>
+        typeof value === 'string'
+          ? value
+              .split(',')
+              .map((part) => part.trim())
+              .filter((part) => part !== '')
+          : value,
+      z.array(z.string()).optional(),
+    ),
+    DIRECTORY_FILE: optionalText,
+    STORE: optionalText,
+    SQLITE_PATH: optionalText,
+    COSMOS_ENDPOINT: optionalText,
+    COSMOS_DATABASE: optionalText,
+    COSMOS_KEY: optionalText,
+    IDENTITY_HASH_KEY: optionalText,
+    LOG_LEVEL: optionalText,
+  })
+  .superRefine((env, ctx) => {
+    const problem = (variable: string, message: string) =>
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [variable], message });
+
+    // Well-formed values, whatever the mode.
+    if (env.BOT_MODE !== undefined && !isBotMode(env.BOT_MODE)) {
+      problem('BOT_MODE', "ska vara 'local' eller 'production'");
+      return;
+    }
+    if (env.PORT !== undefined && parsePort(env.PORT) === undefined) {
+      problem('PORT', 'ska vara ett portnummer mellan 1 och 65535');
+    }
+    if (env.MicrosoftAppId !== undefined && !ZUuid.safeParse(env.MicrosoftAppId).success) {
+      problem('MicrosoftAppId', 'ska vara botens app-id (klient-id), ett GUID');
+    }
+    if (env.MicrosoftAppTenantId !== undefined && !ZUuid.safeParse(env.MicrosoftAppTenantId).success) {
+      problem('MicrosoftAppTenantId', 'ska vara ett tenant-id (GUID)');
+    }
+    const badTenants = (env.ALLOWED_TENANT_IDS ?? []).filter((id) => !ZUuid.safeParse(id).success);
+    if (badTenants.length > 0) {
+      problem('ALLOWED_TENANT_IDS', 'ska vara en kommaseparerad lista med tenant-id (GUID)');
+    }
+    if (env.STORE !== undefined && env.STORE !== 'sqlite' && env.STORE !== 'cosmos') {
+      problem('STORE', "ska vara 'sqlite' eller 'cosmos'");
+    }
+    if (env.COSMOS_ENDPOINT !== undefined && !z.string().url().safeParse(env.COSMOS_ENDPOINT).success) {
+      problem('COSMOS_ENDPOINT', 'ska vara en URL, t.ex. https://<konto>.documents.azure.com:443/');
+    }
+    if (env.LOG_LEVEL !== undefined && !ZLogLevel.safeParse(env.LOG_LEVEL).success) {
+      problem('LOG_LEVEL', 'ska vara fatal, error, warn, info, debug, trace eller silent');
+    }
+    if (
+      env.IDENTITY_HASH_KEY !== undefined &&
+      byteLength(env.IDENTITY_HASH_KEY) < minimumIdentityHashKeyBytes
+    ) {
+      problem(
+        'IDENTITY_HASH_KEY',
+        `ska vara minst ${minimumIdentityHashKeyBytes} byte lång (en slumpad hemlighet)`,
+      );
+    }
+    if (env.STORE === 'cosmos') {
+      if (env.COSMOS_ENDPOINT === undefined) problem('COSMOS_ENDPOINT', 'krävs när STORE=cosmos');
+      if (env.COSMOS_DATABASE === undefined) problem('COSMOS_DATABASE', 'krävs när STORE=cosmos');
+    }
+
+    const presentCredentials = credentialVariables.filter((variable) => env[variable] !== undefined);
+    const mode = resolveMode(env.BOT_MODE, presentCredentials.length > 0);
+    if (mode === undefined) {
+      problem(
+        'BOT_MODE',
+        'saknas. Sätt BOT_MODE=local för en lokal körning mot playground (utan inloggning, bara på den här datorn), ' +
+          'eller BOT_MODE=production tillsammans med MicrosoftAppId, MicrosoftAppTenantId och MicrosoftAppType.',
+      );
+      return;
+    }
+
+    if (mode === 'local') {
+      for (const variable of presentCredentials) {
+        problem(
+          variable,
+          'får inte vara satt när BOT_MODE=local: lokalt läge stänger av inloggningen. ' +
+            'Ta bort BOT_MODE=local för en riktig körning, eller ta bort variabeln.',
+        );
+      }
+      if (env.HOST !== undefined && !loopbackHosts.has(env.HOST.toLowerCase())) {
+        problem(
+          'HOST',
+          'lokalt läge lyssnar bara på 127.0.0.1 (eller localhost/::1) eftersom inloggningen är avstängd',
+        );
+      }
+      return;
+    }
+
+    // Production: every setting that decides who may call the bot must be explicit.
+    if (env.MicrosoftAppId === undefined) problem('MicrosoftAppId', 'krävs i produktion (botens app-id)');
+    if (env.MicrosoftAppTenantId === undefined) {
+      problem('MicrosoftAppTenantId', 'krävs i produktion (tenant-id där boten är registrerad)');
+    }
+    const appType = env.MicrosoftAppType?.toLowerCase();
+    if (appType === undefined) {
+      problem('MicrosoftAppType', "krävs i produktion: 'SingleTenant' eller 'UserAssignedMSI'");
+    } else if (appType === 'multitenant') {
+      problem('MicrosoftAppType', "'MultiTenant' stöds inte: använd 'SingleTenant' eller 'UserAssignedMSI'");
+    } else if (appType !== 'singletenant' && appType !== 'userassignedmsi') {
+      problem('MicrosoftAppType', "ska vara 'SingleTenant' eller 'UserAssignedMSI'");
+    } else if (appType === 'singletenant' && env.MicrosoftAppPassword === undefined) {
+      problem('MicrosoftAppPassword', 'krävs när MicrosoftAppType=SingleTenant');
+    } else if (appType === 'userassignedmsi' && env.MicrosoftAppPassword !== undefined) {
+      problem(
+        'MicrosoftAppPassword',
+        'ska inte vara satt när MicrosoftAppType=UserAssignedMSI (MicrosoftAppId är den hanterade identitetens klient-id)',
+      );
+    }
+    if (env.ALLOWED_TENANT_IDS === undefined || env.ALLOWED_TENANT_IDS.length === 0) {
+      problem(
+        'ALLOWED_TENANT_IDS',
+        'krävs i produktion: de tenant-id (kommaseparerade) som får använda boten',
+      );
+    }
+    if (env.IDENTITY_HASH_KEY === undefined) {
+      problem(
+        'IDENTITY_HASH_KEY',
+        `krävs i produktion (minst ${minimumIdentityHashKeyBytes} byte, från Key Vault)`,
+      );
+    } else if (env.IDENTITY_HASH_KEY === localIdentityHashKey) {
+      problem('IDENTITY_HASH_KEY', 'är den lokala utvecklingsnyckeln; använd en egen hemlighet i produktion');
+    }
+    if (env.STORE !== 'cosmos') problem('STORE', "ska vara 'cosmos' i produktion");
+    if (env.COSMOS_ENDPOINT !== undefined && !env.COSMOS_ENDPOINT.startsWith('https://')) {
+      problem('COSMOS_ENDPOINT', 'ska börja med https:// i produktion');
+    }
+    if (env.DIRECTORY_FILE === undefined) {
+      problem('DIRECTORY_FILE', 'krävs i produktion (kommunens katalog över enheter och Barnkontakter)');
+    }
+  })
+  .transform((env): Config => {
+    const mode =
+      resolveMode(
+        env.BOT_MODE,
+        credentialVariables.some((v) => env[v] !== undefined),
+      ) ?? 'local';
+    const local = mode === 'local';
+    return {
+      mode,
+      port: env.PORT === undefined ? defaultPort : (parsePort(env.PORT) ?? defaultPort),
+      host: env.HOST ?? (local ? '127.0.0.1' : '0.0.0.0'),
+      botAuth: local ? { kind: 'none' } : toBotAuth(env),
+      allowedTenantIds: env.ALLOWED_TENANT_IDS?.length ? env.ALLOWED_TENANT_IDS : [sampleTenantId],
+      directoryFile: env.DIRECTORY_FILE ?? defaultLocalDirectoryFile,
+      store:
+        env.STORE === 'cosmos'
+          ? {
+              kind: 'cosmos',
+              endpoint: env.COSMOS_ENDPOINT ?? '',
+              database: env.COSMOS_DATABASE ?? '',
+              ...(env.COSMOS_KEY === undefined ? {} : { key: env.COSMOS_KEY }),
+            }
+          : { kind: 'sqlite', path: env.SQLITE_PATH ?? defaultSqlitePath },
+      identityHashKey: env.IDENTITY_HASH_KEY ?? localIdentityHashKey,
+      logLevel: ZLogLevel.catch('info').parse(env.LOG_LEVEL ?? 'info'),
+    };
+  });
+
+function isBotMode(value: string): value is BotMode {
+  return value === 'local' || value === 'production';
+}
+
+function parsePort(value: string): number | undefined {
+  if (!/^\d+$/.test(value)) return undefined;
+  const port = Number(value);
+  return port >= 1 && port <= 65535 ? port : undefined;
+}
+
+function resolveMode(botMode: string | undefined, credentialsPresent: boolean): BotMode | undefined {
+  if (botMode !== undefined) return isBotMode(botMode) ? botMode : undefined;
+  return credentialsPresent ? 'production' : undefined;
+}
+
+type CredentialFields = { [K in (typeof credentialVariables)[number]]?: string | undefined };
+
+function toBotAuth(env: CredentialFields): BotAuthConfig {
+  // Reached only after the refinement found no problem, so the values are present.
+  const appId = env.MicrosoftAppId ?? '';
+  const tenantId = env.MicrosoftAppTenantId ?? '';
+  return env.MicrosoftAppType?.toLowerCase() === 'userassignedmsi'
+    ? { kind: 'UserAssignedMSI', appId, tenantId }
+    : { kind: 'SingleTenant', appId, tenantId, password: env.MicrosoftAppPassword ?? '' };
+}
+
+function byteLength(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/**
+ * Reads the configuration from `env` (normally `process.env`). Throws a `ConfigError` that
+ * lists every problem when the environment is not a valid local or production setup.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const result = ZEnv.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => `${issue.path.join('.') || 'miljön'}: ${issue.message}`),
+  );
+}
+
+/** The configuration without secrets, for the start-up log line. */
+export function summarizeConfig(config: Config): Record<string, string | number | boolean> {
+  return {
+    mode: config.mode,
+    port: config.port,
+    host: config.host,
+    authKind: config.botAuth.kind,
+    appId: config.botAuth.kind === 'none' ? '' : config.botAuth.appId,
+    allowedTenantIds: config.allowedTenantIds.join(','),
+    directoryFile: config.directoryFile,
+    store: config.store.kind,
+    cosmosKeyConfigured: config.store.kind === 'cosmos' && config.store.key !== undefined,
+    logLevel: config.logLevel,
+  };
+}
