@@ -4,21 +4,17 @@
  * grant access and the chronology change together, in one conditional write.
  */
 import { z } from 'zod';
+import { ZDiscovery } from './discovery.js';
+import { ZCalendarDate, ZInstant, ZUserId } from './value-types.js';
 
-/** Stockholm calendar date, `YYYY-MM-DD`. Dates of birth, due dates, term dates. */
-export const ZCalendarDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Datum ska skrivas ÅÅÅÅ-MM-DD')
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && isRealDate(value), 'Ogiltigt datum');
-export type CalendarDate = z.infer<typeof ZCalendarDate>;
-
-/** An instant in UTC, ISO 8601 with `Z`. Chronology, audit and due times. */
-export const ZInstant = z.string().datetime({ offset: false });
-export type Instant = z.infer<typeof ZInstant>;
-
-/** An Entra ID (AAD) object id: the only identity the product trusts for a user. */
-export const ZUserId = z.string().uuid();
-export type UserId = z.infer<typeof ZUserId>;
+export {
+  type CalendarDate,
+  type Instant,
+  type UserId,
+  ZCalendarDate,
+  ZInstant,
+  ZUserId,
+} from './value-types.js';
 
 /**
  * The states follow the eight steps of the stödprocess (DOMAIN.md), plus the ways a case
@@ -167,6 +163,33 @@ export const ZRoutingOutcome = z.object({
 });
 export type RoutingOutcome = z.infer<typeof ZRoutingOutcome>;
 
+/**
+ * One routing decision in the order they were made: the first when the card was filed, then one
+ * per forward. `routingNo` (1, 2, …) names the decision in outbox and reminder ids, so a notice
+ * or chase belongs to exactly one routing and a stale chase can see that it is stale.
+ */
+export const ZRoutingHistoryEntry = z.object({
+  routingNo: z.number().int().min(1),
+  routing: ZRoutingOutcome,
+  /** Who caused it: the Upptäckare filing the card, or the Barnkontakt forwarding it. */
+  by: ZUserId,
+  at: ZInstant,
+  cause: z.enum(['upptackarkort', 'skickaVidare']),
+});
+export type RoutingHistoryEntry = z.infer<typeof ZRoutingHistoryEntry>;
+
+/**
+ * An orosanmälan made from the Upptäckarkort. Counted in the follow-up figures
+ * ("orosanmälningar med bilagt upptäckarkort"), so the facts are kept apart from the chronology.
+ */
+export const ZOrosanmalanFacts = z.object({
+  cardAttached: z.boolean(),
+  /** The social services intake unit (directory id) the report went to. */
+  intakeUnitId: z.string().min(1),
+  sentAt: ZInstant,
+});
+export type OrosanmalanFacts = z.infer<typeof ZOrosanmalanFacts>;
+
 export const ZCase = z.object({
   id: z.string().min(1).max(100),
   /** Short reference staff can say on the phone, e.g. `BB-4K7Q-2M9C` (see `case-reference.ts`). */
@@ -184,6 +207,11 @@ export const ZCase = z.object({
    * Absent means none recorded yet; optional so that documents written before it still parse.
    */
   consents: z.array(ZConsent).optional(),
+  /** What the Upptäckare filed (optional: cases created before the card existed still parse). */
+  discovery: ZDiscovery.optional(),
+  /** Every routing decision, the current one last (`routing` repeats it). */
+  routingHistory: z.array(ZRoutingHistoryEntry).optional(),
+  orosanmalan: ZOrosanmalanFacts.optional(),
   createdAt: ZInstant,
   updatedAt: ZInstant,
 });
@@ -198,10 +226,4 @@ export function hasValidConsent(caseValue: Pick<Case, 'consents'>, step: Consent
   return (caseValue.consents ?? []).some(
     (consent) => consent.step === step && consent.withdrawal === undefined,
   );
-}
-
-function isRealDate(value: string): boolean {
-  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { type Case, ZInstant, ZUserId } from './case.js';
+import { ZNoticeKind } from './notices.js';
 
 /** A document together with the version it was read at (the Cosmos ETag, or its SQLite twin). */
 export interface Versioned<T> {
@@ -66,6 +67,16 @@ export const ZOutboxMessage = z.object({
   payload: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('text'), text: z.string().min(1) }),
     z.object({ kind: z.literal('card'), card: z.record(z.string(), z.unknown()), summary: z.string() }),
+    /**
+     * A notice of the support process (`notices.ts`): ids and a few facts, rendered into a card
+     * by the bot at delivery time from the current case, so the outbox holds no child data.
+     */
+    z.object({
+      kind: z.literal('notice'),
+      notice: ZNoticeKind,
+      caseId: z.string().min(1),
+      data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    }),
   ]),
   status: z.enum(['pending', 'sending', 'delivered', 'parked']),
   attempts: z.number().int().nonnegative(),

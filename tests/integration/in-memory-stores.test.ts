@@ -1,0 +1,18 @@
+/**
+ * The unit tests' in-memory stores must behave like the real ones: the same contract suite that
+ * runs against SQLite and Cosmos DB runs against the fake.
+ */
+import { describeStorageContract } from '../contract/storage-contract.js';
+import { createInMemoryData, createInMemoryStores, type InMemoryData } from '../support/in-memory-stores.js';
+
+let data: InMemoryData = createInMemoryData();
+
+describeStorageContract('in-memory fake', {
+  async open() {
+    data = createInMemoryData();
+    return createInMemoryStores(data);
+  },
+  async reopen() {
+    return createInMemoryStores(data);
+  },
+});

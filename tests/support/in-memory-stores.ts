@@ -1,0 +1,296 @@
+/**
+ * An in-memory implementation of our storage ports, for fast unit tests of the use cases. It
+ * keeps the promises the real stores keep (conditional writes with ETags, schema checks on the
+ * way in, ids Cosmos DB could store, due ordering), and `tests/integration/in-memory-stores.test.ts`
+ * runs the storage contract suite against it so that it cannot drift from them.
+ *
+ * For tests it also records each call in order (`calls`), lets a test make the next call of a
+ * method fail (`failNext`), and exposes everything stored (`snapshot`).
+ */
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import type { z } from 'zod';
+import { type Case, ZCase } from '../../flows/case.js';
+import {
+  type AuditEntry,
+  type OutboxMessage,
+  type Reminder,
+  type StoredConversation,
+  type Stores,
+  type Versioned,
+  ZAuditEntry,
+  ZOutboxMessage,
+  ZReminder,
+  ZStoredConversation,
+} from '../../flows/ports.js';
+import {
+  assertStorableId,
+  isOutboxActive,
+  isReminderActive,
+  parseIncoming,
+  toOutboxDueKey,
+  toReminderDueKey,
+  toSortKey,
+} from '../../infra/store/store-documents.js';
+import {
+  createAlreadyExistsError,
+  createConcurrencyConflictError,
+  createNotFoundError,
+  createStorageUnavailableError,
+  type StoredKind,
+} from '../../infra/store/store-errors.js';
+
+interface Row<T> {
+  etag: string;
+  /** Kept as JSON text, as a database would: a caller mutating what it passed in changes nothing. */
+  json: string;
+  value: T;
+}
+
+/** What the stores hold; shared between `open` and `reopen` to model a durable store. */
+export interface InMemoryData {
+  readonly cases: Map<string, Row<Case>>;
+  readonly conversations: Map<string, StoredConversation>;
+  readonly outbox: Map<string, Row<OutboxMessage>>;
+  readonly reminders: Map<string, Row<Reminder>>;
+  readonly audit: { entry: AuditEntry; seq: number }[];
+}
+
+export function createInMemoryData(): InMemoryData {
+  return { cases: new Map(), conversations: new Map(), outbox: new Map(), reminders: new Map(), audit: [] };
+}
+
+/** `store.method`, e.g. `cases.create`, `audit.append`. */
+export type StoreCall = `${'cases' | 'conversations' | 'outbox' | 'reminders' | 'audit'}.${string}`;
+
+export interface InMemoryStores extends Stores {
+  /** Every call in the order it started. */
+  readonly calls: StoreCall[];
+  /** The next call of `method` fails with `error` (default: storageUnavailable) and changes nothing. */
+  failNext(method: StoreCall, error?: Error): void;
+  /** Everything stored now, parsed, for assertions. */
+  snapshot(): {
+    cases: Case[];
+    outbox: OutboxMessage[];
+    reminders: Reminder[];
+    audit: AuditEntry[];
+  };
+}
+
+/** Fresh stores over `data` (a new empty store unless given). */
+export function createInMemoryStores(data: InMemoryData = createInMemoryData()): InMemoryStores {
+  const calls: StoreCall[] = [];
+  const failures = new Map<StoreCall, Error[]>();
+  let closed = false;
+  let auditSeq = data.audit.length;
+
+  /** Records the call, then yields once so that concurrent callers interleave as with a real store. */
+  async function enter(call: StoreCall, kind: StoredKind): Promise<void> {
+    calls.push(call);
+    await Promise.resolve();
+    if (closed) {
+      throw createStorageUnavailableError(kind, 'closed');
+    }
+    const queued = failures.get(call);
+    const failure = queued?.shift();
+    if (failure !== undefined) {
+      throw failure;
+    }
+  }
+
+  function store<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, kind: StoredKind): Row<T> {
+    const parsed = parseIncoming(schema, value, kind) as T;
+    const json = JSON.stringify(parsed);
+    return { etag: randomUUID(), json, value: JSON.parse(json) as T };
+  }
+
+  function read<T>(row: Row<T> | undefined): Versioned<T> | undefined {
+    return row === undefined ? undefined : { value: JSON.parse(row.json) as T, etag: row.etag };
+  }
+
+  function replaceRow<T extends { id: string }>(
+    rows: Map<string, Row<T>>,
+    kind: StoredKind,
+    row: Row<T>,
+    ifMatch: string,
+  ): Versioned<T> {
+    const current = rows.get(row.value.id);
+    if (current === undefined) {
+      throw createNotFoundError(kind, row.value.id);
+    }
+    if (current.etag !== ifMatch) {
+      throw createConcurrencyConflictError(kind, row.value.id);
+    }
+    rows.set(row.value.id, row);
+    return read(row) as Versioned<T>;
+  }
+
+  function listDue<T>(
+    rows: Map<string, Row<T>>,
+    isActive: (value: T) => boolean,
+    dueKey: (value: T) => string,
+    id: (value: T) => string,
+    now: Date,
+    limit: number,
+  ): Versioned<T>[] {
+    const nowKey = now.toISOString();
+    return [...rows.values()]
+      .filter((row) => isActive(row.value) && dueKey(row.value) <= nowKey)
+      .sort((a, b) => compareKeys(dueKey(a.value), dueKey(b.value)) || compareKeys(id(a.value), id(b.value)))
+      .slice(0, limit)
+      .map((row) => read(row) as Versioned<T>);
+  }
+
+  const stores: InMemoryStores = {
+    calls,
+    failNext(method, error) {
+      const queued = failures.get(method) ?? [];
+      queued.push(error ?? createStorageUnavailableError('case', 'injected'));
+      failures.set(method, queued);
+    },
+    snapshot() {
+      const values = <T>(rows: Map<string, Row<T>>) => [...rows.values()].map((row) => read(row)?.value as T);
+      return {
+        cases: values(data.cases),
+        outbox: values(data.outbox),
+        reminders: values(data.reminders),
+        audit: data.audit.map((item) => structuredClone(item.entry)),
+      };
+    },
+    cases: {
+      async create(value) {
+        await enter('cases.create', 'case');
+        const row = store(ZCase, value, 'case');
+        assertStorableId('case', row.value.id);
+        if (data.cases.has(row.value.id)) {
+          throw createAlreadyExistsError('case', row.value.id);
+        }
+        data.cases.set(row.value.id, row);
+        return read(row) as Versioned<Case>;
+      },
+      async get(caseId) {
+        await enter('cases.get', 'case');
+        return read(data.cases.get(caseId));
+      },
+      async replace(value, ifMatch) {
+        await enter('cases.replace', 'case');
+        const row = store(ZCase, value, 'case');
+        assertStorableId('case', row.value.id);
+        return replaceRow(data.cases, 'case', row, ifMatch);
+      },
+      async findCaseIdsByIdentityKey(identityKey) {
+        await enter('cases.findCaseIdsByIdentityKey', 'case');
+        return [...data.cases.values()]
+          .filter((row) => row.value.child.identityKey === identityKey)
+          .map((row) => row.value.id)
+          .sort(compareKeys);
+      },
+    },
+    conversations: {
+      async save(value) {
+        await enter('conversations.save', 'conversation');
+        data.conversations.set(value.key, store(ZStoredConversation, value, 'conversation').value);
+      },
+      async get(key) {
+        await enter('conversations.get', 'conversation');
+        const value = data.conversations.get(key);
+        return value === undefined ? undefined : structuredClone(value);
+      },
+    },
+    outbox: {
+      async enqueue(message) {
+        await enter('outbox.enqueue', 'outbox');
+        const row = store(ZOutboxMessage, message, 'outbox');
+        assertStorableId('outbox', row.value.id);
+        if (data.outbox.has(row.value.id)) {
+          return false;
+        }
+        data.outbox.set(row.value.id, row);
+        return true;
+      },
+      async get(id) {
+        await enter('outbox.get', 'outbox');
+        return read(data.outbox.get(id));
+      },
+      async listDue(now, limit) {
+        await enter('outbox.listDue', 'outbox');
+        return listDue(data.outbox, isOutboxActive, toOutboxDueKey, (value) => value.id, now, limit);
+      },
+      async replace(message, ifMatch) {
+        await enter('outbox.replace', 'outbox');
+        const row = store(ZOutboxMessage, message, 'outbox');
+        assertStorableId('outbox', row.value.id);
+        return replaceRow(data.outbox, 'outbox', row, ifMatch);
+      },
+    },
+    reminders: {
+      async schedule(reminder) {
+        await enter('reminders.schedule', 'reminder');
+        const row = store(ZReminder, reminder, 'reminder');
+        assertStorableId('reminder', row.value.id);
+        if (data.reminders.has(row.value.id)) {
+          return false;
+        }
+        data.reminders.set(row.value.id, row);
+        return true;
+      },
+      async get(id) {
+        await enter('reminders.get', 'reminder');
+        return read(data.reminders.get(id));
+      },
+      async listDue(now, limit) {
+        await enter('reminders.listDue', 'reminder');
+        return listDue(data.reminders, isReminderActive, toReminderDueKey, (value) => value.id, now, limit);
+      },
+      async replace(reminder, ifMatch) {
+        await enter('reminders.replace', 'reminder');
+        const row = store(ZReminder, reminder, 'reminder');
+        assertStorableId('reminder', row.value.id);
+        return replaceRow(data.reminders, 'reminder', row, ifMatch);
+      },
+      async listForCase(caseId) {
+        await enter('reminders.listForCase', 'reminder');
+        return [...data.reminders.values()]
+          .filter((row) => row.value.caseId === caseId)
+          .sort(
+            (a, b) =>
+              compareKeys(toReminderDueKey(a.value), toReminderDueKey(b.value)) ||
+              compareKeys(a.value.id, b.value.id),
+          )
+          .map((row) => read(row) as Versioned<Reminder>);
+      },
+    },
+    audit: {
+      async append(entry) {
+        await enter('audit.append', 'audit');
+        const parsed = store(ZAuditEntry, entry, 'audit').value;
+        assertStorableId('audit', parsed.id);
+        const existing = data.audit.find((item) => item.entry.id === parsed.id);
+        if (existing !== undefined) {
+          if (!isDeepStrictEqual(existing.entry, parsed)) {
+            throw createAlreadyExistsError('audit', parsed.id);
+          }
+          return;
+        }
+        auditSeq += 1;
+        data.audit.push({ entry: parsed, seq: auditSeq });
+      },
+      async listForCase(caseId) {
+        await enter('audit.listForCase', 'audit');
+        return data.audit
+          .filter((item) => item.entry.caseId === caseId)
+          .sort((a, b) => compareKeys(toSortKey(a.entry.at), toSortKey(b.entry.at)) || a.seq - b.seq)
+          .map((item) => structuredClone(item.entry));
+      },
+    },
+    async close() {
+      closed = true;
+    },
+  };
+  return stores;
+}
+
+function compareKeys(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+}
