@@ -7,43 +7,42 @@
  * they are the strings Teams sends back when the card is submitted.
  */
 import { z } from 'zod';
-import { ZCalendarDate, ZInstant } from '../flows/case.js';
+import { type ConsentGiver, ZChild, ZConsentGiver, ZInstant } from '../flows/case.js';
 import { type CompassAreaKey, compassAreas } from '../flows/compass.js';
+import {
+  type AreaAssessment,
+  areaAssessmentLabels,
+  areaAssessments,
+  type DiscoveryPath,
+  discoveryPathLabels,
+  discoveryPaths,
+  type ReporterOrganisation,
+  reporterOrganisationLabels,
+  reporterOrganisations,
+  ZAreaAssessment,
+  ZDiscoveryPath,
+  ZReporterOrganisation,
+} from '../flows/discovery.js';
 import { areaDotDataUri } from './area-dot.js';
 
-export const areaAssessments = ['behoverStarkas', 'fungerarBra', 'vetEj'] as const;
-export const ZAreaAssessment = z.enum(areaAssessments);
-export type AreaAssessment = z.infer<typeof ZAreaAssessment>;
-
-export const areaAssessmentLabels: Readonly<Record<AreaAssessment, string>> = {
-  behoverStarkas: 'Behöver stärkas',
-  fungerarBra: 'Fungerar bra',
-  vetEj: 'Vet ej',
+// The value lists and their labels are the domain's (flows/discovery.ts): the strings Teams sends
+// back when the card is submitted must be exactly the ones the form parser accepts.
+export {
+  type AreaAssessment,
+  areaAssessmentLabels,
+  areaAssessments,
+  type DiscoveryPath,
+  discoveryPathLabels,
+  discoveryPaths,
+  type ReporterOrganisation,
+  reporterOrganisationLabels,
+  reporterOrganisations,
+  ZAreaAssessment,
+  ZDiscoveryPath,
+  ZReporterOrganisation,
 };
 
-export const discoveryPaths = ['orosanmalan', 'stodIEgenVerksamhet', 'aktiveraBarnkontakt'] as const;
-export const ZDiscoveryPath = z.enum(discoveryPaths);
-export type DiscoveryPath = z.infer<typeof ZDiscoveryPath>;
-
-export const discoveryPathLabels: Readonly<Record<DiscoveryPath, string>> = {
-  orosanmalan: 'Orosanmälan till socialtjänsten',
-  stodIEgenVerksamhet: 'Stöd i egen verksamhet',
-  aktiveraBarnkontakt: 'Aktivera Barnkontakt',
-};
-
-export const reporterOrganisations = ['kommun', 'region', 'polis', 'privat', 'annan'] as const;
-export const ZReporterOrganisation = z.enum(reporterOrganisations);
-export type ReporterOrganisation = z.infer<typeof ZReporterOrganisation>;
-
-export const reporterOrganisationLabels: Readonly<Record<ReporterOrganisation, string>> = {
-  kommun: 'Kommun',
-  region: 'Region',
-  polis: 'Polis',
-  privat: 'Privat verksamhet',
-  annan: 'Annan',
-};
-
-export const consentGiverLabels: Readonly<Record<'vardnadshavare' | 'barnet', string>> = {
+export const consentGiverLabels: Readonly<Record<ConsentGiver, string>> = {
   vardnadshavare: 'Vårdnadshavare',
   barnet: 'Barnet',
 };
@@ -71,17 +70,7 @@ export const ZAreaRatings = z
 export type AreaRatings = z.infer<typeof ZAreaRatings>;
 
 /** The child as the cards show it. Which fields a card may show is each card's own decision. */
-export const ZCardChild = z.object({
-  givenName: z.string().min(1).max(100),
-  familyName: z.string().max(100).default(''),
-  /** Normalised 12 digits; only the orosanmälan shows it. */
-  identityNumber: z
-    .string()
-    .regex(/^\d{12}$/)
-    .optional(),
-  birthDate: ZCalendarDate.optional(),
-  dueDate: ZCalendarDate.optional(),
-});
+export const ZCardChild = ZChild.omit({ identityKey: true });
 export type CardChild = z.infer<typeof ZCardChild>;
 
 /** The Upptäckare who filed the card. */
@@ -97,7 +86,7 @@ export type CardReporter = z.infer<typeof ZCardReporter>;
 
 /** The recorded verbal consent behind an Aktivera Barnkontakt. */
 export const ZCardConsent = z.object({
-  givenBy: z.array(z.enum(['vardnadshavare', 'barnet'])).min(1),
+  givenBy: z.array(ZConsentGiver).min(1),
   recordedByName: z.string().min(1).max(200),
   at: ZInstant,
 });

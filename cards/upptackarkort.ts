@@ -5,7 +5,7 @@
  * under each field that must be corrected (`fieldErrors`).
  */
 import { z } from 'zod';
-import { compassAreaKeys } from '../flows/compass.js';
+import { type DiscoveryInputId, discoveryInputIds } from '../flows/discovery-form.js';
 import {
   areaAssessmentLabels,
   areaAssessments,
@@ -21,33 +21,16 @@ import template from './upptackarkort.json' with { type: 'json' };
 
 export const upptackarkortVerb = 'upptackarkort.skicka';
 
-/** Ids of the inputs outside the Behovskompass rows, in the order they appear. */
-export const upptackarkortFieldIds = [
-  'childGivenName',
-  'childFamilyName',
-  'childIdentityNumber',
-  'childBirthDate',
-  'childDueDate',
-  'unitId',
-  'firstBvcVisitDone',
-  'forskolaStartDate',
-  'schoolStartDate',
-  'reporterOrganisation',
-  'reporterRole',
-  'observation',
-  'talkedWithGuardian',
-  'path',
-  'verbalConsent',
-  'consentGivenBy',
-  'followUpDate',
-] as const;
-type FieldId = (typeof upptackarkortFieldIds)[number];
+/** Every input id of the card, from the form parser, so the card and the parser cannot drift. */
+export const upptackarkortInputIds = discoveryInputIds;
 
-/** Every input id of the card: the fields, then `area_<key>` and `areaComment_<key>` per area. */
-export const upptackarkortInputIds = [
-  ...upptackarkortFieldIds,
-  ...compassAreaKeys.flatMap((key) => [`area_${key}`, `areaComment_${key}`] as const),
-] as const;
+type FieldId = Exclude<DiscoveryInputId, `area_${string}` | `areaComment_${string}`>;
+
+/** Ids of the inputs outside the Behovskompass rows, in card order. */
+export const upptackarkortFieldIds = discoveryInputIds.filter(
+  (id): id is FieldId => !id.startsWith('area_') && !id.startsWith('areaComment_'),
+);
+
 export const ZUpptackarkortInputId = z.enum(upptackarkortInputIds);
 export type UpptackarkortInputId = z.infer<typeof ZUpptackarkortInputId>;
 

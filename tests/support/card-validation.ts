@@ -17,12 +17,6 @@ const AC = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js')
 export interface CardValidationOptions {
   /** Verbs an `Action.Execute` (refresh included) may carry. */
   allowedVerbs: readonly string[];
-  /**
-   * Input ids that may appear once in each of several sibling Action.ShowCard cards. Teams sends
-   * an action only the inputs of its own card and the cards around it, so such inputs never meet;
-   * the object model still reports them as a duplicate id, which is accepted for these ids only.
-   */
-  sharedShowCardInputIds?: readonly string[];
   /** Strings a user typed that contain `${` and must come out literally, so are no leftover binding. */
   literalUserTexts?: readonly string[];
 }
@@ -30,8 +24,6 @@ export interface CardValidationOptions {
 interface FoundInput {
   id: string | undefined;
   type: string;
-  /** The chain of cards the input sits in: root first, then ShowCards. */
-  cardChain: readonly string[];
   element: Record<string, unknown>;
 }
 
@@ -51,7 +43,6 @@ export function findCardProblems(card: unknown, options: CardValidationOptions):
     }
   }
 
-  const shared = new Set(options.sharedShowCardInputIds ?? []);
   const objectModel = new AC.AdaptiveCard();
   const context = new AC.SerializationContext();
   objectModel.parse(card, context);
@@ -60,16 +51,12 @@ export function findCardProblems(card: unknown, options: CardValidationOptions):
     problems.push(`object model (parse): ${AC.ValidationEvent[event.event]}: ${event.message}`);
   }
   for (const event of objectModel.validateProperties().validationEvents) {
-    const duplicate = /^Duplicate Id "(.*)"\.$/.exec(event.message);
-    if (event.event === AC.ValidationEvent.DuplicateId && duplicate && shared.has(duplicate[1] as string)) {
-      continue;
-    }
     problems.push(`object model (validate): ${AC.ValidationEvent[event.event]}: ${event.message}`);
   }
 
   const inputs: FoundInput[] = [];
   const executes: Record<string, unknown>[] = [];
-  collect(card, ['root'], inputs, executes);
+  collect(card, inputs, executes);
 
   for (const input of inputs) {
     if (!input.id) {
@@ -80,7 +67,7 @@ export function findCardProblems(card: unknown, options: CardValidationOptions):
       problems.push(`required input ${input.id} needs label and errorMessage`);
     }
   }
-  problems.push(...findDuplicateInputIds(inputs, shared));
+  problems.push(...findDuplicateInputIds(inputs));
 
   for (const action of executes) {
     if (typeof action.verb !== 'string' || !options.allowedVerbs.includes(action.verb)) {
@@ -93,55 +80,31 @@ export function findCardProblems(card: unknown, options: CardValidationOptions):
 /** All Input.* elements of a card, ShowCards included, in document order. */
 export function listInputs(card: unknown): Record<string, unknown>[] {
   const inputs: FoundInput[] = [];
-  collect(card, ['root'], inputs, []);
+  collect(card, inputs, []);
   return inputs.map((input) => input.element);
 }
 
 /** All Action.Execute objects of a card: actions, ShowCard actions, select actions and refresh. */
 export function listExecuteActions(card: unknown): Record<string, unknown>[] {
   const executes: Record<string, unknown>[] = [];
-  collect(card, ['root'], [], executes);
+  collect(card, [], executes);
   return executes;
 }
 
-function findDuplicateInputIds(inputs: readonly FoundInput[], shared: ReadonlySet<string>): string[] {
-  const problems: string[] = [];
-  const byId = new Map<string, FoundInput[]>();
+function findDuplicateInputIds(inputs: readonly FoundInput[]): string[] {
+  const counts = new Map<string, number>();
   for (const input of inputs) {
-    if (input.id) {
-      byId.set(input.id, [...(byId.get(input.id) ?? []), input]);
-    }
+    if (input.id) counts.set(input.id, (counts.get(input.id) ?? 0) + 1);
   }
-  for (const [id, sameId] of byId) {
-    if (sameId.length < 2) {
-      continue;
-    }
-    if (!shared.has(id)) {
-      problems.push(`input id ${id} is used ${sameId.length} times`);
-      continue;
-    }
-    // Two inputs meet in one submit when one's card is the other's card or encloses it.
-    for (const [index, first] of sameId.entries()) {
-      for (const second of sameId.slice(index + 1)) {
-        if (isPrefix(first.cardChain, second.cardChain) || isPrefix(second.cardChain, first.cardChain)) {
-          problems.push(`input id ${id} appears twice in one submit scope`);
-        }
-      }
-    }
-  }
-  return problems;
+  return [...counts]
+    .filter(([, count]) => count > 1)
+    .map(([id, count]) => `input id ${id} is used ${count} times`);
 }
 
-function collect(
-  value: unknown,
-  cardChain: readonly string[],
-  inputs: FoundInput[],
-  executes: Record<string, unknown>[],
-  path = '',
-): void {
+function collect(value: unknown, inputs: FoundInput[], executes: Record<string, unknown>[], path = ''): void {
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      collect(item, cardChain, inputs, executes, `${path}[${index}]`);
+      collect(item, inputs, executes, `${path}[${index}]`);
     });
     return;
   }
@@ -150,15 +113,13 @@ function collect(
   }
   const type = typeof value.type === 'string' ? value.type : '';
   if (type.startsWith('Input.')) {
-    inputs.push({ id: typeof value.id === 'string' ? value.id : undefined, type, cardChain, element: value });
+    inputs.push({ id: typeof value.id === 'string' ? value.id : undefined, type, element: value });
   }
   if (type === 'Action.Execute') {
     executes.push(value);
   }
   for (const [key, item] of Object.entries(value)) {
-    const itemPath = `${path}.${key}`;
-    const chain = type === 'Action.ShowCard' && key === 'card' ? [...cardChain, itemPath] : cardChain;
-    collect(item, chain, inputs, executes, itemPath);
+    collect(item, inputs, executes, `${path}.${key}`);
   }
 }
 
@@ -170,10 +131,6 @@ function readPath(root: unknown, path: string): unknown {
       isObject(value) || Array.isArray(value) ? (value as Record<string, unknown>)[step] : undefined,
     root,
   );
-}
-
-function isPrefix(shorter: readonly string[], longer: readonly string[]): boolean {
-  return shorter.length <= longer.length && shorter.every((part, index) => longer[index] === part);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
