@@ -158,6 +158,24 @@ export interface AuditLog {
   listForCase(caseId: string): Promise<AuditEntry[]>;
 }
 
+/** One handled Teams activity. The id is chosen by the bot (e.g. a hash of tenant + activity id). */
+export const ZActivityRecord = z.object({
+  id: z.string().min(1).max(200),
+  handledAt: ZInstant,
+  /** After this the record may be forgotten (Teams stops redelivering within minutes). */
+  expiresAt: ZInstant,
+});
+export type ActivityRecord = z.infer<typeof ZActivityRecord>;
+
+/**
+ * Which Teams activities were handled, so that a redelivered message or a resent invoke is
+ * acted on once. Of several instances recording the same id at once, exactly one gets `true`.
+ */
+export interface ActivityLedger {
+  /** Records the activity; `false` when it was recorded before (a redelivery). */
+  record(entry: ActivityRecord): Promise<boolean>;
+}
+
 /** Everything a running bot stores, as one bundle handed to the use cases. */
 export interface Stores {
   readonly cases: CaseStore;
@@ -165,6 +183,7 @@ export interface Stores {
   readonly outbox: OutboxStore;
   readonly reminders: ReminderStore;
   readonly audit: AuditLog;
+  readonly activities: ActivityLedger;
   /** Releases what the stores opened themselves (a Cosmos client passed in stays the caller's). */
   close(): Promise<void>;
 }

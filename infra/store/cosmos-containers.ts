@@ -9,7 +9,7 @@ export interface CosmosContainerSpec {
   readonly partitionKeyPath: string;
   /**
    * -1 turns per-document `ttl` on without expiring anything by default: only documents that
-   * set `ttl` (finished outbox messages and reminders, audit entries) expire.
+   * set `ttl` (finished outbox messages and reminders, audit entries, handled activities) expire.
    */
   readonly defaultTtl?: number;
 }
@@ -21,6 +21,7 @@ export const cosmosContainers = {
   outbox: { id: 'outbox', partitionKeyPath: '/queue', defaultTtl: -1 },
   reminders: { id: 'reminders', partitionKeyPath: '/queue', defaultTtl: -1 },
   audit: { id: 'audit', partitionKeyPath: '/caseId', defaultTtl: -1 },
+  activities: { id: 'activities', partitionKeyPath: '/id', defaultTtl: -1 },
 } as const satisfies Record<string, CosmosContainerSpec>;
 
 export type CosmosContainerName = keyof typeof cosmosContainers;

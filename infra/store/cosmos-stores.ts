@@ -28,6 +28,11 @@
  *   access log is a single-partition query. Each entry gets `ttl` from the retention
  *   setting. The local test server does not enforce TTL: expiry is set and documented here
  *   and needs a test against a real account.
+ * - `activities`, pk `/id`: Teams activities already handled. `record` is a create; 409 means
+ *   another turn (or instance) handled that activity first. The document id is a SHA-256 of
+ *   the ledger id, like conversation keys, and each record carries a `ttl` that ends at its
+ *   `expiresAt`, so the container empties itself. Correctness does not depend on the expiry:
+ *   a record left behind only makes a very late redelivery count as seen.
  *
  * No transactional batch, stored procedures or TTL-dependent behaviour: the local test
  * server supports none of them, and nothing here is correct only if they work.
@@ -44,6 +49,7 @@ import { z } from 'zod';
 import { type Case, ZCase } from '../../flows/case.js';
 import { isDomainError } from '../../flows/errors.js';
 import {
+  type ActivityLedger,
   type AuditEntry,
   type AuditLog,
   type CaseStore,
@@ -54,6 +60,7 @@ import {
   type ReminderStore,
   type Stores,
   type Versioned,
+  ZActivityRecord,
   ZAuditEntry,
   ZOutboxMessage,
   ZReminder,
@@ -113,6 +120,7 @@ export async function openCosmosStores(options: CosmosStoreOptions): Promise<Sto
     outbox: createOutboxStore(containers.outbox, finishedTtl),
     reminders: createReminderStore(containers.reminders, finishedTtl),
     audit: createAuditLog(containers.audit, auditTtl),
+    activities: createActivityLedger(containers.activities),
     async close() {},
   };
 }
@@ -200,11 +208,11 @@ function createConversationStore(conversations: Container): ConversationStore {
     async save(value) {
       const parsed = parseIncoming(ZStoredConversation, value, 'conversation');
       await callCosmos('conversation', parsed.key, () =>
-        conversations.items.upsert({ ...parsed, id: toConversationDocumentId(parsed.key) }),
+        conversations.items.upsert({ ...parsed, id: toHashedDocumentId(parsed.key) }),
       );
     },
     async get(key) {
-      const raw = await readItem('conversation', conversations, toConversationDocumentId(key), key);
+      const raw = await readItem('conversation', conversations, toHashedDocumentId(key), key);
       return raw === undefined
         ? undefined
         : toVersioned(raw, ZStoredConversation, 'conversation', key, storeFields).value;
@@ -212,7 +220,8 @@ function createConversationStore(conversations: Container): ConversationStore {
   };
 }
 
-function toConversationDocumentId(key: string): string {
+/** A document id for a key that may hold characters Cosmos refuses in an id (`/ \ ? #`). */
+function toHashedDocumentId(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
@@ -367,6 +376,40 @@ async function assertSameAuditEntry(
   if (!isDeepStrictEqual(stored, entry)) {
     throw createAlreadyExistsError('audit', entry.id);
   }
+}
+
+function createActivityLedger(activities: Container): ActivityLedger {
+  return {
+    async record(entry) {
+      const parsed = parseIncoming(ZActivityRecord, entry, 'activity');
+      const documentId = toHashedDocumentId(parsed.id);
+      try {
+        await callCosmos('activity', documentId, () =>
+          activities.items.create({
+            ...parsed,
+            id: documentId,
+            activityId: parsed.id,
+            ttl: toActivityTtlSeconds(parsed.handledAt, parsed.expiresAt),
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isDomainError(error, 'alreadyExists')) {
+          return false;
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * Cosmos counts `ttl` from the document's last write, which is about `handledAt`. At least one
+ * second, because 0 is not a valid `ttl` and a record must outlive its own write.
+ */
+function toActivityTtlSeconds(handledAt: string, expiresAt: string): number {
+  const milliseconds = Date.parse(expiresAt) - Date.parse(handledAt);
+  return Math.max(1, Math.ceil(milliseconds / 1000));
 }
 
 function ifMatchOption(etag: string): RequestOptions {

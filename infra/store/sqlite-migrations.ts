@@ -8,7 +8,7 @@ import { createStorageUnavailableError } from './store-errors.js';
 
 export type SqliteMigration = string;
 
-/** The main file: cases, conversation references, outbox and reminders. */
+/** The main file: cases, conversation references, outbox, reminders and handled activities. */
 export const mainMigrations: readonly SqliteMigration[] = [
   `
   CREATE TABLE cases (
@@ -44,6 +44,16 @@ export const mainMigrations: readonly SqliteMigration[] = [
   ) STRICT;
   CREATE INDEX reminders_due ON reminders (active, due_key);
   CREATE INDEX reminders_by_case ON reminders (case_id) WHERE case_id IS NOT NULL;
+  `,
+  // 2: Teams activities already handled. Rows are short-lived (minutes), so the expiry key is
+  // indexed for the bounded prune that runs with every record.
+  `
+  CREATE TABLE activities (
+    id TEXT PRIMARY KEY,
+    expires_key TEXT NOT NULL,
+    document TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX activities_by_expiry ON activities (expires_key);
   `,
 ];
 

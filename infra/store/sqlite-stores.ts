@@ -1,6 +1,6 @@
 /**
- * The embedded store: one SQLite file for cases, conversation references, outbox and
- * reminders, and a second file next to it (`<path>.audit.sqlite`) for the audit log.
+ * The embedded store: one SQLite file for cases, conversation references, outbox, reminders
+ * and handled Teams activities, and a second file next to it (`<path>.audit.sqlite`) for the audit log.
  *
  * Every document is stored as JSON and validated with its zod schema on the way in and on
  * the way out. Versions (ETags) are random tokens replaced on every write, and every write
@@ -16,6 +16,8 @@ import type { z } from 'zod';
 import { type Case, ZCase } from '../../flows/case.js';
 import { isDomainError } from '../../flows/errors.js';
 import {
+  type ActivityLedger,
+  type ActivityRecord,
   type AuditEntry,
   type AuditLog,
   type CaseStore,
@@ -27,6 +29,7 @@ import {
   type StoredConversation,
   type Stores,
   type Versioned,
+  ZActivityRecord,
   ZAuditEntry,
   ZOutboxMessage,
   ZReminder,
@@ -83,6 +86,7 @@ export function openSqliteStores(options: SqliteStoreOptions): Stores {
     outbox: createOutboxStore(main),
     reminders: createReminderStore(main),
     audit: createAuditLog(audit),
+    activities: createActivityLedger(main),
     async close() {
       if (closed) {
         return;
@@ -344,6 +348,32 @@ function createReminderStore(db: SqliteDatabase): ReminderStore {
       return runSql('reminder', () =>
         selectForCase.all(caseId).map((row) => toVersioned(row, ZReminder, 'reminder')),
       );
+    },
+  };
+}
+
+/** How many expired activity rows one `record` deletes at most, so a backlog never slows a turn. */
+const activityPruneBatch = 100;
+
+function createActivityLedger(db: SqliteDatabase): ActivityLedger {
+  // The clock is the entry's own `handledAt`: the store never reads the machine clock, and a
+  // row is only forgotten once a later activity was handled after it expired.
+  const prune = db.prepare<[string, number]>(
+    'DELETE FROM activities WHERE id IN (SELECT id FROM activities WHERE expires_key < ? ORDER BY expires_key LIMIT ?)',
+  );
+  const insert = db.prepare<[string, string, string]>(
+    'INSERT INTO activities (id, expires_key, document) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
+  );
+  // One transaction: with `synchronous = FULL` each commit is a disk flush, and this is on
+  // the path of every Teams turn.
+  const pruneAndInsert = db.transaction((entry: ActivityRecord): boolean => {
+    prune.run(toSortKey(entry.handledAt), activityPruneBatch);
+    return insert.run(entry.id, toSortKey(entry.expiresAt), JSON.stringify(entry)).changes === 1;
+  });
+
+  return {
+    async record(entry) {
+      return runSql('activity', () => pruneAndInsert(parseIncoming(ZActivityRecord, entry, 'activity')));
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isDomainError } from '../../flows/errors.js';
-import type { Stores, Versioned } from '../../flows/ports.js';
+import type { ActivityRecord, Stores, Versioned } from '../../flows/ports.js';
 import {
   buildAuditEntry,
   buildContractCase,
@@ -35,6 +35,16 @@ async function expectDomainError(promise: Promise<unknown>, code: string): Promi
 
 function settle<T>(promises: Promise<T>[]): Promise<PromiseSettledResult<T>[]> {
   return Promise.allSettled(promises);
+}
+
+/** A handled Teams activity, remembered for five minutes. */
+function buildActivity(overrides: Partial<ActivityRecord> = {}): ActivityRecord {
+  return {
+    id: 'activity-1',
+    handledAt: '2025-02-03T08:15:00Z',
+    expiresAt: '2025-02-03T08:20:00Z',
+    ...overrides,
+  };
 }
 
 function ids<T extends { id: string }>(items: Versioned<T>[]): string[] {
@@ -404,6 +414,81 @@ export function describeStorageContract(name: string, setup: StorageContractSetu
       });
     });
 
+    describe('activity ledger', () => {
+      it('records an activity once: a redelivery of the same id is reported as seen', async () => {
+        expect(await stores.activities.record(buildActivity())).toBe(true);
+
+        const redelivery = buildActivity({
+          handledAt: '2025-02-03T08:15:16Z',
+          expiresAt: '2025-02-03T08:20:16Z',
+        });
+        expect(await stores.activities.record(redelivery)).toBe(false);
+        expect(await stores.activities.record(buildActivity())).toBe(false);
+      });
+
+      it('keeps different ids apart, also ids with characters Cosmos DB refuses in a document id', async () => {
+        const ledgerIds = ['tenant/19:abc?x#y', 'tenant\\19:abc?x#y', 'tenant/19:abc?x#z', 'activity-2'];
+
+        for (const id of ledgerIds) {
+          expect(await stores.activities.record(buildActivity({ id })), id).toBe(true);
+        }
+        for (const id of ledgerIds) {
+          expect(await stores.activities.record(buildActivity({ id })), id).toBe(false);
+        }
+      });
+
+      it('lets exactly one of several concurrent turns handle the same activity', async () => {
+        const results = await Promise.all(
+          ['08:15:00', '08:15:00', '08:15:01', '08:15:02'].map((time) =>
+            stores.activities.record(buildActivity({ handledAt: `2025-02-03T${time}Z` })),
+          ),
+        );
+
+        expect(results.filter((handled) => handled)).toHaveLength(1);
+      });
+
+      it('still remembers an unexpired activity after later turns forgot expired ones', async () => {
+        await stores.activities.record(
+          buildActivity({
+            id: 'expired',
+            handledAt: '2025-02-03T08:00:00Z',
+            expiresAt: '2025-02-03T08:05:00Z',
+          }),
+        );
+        await stores.activities.record(
+          buildActivity({ id: 'live', handledAt: '2025-02-03T08:04:00Z', expiresAt: '2025-02-03T08:09:00Z' }),
+        );
+
+        expect(
+          await stores.activities.record(
+            buildActivity({
+              id: 'later',
+              handledAt: '2025-02-03T08:06:00Z',
+              expiresAt: '2025-02-03T08:11:00Z',
+            }),
+          ),
+        ).toBe(true);
+        expect(
+          await stores.activities.record(
+            buildActivity({
+              id: 'live',
+              handledAt: '2025-02-03T08:08:59Z',
+              expiresAt: '2025-02-03T08:13:59Z',
+            }),
+          ),
+        ).toBe(false);
+      });
+
+      it('refuses an invalid record', async () => {
+        await expectDomainError(stores.activities.record(buildActivity({ id: '' })), 'invalidInput');
+        await expectDomainError(
+          stores.activities.record(buildActivity({ expiresAt: 'in fem minuter' })),
+          'invalidInput',
+        );
+        expect(await stores.activities.record(buildActivity())).toBe(true);
+      });
+    });
+
     const reopen = setup.reopen;
     if (reopen !== undefined) {
       it('keeps everything across a restart: cases, conversations, outbox, reminders and audit', async () => {
@@ -428,6 +513,18 @@ export function describeStorageContract(name: string, setup: StorageContractSetu
         // The version read before the restart still guards the next write.
         await expectDomainError(stores.cases.replace(created.value, created.etag), 'concurrencyConflict');
         await stores.cases.replace({ ...replaced.value, state: 'samtal' }, replaced.etag);
+      });
+
+      it('remembers handled activities across a restart', async () => {
+        await stores.activities.record(buildActivity());
+        await stores.close();
+
+        stores = await reopen();
+
+        expect(await stores.activities.record(buildActivity({ handledAt: '2025-02-03T08:16:00Z' }))).toBe(
+          false,
+        );
+        expect(await stores.activities.record(buildActivity({ id: 'activity-2' }))).toBe(true);
       });
     }
   });

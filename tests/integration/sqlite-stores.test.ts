@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isDomainError } from '../../flows/errors.js';
+import { mainMigrations } from '../../infra/store/sqlite-migrations.js';
 import { openSqliteStores, toAuditPath } from '../../infra/store/sqlite-stores.js';
 import { buildAuditEntry, buildContractCase } from '../contract/contract-data.js';
 import { describeStorageContract } from '../contract/storage-contract.js';
@@ -66,7 +67,7 @@ describe('SQLite store files', () => {
     const main = new Database(path, { readonly: true });
     try {
       expect(main.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(main.pragma('user_version', { simple: true })).toBe(1);
+      expect(main.pragma('user_version', { simple: true })).toBe(2);
       const row = main.prepare('SELECT identity_key FROM cases').get();
       expect(row).toEqual({ identity_key: 'key-0123456789abcdef' });
       const columns = main.prepare("SELECT name FROM pragma_table_info('cases')").pluck().all();
@@ -94,6 +95,62 @@ describe('SQLite store files', () => {
     expect(isDomainError(error, 'storageUnavailable')).toBe(true);
     expect(JSON.stringify(error)).not.toMatch(/Åsa|201503142388|okänt/);
     expect((error as Error).message).not.toMatch(/Åsa|201503142388|okänt/);
+  });
+
+  it('forgets expired activities as new ones are recorded, and never one still live', async () => {
+    const path = nextPath();
+    const stores = openSqliteStores({ path });
+    for (let index = 0; index < 3; index += 1) {
+      await stores.activities.record({
+        id: `old-${index}`,
+        handledAt: '2025-02-03T08:00:00Z',
+        expiresAt: '2025-02-03T08:05:00Z',
+      });
+    }
+    await stores.activities.record({
+      id: 'live',
+      handledAt: '2025-02-03T08:04:00Z',
+      expiresAt: '2025-02-03T08:09:00Z',
+    });
+    await stores.activities.record({
+      id: 'later',
+      handledAt: '2025-02-03T08:06:00.000Z',
+      expiresAt: '2025-02-03T08:11:00Z',
+    });
+    await stores.close();
+
+    const main = new Database(path, { readonly: true });
+    try {
+      expect(main.prepare('SELECT id FROM activities ORDER BY id').pluck().all()).toEqual(['later', 'live']);
+    } finally {
+      main.close();
+    }
+  });
+
+  it('upgrades a file of schema version 1 and keeps its cases', async () => {
+    const path = nextPath();
+    mkdirSync(dirname(path), { recursive: true });
+    const raw = new Database(path);
+    raw.exec(mainMigrations[0] as string);
+    raw
+      .prepare('INSERT INTO cases (id, etag, identity_key, document) VALUES (?, ?, ?, ?)')
+      .run('case-1', 'etag-v1', 'key-0123456789abcdef', JSON.stringify(buildContractCase()));
+    raw.pragma('user_version = 1');
+    raw.close();
+
+    const stores = openSqliteStores({ path });
+    try {
+      expect(await stores.cases.get('case-1')).toEqual({ value: buildContractCase(), etag: 'etag-v1' });
+      const activity = {
+        id: 'activity-1',
+        handledAt: '2025-02-03T08:00:00Z',
+        expiresAt: '2025-02-03T08:05:00Z',
+      };
+      expect(await stores.activities.record(activity)).toBe(true);
+      expect(await stores.activities.record(activity)).toBe(false);
+    } finally {
+      await stores.close();
+    }
   });
 
   it('refuses to open a file written by a newer schema', async () => {

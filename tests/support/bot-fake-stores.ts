@@ -1,7 +1,7 @@
 /**
  * A `Stores` fake for bot tests that records every call, so a test can assert that a refused
- * activity touched no state at all. Conversations are kept in memory; the other stores are
- * not used by the bot edge and fail loudly if they are.
+ * activity touched no state at all. Conversations and handled activity ids are kept in
+ * memory; the other stores are not used by the bot edge and fail loudly if they are.
  */
 import type { StoredConversation, Stores } from '../../flows/ports.js';
 
@@ -9,11 +9,14 @@ export interface RecordingStores extends Stores {
   /** `store.method` for every call, in order. */
   readonly calls: string[];
   readonly savedConversations: Map<string, StoredConversation>;
+  /** Ledger ids recorded through `activities.record`. */
+  readonly handledActivities: Set<string>;
 }
 
 export function createRecordingStores(): RecordingStores {
   const calls: string[] = [];
   const savedConversations = new Map<string, StoredConversation>();
+  const handledActivities = new Set<string>();
   const unused = (store: string) =>
     new Proxy(
       {},
@@ -29,6 +32,7 @@ export function createRecordingStores(): RecordingStores {
   return {
     calls,
     savedConversations,
+    handledActivities,
     conversations: {
       async save(value) {
         calls.push('conversations.save');
@@ -43,6 +47,16 @@ export function createRecordingStores(): RecordingStores {
     outbox: unused('outbox') as Stores['outbox'],
     reminders: unused('reminders') as Stores['reminders'],
     audit: unused('audit') as Stores['audit'],
+    activities: {
+      async record(entry) {
+        calls.push('activities.record');
+        if (handledActivities.has(entry.id)) {
+          return false;
+        }
+        handledActivities.add(entry.id);
+        return true;
+      },
+    },
     async close() {
       calls.push('close');
     },

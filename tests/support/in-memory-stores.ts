@@ -12,12 +12,14 @@ import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import { type Case, ZCase } from '../../flows/case.js';
 import {
+  type ActivityRecord,
   type AuditEntry,
   type OutboxMessage,
   type Reminder,
   type StoredConversation,
   type Stores,
   type Versioned,
+  ZActivityRecord,
   ZAuditEntry,
   ZOutboxMessage,
   ZReminder,
@@ -54,14 +56,23 @@ export interface InMemoryData {
   readonly outbox: Map<string, Row<OutboxMessage>>;
   readonly reminders: Map<string, Row<Reminder>>;
   readonly audit: { entry: AuditEntry; seq: number }[];
+  readonly activities: Map<string, ActivityRecord>;
 }
 
 export function createInMemoryData(): InMemoryData {
-  return { cases: new Map(), conversations: new Map(), outbox: new Map(), reminders: new Map(), audit: [] };
+  return {
+    cases: new Map(),
+    conversations: new Map(),
+    outbox: new Map(),
+    reminders: new Map(),
+    audit: [],
+    activities: new Map(),
+  };
 }
 
-/** `store.method`, e.g. `cases.create`, `audit.append`. */
-export type StoreCall = `${'cases' | 'conversations' | 'outbox' | 'reminders' | 'audit'}.${string}`;
+/** `store.method`, e.g. `cases.create`, `audit.append`, `activities.record`. */
+export type StoreCall =
+  `${'cases' | 'conversations' | 'outbox' | 'reminders' | 'audit' | 'activities'}.${string}`;
 
 export interface InMemoryStores extends Stores {
   /** Every call in the order it started. */
@@ -74,6 +85,7 @@ export interface InMemoryStores extends Stores {
     outbox: OutboxMessage[];
     reminders: Reminder[];
     audit: AuditEntry[];
+    activities: ActivityRecord[];
   };
 }
 
@@ -155,6 +167,7 @@ export function createInMemoryStores(data: InMemoryData = createInMemoryData()):
         outbox: values(data.outbox),
         reminders: values(data.reminders),
         audit: data.audit.map((item) => structuredClone(item.entry)),
+        activities: [...data.activities.values()].map((entry) => structuredClone(entry)),
       };
     },
     cases: {
@@ -281,6 +294,24 @@ export function createInMemoryStores(data: InMemoryData = createInMemoryData()):
           .filter((item) => item.entry.caseId === caseId)
           .sort((a, b) => compareKeys(toSortKey(a.entry.at), toSortKey(b.entry.at)) || a.seq - b.seq)
           .map((item) => structuredClone(item.entry));
+      },
+    },
+    activities: {
+      async record(entry) {
+        await enter('activities.record', 'activity');
+        const parsed = store(ZActivityRecord, entry, 'activity').value;
+        // Forget what expired before this activity was handled, as the SQLite store does.
+        const now = toSortKey(parsed.handledAt);
+        for (const [id, stored] of data.activities) {
+          if (toSortKey(stored.expiresAt) < now) {
+            data.activities.delete(id);
+          }
+        }
+        if (data.activities.has(parsed.id)) {
+          return false;
+        }
+        data.activities.set(parsed.id, parsed);
+        return true;
       },
     },
     async close() {

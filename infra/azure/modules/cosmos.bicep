@@ -19,6 +19,7 @@ var containers = [
   { name: 'outbox', partitionKey: '/queue', defaultTtl: -1 }
   { name: 'reminders', partitionKey: '/queue', defaultTtl: -1 }
   { name: 'audit', partitionKey: '/caseId', defaultTtl: -1 }
+  { name: 'activities', partitionKey: '/id', defaultTtl: -1 }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
