@@ -34,6 +34,7 @@ export type SendStatus = number | 'timeout' | 'connectionFailed';
  *   (serviceUrl not allowed, broken stored reference) → `permanent`: retrying cannot help, the
  *   message is parked and an admin is told.
  * - No stored conversation reference for the recipient → `unreachable`: the message waits.
+ * - The message no longer applies when it is about to go out → `dropped`: final, nothing sent.
  */
 export type SendResult =
   | { readonly outcome: 'delivered' }
@@ -49,7 +50,12 @@ export type SendResult =
       /** A short code without content, e.g. `BotNotInConversationRoster`. */
       readonly reason: string;
     }
-  | { readonly outcome: 'unreachable' };
+  | { readonly outcome: 'unreachable' }
+  /**
+   * Nothing was sent on purpose: the message no longer applies (the case is gone, consent was
+   * withdrawn so nothing more may be shared, or the case moved on). Final, and not an error.
+   */
+  | { readonly outcome: 'dropped'; readonly reason: string };
 
 /** Sends one outbox message to a stored conversation, outside any turn. */
 export interface MessageSender {

@@ -78,7 +78,8 @@ export const ZOutboxMessage = z.object({
       data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
     }),
   ]),
-  status: z.enum(['pending', 'sending', 'delivered', 'parked']),
+  /** `dropped`: not sent on purpose because it no longer applies (consent withdrawn, case moved on). */
+  status: z.enum(['pending', 'sending', 'delivered', 'dropped', 'parked']),
   attempts: z.number().int().nonnegative(),
   /** When the sender may try next (after a back-off or a Retry-After). */
   nextAttemptAt: ZInstant,

@@ -68,6 +68,8 @@ export function describeSendResult(result: SendResult): string {
       return `permanent:${result.status}:${toReasonCode(result.reason, 'unknown')}`;
     case 'unreachable':
       return 'unreachable';
+    case 'dropped':
+      return `dropped:${toReasonCode(result.reason, 'unknown')}`;
   }
 }
 

@@ -27,7 +27,7 @@ import {
   defaultBackoffPolicy,
   type RandomSource,
 } from './backoff.js';
-import { describeSendResult, isAmbiguousStatus } from './delivery-errors.js';
+import { describeSendResult, isAmbiguousStatus, toReasonCode } from './delivery-errors.js';
 import { createSweepLoop, type SweepLoop } from './sweep-loop.js';
 
 /** What an admin is told about a message: ids and an error code, never the payload. */
@@ -101,6 +101,8 @@ export interface OutboxDispatcherDependencies {
 /** What one sweep did; `skipped` counts claims lost to another instance and paused conversations. */
 export interface OutboxSweepResult {
   delivered: number;
+  /** Not sent on purpose because it no longer applied (e.g. consent withdrawn). */
+  dropped: number;
   retried: number;
   parked: number;
   skipped: number;
@@ -132,7 +134,7 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDependencies): Outb
     const now = clock.now();
     forgetPastPacing(now.getTime());
     const due = await outbox.listDue(now, options.batchSize);
-    const tally: OutboxSweepResult = { delivered: 0, retried: 0, parked: 0, skipped: 0 };
+    const tally: OutboxSweepResult = { delivered: 0, dropped: 0, retried: 0, parked: 0, skipped: 0 };
     await runWithConcurrency(
       [...groupByRecipient(due).values()],
       options.maxConcurrentConversations,
@@ -202,6 +204,8 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDependencies): Outb
     switch (result.outcome) {
       case 'delivered':
         return recordDelivered(claimed);
+      case 'dropped':
+        return recordDropped(claimed, result.reason);
       case 'unreachable':
         return waitForReference(claimed);
       case 'permanent':
@@ -241,6 +245,20 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDependencies): Outb
     }
     logger.info(toLogIds(stored.value), 'Utgående meddelande levererat');
     return 'delivered';
+  }
+
+  async function recordDropped(claimed: Versioned<OutboxMessage>, reason: string): Promise<SweepOutcome> {
+    const stored = await replaceIfCurrent(claimed, {
+      ...withoutClaim(claimed.value),
+      status: 'dropped',
+      lastError: toReasonCode(reason, 'dropped'),
+    });
+    if (stored === undefined) return 'skipped';
+    logger.info(
+      { ...toLogIds(stored.value), reason: stored.value.lastError },
+      'Utgående meddelande skickades inte',
+    );
+    return 'dropped';
   }
 
   async function retryLater(

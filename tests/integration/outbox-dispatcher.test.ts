@@ -143,9 +143,21 @@ describe('outbox dispatcher', () => {
     const sender = createScriptedSender(clock);
     const dispatcher = createTestDispatcher(sender);
 
-    expect(await dispatcher.runOnce()).toEqual({ delivered: 1, retried: 0, parked: 0, skipped: 0 });
+    expect(await dispatcher.runOnce()).toEqual({
+      delivered: 1,
+      dropped: 0,
+      retried: 0,
+      parked: 0,
+      skipped: 0,
+    });
     clock.advance(60 * 60_000);
-    expect(await dispatcher.runOnce()).toEqual({ delivered: 0, retried: 0, parked: 0, skipped: 0 });
+    expect(await dispatcher.runOnce()).toEqual({
+      delivered: 0,
+      dropped: 0,
+      retried: 0,
+      parked: 0,
+      skipped: 0,
+    });
 
     expect(sender.sent).toEqual([
       { outboxId: 'outbox-1', recipientKey: users.barnkontakt, at: start.getTime() },
@@ -155,6 +167,26 @@ describe('outbox dispatcher', () => {
     expect(stored?.deliveredAt).toBe(start.toISOString());
     expect(stored?.claimedBy).toBeUndefined();
     expect(stored?.attempts).toBe(1);
+  });
+
+  it('records a message that no longer applies as dropped, final, without sending it again', async () => {
+    await saveConversationFor(users.barnkontakt);
+    await stores.outbox.enqueue(buildMessage());
+    const sender = createScriptedSender(clock, () => ({ outcome: 'dropped', reason: 'consentWithdrawn' }));
+    const dispatcher = createTestDispatcher(sender);
+
+    expect(await dispatcher.runOnce()).toEqual({
+      delivered: 0,
+      dropped: 1,
+      retried: 0,
+      parked: 0,
+      skipped: 0,
+    });
+    clock.advance(60 * 60_000);
+    await dispatcher.runOnce();
+
+    expect(sender.sent).toHaveLength(1);
+    expect(await readStored('outbox-1')).toMatchObject({ status: 'dropped', lastError: 'consentWithdrawn' });
   });
 
   it('does not send a message before it is due', async () => {
@@ -179,7 +211,13 @@ describe('outbox dispatcher', () => {
     );
     const dispatcher = createTestDispatcher(sender);
 
-    expect(await dispatcher.runOnce()).toEqual({ delivered: 0, retried: 1, parked: 0, skipped: 1 });
+    expect(await dispatcher.runOnce()).toEqual({
+      delivered: 0,
+      dropped: 0,
+      retried: 1,
+      parked: 0,
+      skipped: 1,
+    });
     // The second message to the throttled conversation was not even tried.
     expect(sender.sent.map((send) => send.outboxId)).toEqual(['first']);
     const throttled = await readStored('first');
@@ -250,7 +288,13 @@ describe('outbox dispatcher', () => {
       onParked: async (notice) => void notices.push(notice),
     });
 
-    expect(await dispatcher.runOnce()).toEqual({ delivered: 0, retried: 0, parked: 1, skipped: 0 });
+    expect(await dispatcher.runOnce()).toEqual({
+      delivered: 0,
+      dropped: 0,
+      retried: 0,
+      parked: 1,
+      skipped: 0,
+    });
     clock.advance(24 * 60 * 60_000);
     await dispatcher.runOnce();
 
@@ -335,7 +379,13 @@ describe('outbox dispatcher', () => {
       options: { unreachableRetryMs: 10 * 60_000 },
     });
 
-    expect(await dispatcher.runOnce()).toEqual({ delivered: 0, retried: 1, parked: 0, skipped: 0 });
+    expect(await dispatcher.runOnce()).toEqual({
+      delivered: 0,
+      dropped: 0,
+      retried: 1,
+      parked: 0,
+      skipped: 0,
+    });
     const waiting = await readStored('outbox-1');
     expect(waiting?.status).toBe('pending');
     expect(waiting?.lastError).toBe('unreachable');
