@@ -1,12 +1,24 @@
 /**
  * The teams-ai router: which handler answers which activity. Handlers live one per file in
- * handlers/; the order here is the order routes are tried, so the catch-all comes last.
+ * handlers/; the order here is the order routes are tried, so the catch-all comes last. Card
+ * actions (`Action.Execute` invokes) are routed by verb.
  */
 import { Application, type TurnState } from '@microsoft/teams-ai';
+import { registerArendeActions } from './handlers/arende-actions.js';
+import type { HandlerContext } from './handlers/handler-context.js';
 import { registerHelp } from './handlers/help.js';
+import { registerKvittoRefresh } from './handlers/kvitto-refresh.js';
+import { registerNyUpptackt } from './handlers/ny-upptackt.js';
 import { registerUnknownText } from './handlers/unknown-text.js';
+import { registerUpptackarkortSubmit } from './handlers/upptackarkort-submit.js';
+import type { PersonalChat } from './personal-chat.js';
 
-export function createApplication(): Application<TurnState> {
+export interface ApplicationDependencies {
+  readonly handlers: HandlerContext;
+  readonly personalChat: PersonalChat;
+}
+
+export function createApplication(deps: ApplicationDependencies): Application<TurnState> {
   const app = new Application<TurnState>({
     // "@Backa barnet hjälp" in a channel arrives as "<at>Backa barnet</at> hjälp".
     removeRecipientMention: true,
@@ -16,6 +28,10 @@ export function createApplication(): Application<TurnState> {
     // No storage: teams-ai's conversation state is not used; cases live in our own stores.
   });
   registerHelp(app);
+  registerNyUpptackt(app, deps.handlers, deps.personalChat);
+  registerUpptackarkortSubmit(app, deps.handlers);
+  registerArendeActions(app, deps.handlers);
+  registerKvittoRefresh(app, deps.handlers);
   registerUnknownText(app);
   return app;
 }

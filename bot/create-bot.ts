@@ -3,19 +3,25 @@
  * proactive sender, from a configuration and the stores. Tests run it in-process on a random
  * port; bot/main.ts runs it for real.
  */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TurnContext } from 'botbuilder';
+import { hostname } from 'node:os';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Express } from 'express';
+import type { FlowDependencies } from '../flows/case-effects.js';
 import type { Directory } from '../flows/directory.js';
 import type { Clock, Stores } from '../flows/ports.js';
 import type { Config } from '../infra/config.js';
 import type { Logger } from '../infra/logger.js';
 import { BackaCloudAdapter } from './adapter.js';
 import { createApplication } from './application.js';
+import { type BackgroundWork, type BackgroundWorkOptions, createBackgroundWork } from './background-work.js';
 import { toStoredConversation } from './conversation-references.js';
 import { GuardedBotFrameworkAuthentication } from './guarded-authentication.js';
+import { readVerb } from './handlers/handler-context.js';
 import { createHttpApp } from './http-server.js';
+import { createPersonalChat } from './personal-chat.js';
 import { createProactiveSender, type ProactiveSender } from './proactive.js';
 import { readTenantId } from './tenant.js';
 import { describeErrorForUser } from './user-messages.js';
@@ -27,6 +33,12 @@ export interface CreateBotOptions {
   readonly logger: Logger;
   /** The machine clock unless a test pins time. */
   readonly clock?: Clock;
+  /**
+   * Start the outbox dispatcher and reminder sweeper with `listen()` (default). Tests that look at
+   * the outbox as a handler left it turn this off and call `backgroundWork.runOnce()` themselves.
+   */
+  readonly runBackgroundWork?: boolean;
+  readonly backgroundWorkOptions?: BackgroundWorkOptions;
 }
 
 export interface Bot {
@@ -34,6 +46,8 @@ export interface Bot {
   readonly app: Express;
   /** For the outbox: sends to a stored conversation; refuses any host but the Bot Connector. */
   readonly sendProactive: ProactiveSender['send'];
+  /** The outbox dispatcher and reminder sweeper, started by `listen()` unless turned off. */
+  readonly backgroundWork: BackgroundWork;
   /** Starts listening on `config.host:config.port` (port 0: a free one); returns the address. */
   listen(): Promise<{ readonly port: number; readonly url: string }>;
   close(): Promise<void>;
@@ -52,6 +66,19 @@ const localModeWarning = [
 
 const machineClock: Clock = { now: () => new Date() };
 
+/**
+ * How long a handled message activity is remembered. Teams redelivers a message within minutes
+ * when a turn is slow; a day leaves a wide margin at the cost of one small document per message.
+ */
+const activityMemoryMs = 24 * 60 * 60 * 1000;
+
+/** The ledger key of an activity: tenant, conversation and activity id (ids are unique per conversation). */
+export function toActivityLedgerId(context: TurnContext): string {
+  const { activity } = context;
+  const name = [readTenantId(activity) ?? '', activity.conversation?.id ?? '', activity.id ?? ''].join('\n');
+  return `teams-${createHash('sha256').update(name, 'utf8').digest('hex')}`;
+}
+
 export async function createBot(options: CreateBotOptions): Promise<Bot> {
   const { config, stores, logger } = options;
   const clock = options.clock ?? machineClock;
@@ -64,7 +91,32 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
   });
   await authentication.assertAuthenticationEnabled();
   const adapter = new BackaCloudAdapter(authentication);
-  const application = createApplication();
+  const appId = config.botAuth.kind === 'none' ? '' : config.botAuth.appId;
+  const proactive = createProactiveSender({ adapter, appId, mode: config.mode, logger, clock });
+  const sendProactive: ProactiveSender['send'] = (target, payload, sendOptions) =>
+    proactive.send(target, payload, sendOptions);
+  const backgroundWork = createBackgroundWork({
+    stores,
+    directory: options.directory,
+    clock,
+    logger,
+    sendProactive,
+    identityKeySecret: config.identityHashKey,
+    instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    ...(options.backgroundWorkOptions === undefined ? {} : { options: options.backgroundWorkOptions }),
+  });
+  const flow: FlowDependencies = {
+    stores,
+    directory: options.directory,
+    clock,
+    identityKeySecret: config.identityHashKey,
+    newId: () => randomUUID(),
+    randomBytes: (count) => new Uint8Array(randomBytes(count)),
+  };
+  const application = createApplication({
+    handlers: { flow, logger, kick: () => backgroundWork.kick() },
+    personalChat: createPersonalChat({ adapter, appId, stores, sendProactive, clock, logger }),
+  });
 
   adapter.onTurnError = async (context, error) => {
     logger.error({ err: error, activityId: context.activity.id }, 'Fel under turen');
@@ -89,6 +141,31 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     }
   };
 
+  /**
+   * SECURITY.md 10 for messages: each message activity is acted on once. The id is recorded
+   * BEFORE acting, so a redelivery that arrives while the first turn is still slow is ignored
+   * rather than answered twice. The price: if the process dies between recording and answering,
+   * the redelivery is ignored too and the user gets no answer and writes again; nothing is lost,
+   * since a message changes no case (it opens a card or answers a question).
+   *
+   * Invokes are not skipped here: Teams resends an invoke whose answer it did not get, and a
+   * skipped one would show the user an error. Their use cases are idempotent instead (the draft
+   * id, the card's ETag) and answer a repeat with the stored result.
+   */
+  const isRedeliveredMessage = async (context: TurnContext): Promise<boolean> => {
+    const { activity } = context;
+    if (activity.type !== ActivityTypes.Message || !activity.id) return false;
+    const now = clock.now();
+    const firstTime = await stores.activities.record({
+      id: toActivityLedgerId(context),
+      handledAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + activityMemoryMs).toISOString(),
+    });
+    if (!firstTime)
+      logger.info({ activityId: activity.id, outcome: 'redanBehandlad' }, 'Aktiviteten kom igen');
+    return !firstTime;
+  };
+
   const logic = async (context: TurnContext) => {
     const { activity } = context;
     logger.info(
@@ -98,25 +175,23 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
         tenantId: readTenantId(activity),
         userId: activity.from?.aadObjectId,
         conversationType: activity.conversation?.conversationType,
+        verb: readVerb(activity),
       },
       'Aktivitet mottagen',
     );
+    if (await isRedeliveredMessage(context)) return;
     await rememberConversation(context);
     await application.run(context);
   };
 
   const app = createHttpApp({ adapter, logic, logger });
-  const proactive = createProactiveSender({
-    adapter,
-    appId: config.botAuth.kind === 'none' ? '' : config.botAuth.appId,
-    mode: config.mode,
-    logger,
-  });
+  const runBackgroundWork = options.runBackgroundWork ?? true;
 
   let server: Server | undefined;
   return {
     app,
-    sendProactive: (target, payload) => proactive.send(target, payload),
+    sendProactive,
+    backgroundWork,
     async listen() {
       if (config.mode === 'local' && !loopbackHosts.has(config.host)) {
         throw new Error(`Lokalt läge får bara lyssna på loopback, inte på ${config.host}.`);
@@ -136,6 +211,7 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
         logger.warn({ mode: 'local', host: config.host, port }, `\n${localModeWarning}`);
         process.stderr.write(`\n${localModeWarning}\n\n`);
       }
+      if (runBackgroundWork) backgroundWork.start();
       logger.info({ mode: config.mode, host: config.host, port }, 'Backa barnet lyssnar');
       return { port, url: `http://${host}:${port}` };
     },
@@ -143,6 +219,7 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
       const closing = server;
       server = undefined;
       if (closing === undefined) return;
+      if (runBackgroundWork) await backgroundWork.stop();
       await new Promise<void>((resolve) => {
         closing.close(() => resolve());
         closing.closeAllConnections();

@@ -37,3 +37,27 @@ export function describeErrorForUser(error: unknown): string {
   const domainMessage = error.message.trim();
   return showDomainMessage.has(error.code) && domainMessage !== '' ? domainMessage : messages[error.code];
 }
+
+/** The channel's answer to "ny upptäckt": the card went to the personal chat, nothing else here. */
+export const sentToPersonalChat = 'Jag har skickat Upptäckarkortet till dig i vår personliga chatt.';
+
+/** The channel's answer when the personal chat could not be opened (the app is not installed for the user). */
+export const personalChatUnreachable =
+  'Jag kunde inte öppna vår personliga chatt. Öppna **Backa barnet** under **Appar** i Teams, ' +
+  'starta en chatt med mig och skriv **ny upptäckt** där. Skriv aldrig ett barns namn i en kanal eller gruppchatt.';
+
+/** On the Upptäckarkort when the card could not be saved: the values stay, the user tries again. */
+export const tryAgainSoon =
+  'Kortet kunde inte sparas just nu. Dina uppgifter finns kvar. Försök igen om en stund.';
+
+/** An action on a card that names no case this bot can read (damaged or foreign card data). */
+export const cardNotRecognised =
+  'Kortet kunde inte kännas igen. Skriv ”ny upptäckt” för att öppna ett nytt Upptäckarkort.';
+
+/** An action whose acting user is not a Teams user of the organisation. */
+export const actorMissing = 'Jag kan inte se vem du är. Öppna kortet i Teams och försök igen.';
+
+/** The fixed Swedish message of an error code, when there is no error object to describe. */
+export function describeErrorCode(code: DomainErrorCode): string {
+  return messages[code];
+}

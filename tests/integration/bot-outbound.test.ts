@@ -144,12 +144,12 @@ describe('proactive sends', () => {
     expect(bot.unmatchedRequests).toEqual([]);
   });
 
-  // The SDK's HTTP pipeline itself retries a 429 three times (honouring Retry-After) before
-  // giving up; a zero Retry-After keeps this test fast.
-  it('report the Bot Connector status and Retry-After when Teams keeps throttling', async () => {
+  // The SDK's own retry policy is removed on the proactive path (bot/proactive.ts): the outbox
+  // owns retries, persisted and visible, so exactly one request leaves per send.
+  it('report the Bot Connector status and Retry-After when Teams throttles, without retrying itself', async () => {
     const connector = nock('https://smba.trafficmanager.net')
       .post(/\/emea\/v3\/conversations\/.+\/activities$/)
-      .times(4)
+      .once()
       .reply(429, { error: { code: 'TooManyRequests' } }, { 'Retry-After': '0' });
 
     const send = bot.sendProactive(storedConversation(teamsServiceUrl), { kind: 'text', text: 'Påminnelse' });
@@ -160,6 +160,7 @@ describe('proactive sends', () => {
       refused: false,
     });
     expect(connector.isDone()).toBe(true);
+    expect(bot.unmatchedRequests).toEqual([]);
   });
 });
 

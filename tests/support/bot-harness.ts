@@ -5,20 +5,25 @@
  */
 import { Writable } from 'node:stream';
 import nock from 'nock';
+import type { BackgroundWork } from '../../bot/background-work.js';
 import { createBot } from '../../bot/create-bot.js';
-import type { Config } from '../../infra/config.js';
+import type { Clock, Stores } from '../../flows/ports.js';
+import { type Config, loadConfig } from '../../infra/config.js';
 import { loadDirectoryFile } from '../../infra/directory-file.js';
 import { createLogger } from '../../infra/logger.js';
 import { createRecordingStores, type RecordingStores } from './bot-fake-stores.js';
+import { type SigningKey, signChannelToken } from './bot-tokens.js';
 
 export const sampleTenantId = '5e0b1d3a-7c2f-4b8e-9a61-3f4d2c1b0a99';
 export const otherTenantId = '9a9a9a9a-1111-4222-8333-444444444444';
 export const alexUserId = '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e01';
 export const teamsServiceUrl = 'https://smba.trafficmanager.net/emea/';
 
-export interface RunningBot {
+export interface RunningBot<S extends Stores = RecordingStores> {
   readonly url: string;
-  readonly stores: RecordingStores;
+  readonly stores: S;
+  /** Not started: a test runs it with `runOnce()` when it wants delivery. */
+  readonly backgroundWork: BackgroundWork;
   readonly logLines: string[];
   readonly sendProactive: Awaited<ReturnType<typeof createBot>>['sendProactive'];
   /** Requests that tried to leave the machine without an interceptor (refused by nock). */
@@ -32,8 +37,22 @@ export function closeNetworkExceptLoopback(): void {
   nock.enableNetConnect((host) => host.startsWith('127.0.0.1:'));
 }
 
-export async function startBot(config: Config): Promise<RunningBot> {
-  const stores = createRecordingStores();
+/** The bot with stores that record every call and hold only conversations and handled activities. */
+export function startBot(config: Config): Promise<RunningBot> {
+  return startBotWith(config, { stores: createRecordingStores() });
+}
+
+export interface StartOptions<S extends Stores> {
+  /** Prefer the in-memory stores (tests/support/in-memory-stores.ts) or SQLite in a temp dir. */
+  readonly stores: S;
+  readonly clock?: Clock;
+}
+
+export async function startBotWith<S extends Stores>(
+  config: Config,
+  options: StartOptions<S>,
+): Promise<RunningBot<S>> {
+  const { stores } = options;
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -53,6 +72,9 @@ export async function startBot(config: Config): Promise<RunningBot> {
     stores,
     directory: loadDirectoryFile('config/directory.sample.yaml'),
     logger: createLogger({ level: 'debug', destination }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    // The outbox and reminders stay put unless a test sweeps them.
+    runBackgroundWork: false,
   });
   const { url } = await bot.listen();
   return {
@@ -61,6 +83,7 @@ export async function startBot(config: Config): Promise<RunningBot> {
     logLines,
     unmatchedRequests,
     sendProactive: bot.sendProactive,
+    backgroundWork: bot.backgroundWork,
     post: (body, headers = {}) =>
       fetch(`${url}/api/messages`, {
         method: 'POST',
@@ -108,4 +131,92 @@ export function buildMessage(options: ActivityOptions = {}): Record<string, unkn
     locale: 'sv-SE',
     ...(options.entities === undefined ? {} : { entities: options.entities }),
   };
+}
+
+/** The app id of the production-mode tests (a made-up GUID). */
+export const testAppId = '11111111-2222-4333-8444-555555555555';
+
+/** Production mode as in Azure: single-tenant app, the sample tenant only. */
+export const productionTestConfig: Config = loadConfig({
+  BOT_MODE: 'production',
+  MicrosoftAppId: testAppId,
+  MicrosoftAppPassword: 'test-app-password-not-a-real-secret',
+  MicrosoftAppTenantId: sampleTenantId,
+  MicrosoftAppType: 'SingleTenant',
+  ALLOWED_TENANT_IDS: sampleTenantId,
+  IDENTITY_HASH_KEY: 'test-identity-hash-key-of-32-bytes-or-more',
+  STORE: 'cosmos',
+  COSMOS_ENDPOINT: 'https://exempelby.documents.azure.com:443/',
+  COSMOS_DATABASE: 'backa',
+  DIRECTORY_FILE: 'config/directory.sample.yaml',
+});
+
+/** Posts an activity with a channel token signed by `key` for `testAppId`, as the Bot Connector does. */
+export async function postAsTeams(
+  bot: Pick<RunningBot<Stores>, 'post'>,
+  key: SigningKey,
+  activity: Record<string, unknown>,
+): Promise<Response> {
+  const serviceUrl = typeof activity.serviceUrl === 'string' ? activity.serviceUrl : teamsServiceUrl;
+  const token = await signChannelToken(key, { audience: testAppId, serviceUrl });
+  return bot.post(activity, { authorization: `Bearer ${token}` });
+}
+
+/** One request the bot made to the Bot Connector. */
+export interface ConnectorRequest {
+  readonly method: 'POST' | 'PUT';
+  /** Decoded, without the region prefix: `/v3/conversations/a:…/activities`. */
+  readonly path: string;
+  readonly body: Record<string, unknown>;
+}
+
+export interface FakeConnectorOptions {
+  /** The answer to `POST /v3/conversations` (create a 1:1 chat); default 201 with a new id. */
+  readonly createConversation?: { readonly status: number; readonly id?: string };
+}
+
+/**
+ * The Teams Bot Connector at `smba.trafficmanager.net/emea/`: records every request and answers
+ * as Teams does (`{ id }` for a sent activity or a created conversation).
+ */
+export function fakeTeamsConnector(options: FakeConnectorOptions = {}): ConnectorRequest[] {
+  const requests: ConnectorRequest[] = [];
+  const created = options.createConversation ?? { status: 201, id: 'a:ny-personlig-chatt' };
+  const prefix = new URL(teamsServiceUrl).pathname.replace(/\/$/, '');
+  // nock 15 hands a reply function the fetch `Request`; one argument, or it is taken for a callback.
+  const record = async (method: ConnectorRequest['method'], request: Request) => {
+    const path = decodeURIComponent(new URL(request.url).pathname).slice(prefix.length);
+    const text = await request.text();
+    requests.push({ method, path, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> });
+    return path;
+  };
+  nock('https://smba.trafficmanager.net')
+    .persist()
+    .post((uri) => uri.startsWith(`${prefix}/v3/conversations`))
+    .reply(async (request: Request) => {
+      const path = await record('POST', request);
+      if (path === '/v3/conversations') {
+        return created.status < 300
+          ? [created.status, { id: created.id }]
+          : [
+              created.status,
+              { error: { code: 'BotNotInConversationRoster', message: 'Boten är inte installerad.' } },
+            ];
+      }
+      return [200, { id: `svar-${requests.length}` }];
+    })
+    .put((uri) => uri.startsWith(`${prefix}/v3/conversations`))
+    .reply(async (request: Request) => {
+      await record('PUT', request);
+      return [200, { id: 'uppdaterad' }];
+    });
+  return requests;
+}
+
+/** The Adaptive Card attachments of an activity the bot sent. */
+export function readCards(body: Record<string, unknown>): Record<string, unknown>[] {
+  const attachments = Array.isArray(body.attachments) ? (body.attachments as Record<string, unknown>[]) : [];
+  return attachments
+    .filter((attachment) => attachment.contentType === 'application/vnd.microsoft.card.adaptive')
+    .map((attachment) => attachment.content as Record<string, unknown>);
 }

@@ -247,7 +247,13 @@ describe('fileDiscovery: once only', () => {
     const failing = createTestFlow();
     failing.stores.failNext('audit.append');
     await expect(fileDiscovery(failing.deps, input())).rejects.toThrow();
-    expect(failing.stores.snapshot()).toEqual({ cases: [], outbox: [], reminders: [], audit: [] });
+    expect(failing.stores.snapshot()).toEqual({
+      activities: [],
+      cases: [],
+      outbox: [],
+      reminders: [],
+      audit: [],
+    });
   });
 
   it('refuses a draft id that could not name a case', async () => {

@@ -1,0 +1,309 @@
+/**
+ * The bot's background work: one outbox dispatcher that delivers every proactive message
+ * (SECURITY.md 13) and one reminder sweeper that runs the support process's timed steps
+ * (SECURITY.md 14: chasing an unanswered card, the follow-up of stöd i egen verksamhet).
+ *
+ * Both sweep the shared store and claim each item with its ETag, so any number of instances may
+ * run this at once. Within one instance the outbox is swept by one runner only: the timer and
+ * `kick()` (called after an invoke has been answered, so its notice goes out at once) both go
+ * through it, and a kick during a sweep makes that sweep run once more instead of overlapping.
+ *
+ * A message that is parked, or whose recipient the bot cannot reach yet, is not a silent drop:
+ * the municipality's fallback contact gets a text naming the staff member (never child data).
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { roleLabels } from '../flows/access.js';
+import { type FlowDependencies, reminderKinds } from '../flows/case-effects.js';
+import { chaseUnansweredCase } from '../flows/chase-unanswered-case.js';
+import { type Directory, findContact } from '../flows/directory.js';
+import { followUpOwnSupport } from '../flows/follow-up-own-support.js';
+import type { Clock, Reminder, Stores } from '../flows/ports.js';
+import type { Logger } from '../infra/logger.js';
+import {
+  createOutboxDispatcher,
+  defaultOutboxDispatcherOptions,
+  type OutboxDispatcherOptions,
+  type OutboxNotice,
+} from '../infra/outbox/outbox-dispatcher.js';
+import { createSweepLoop } from '../infra/outbox/sweep-loop.js';
+import {
+  createReminderSweeper,
+  defaultReminderSweeperOptions,
+  type ReminderSweeperOptions,
+} from '../infra/reminders/reminder-sweeper.js';
+import { createConnectorMessageSender } from './connector-message-sender.js';
+import type { ProactiveSender } from './proactive.js';
+
+export interface BackgroundWorkOptions {
+  readonly outbox?: Partial<OutboxDispatcherOptions>;
+  readonly reminders?: Partial<ReminderSweeperOptions>;
+  /** Wait after a kick, so that the several notices one action enqueues go out in one sweep. */
+  readonly kickDelayMs?: number;
+  /** Chases before the fallback contact is told (flows default: 2). */
+  readonly maxChases?: number;
+}
+
+export interface BackgroundWorkDependencies {
+  readonly stores: Stores;
+  readonly directory: Directory;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly sendProactive: ProactiveSender['send'];
+  /** IDENTITY_HASH_KEY, for the use cases the reminders run. */
+  readonly identityKeySecret: Uint8Array | string;
+  /** Names this process in claims (e.g. the App Service instance id plus the process id). */
+  readonly instanceId: string;
+  readonly options?: BackgroundWorkOptions;
+}
+
+export interface BackgroundWork {
+  /** Sweeps at once (catching up after downtime), then on the timers. */
+  start(): void;
+  /** Delivers what is due soon, without waiting for the timer; coalesced, never overlapping. */
+  kick(): void;
+  /** Stops the timers and waits for a running sweep. */
+  stop(): Promise<void>;
+  /** One reminder sweep and then one outbox sweep (tests, scripts). */
+  runOnce(): Promise<void>;
+}
+
+export const defaultKickDelayMs = 50;
+
+/** Outbox ids of the notices to the fallback contact start here; they are never reported on themselves. */
+const fallbackNoticeMarker = ':reservkontakt:';
+const maxOutboxIdLength = 200;
+
+export function createBackgroundWork(deps: BackgroundWorkDependencies): BackgroundWork {
+  const { stores, directory, clock } = deps;
+  const logger = deps.logger.child({ component: 'background', instanceId: deps.instanceId });
+  const options = deps.options ?? {};
+  const kickDelayMs = options.kickDelayMs ?? defaultKickDelayMs;
+
+  const flow: FlowDependencies = {
+    stores,
+    directory,
+    clock,
+    identityKeySecret: deps.identityKeySecret,
+    newId: randomUUID,
+    randomBytes: (count) => new Uint8Array(randomBytes(count)),
+    ...(options.maxChases === undefined ? {} : { maxChases: options.maxChases }),
+  };
+
+  const dispatcher = createOutboxDispatcher({
+    outbox: stores.outbox,
+    conversations: stores.conversations,
+    sender: createConnectorMessageSender({
+      sendProactive: deps.sendProactive,
+      render: { stores, directory, clock },
+      logger,
+    }),
+    clock,
+    instanceId: deps.instanceId,
+    logger: deps.logger,
+    onParked: (notice) => tellFallback(notice, 'parked'),
+    onUnreachable: (notice) => tellFallback(notice, 'unreachable'),
+    ...(options.outbox === undefined ? {} : { options: options.outbox }),
+  });
+
+  const sweeper = createReminderSweeper({
+    reminders: stores.reminders,
+    clock,
+    instanceId: deps.instanceId,
+    logger: deps.logger,
+    handlers: {
+      [reminderKinds.chaseBarnkontakt]: async (reminder: Reminder) => {
+        const result = await chaseUnansweredCase(flow, reminder);
+        logger.info(
+          { reminderId: reminder.id, caseId: reminder.caseId, outcome: result.outcome },
+          'Jakt på obesvarat kort',
+        );
+      },
+      [reminderKinds.foljUppEgenVerksamhet]: async (reminder: Reminder) => {
+        const reminded = await followUpOwnSupport(flow, reminder);
+        logger.info(
+          { reminderId: reminder.id, caseId: reminder.caseId, reminded },
+          'Uppföljning av stöd i egen verksamhet',
+        );
+      },
+    },
+    ...(options.reminders === undefined ? {} : { options: options.reminders }),
+  });
+
+  let running = false;
+  let kickTimer: NodeJS.Timeout | undefined;
+  let outboxRun: Promise<void> | undefined;
+  let sweepAgain = false;
+
+  /** The one way into the dispatcher in this process: a call during a sweep asks for one more. */
+  function sweepOutbox(): Promise<void> {
+    if (outboxRun !== undefined) {
+      sweepAgain = true;
+      return outboxRun;
+    }
+    const run = (async () => {
+      try {
+        do {
+          sweepAgain = false;
+          await dispatcher.runOnce();
+        } while (sweepAgain);
+      } finally {
+        outboxRun = undefined;
+      }
+    })();
+    outboxRun = run;
+    return run;
+  }
+
+  async function sweepReminders(): Promise<void> {
+    const result = await sweeper.runOnce();
+    // A handled reminder has enqueued its notices: deliver them now rather than at the next tick.
+    if (result.handled > 0) kick();
+  }
+
+  const outboxLoop = createSweepLoop({
+    intervalMs: options.outbox?.intervalMs ?? defaultOutboxDispatcherOptions.intervalMs,
+    sweep: sweepOutbox,
+    logger,
+    name: 'outbox',
+  });
+  const reminderLoop = createSweepLoop({
+    intervalMs: options.reminders?.intervalMs ?? defaultReminderSweeperOptions.intervalMs,
+    sweep: sweepReminders,
+    logger,
+    name: 'reminders',
+  });
+
+  function kick(): void {
+    if (!running || kickTimer !== undefined) return;
+    kickTimer = setTimeout(() => {
+      kickTimer = undefined;
+      sweepOutbox().catch((error: unknown) => {
+        logger.error({ err: error }, 'Utskicket efter en knuff misslyckades');
+      });
+    }, kickDelayMs);
+    kickTimer.unref();
+  }
+
+  /**
+   * Enqueues a text to the fallback contact about a message that could not be delivered, under
+   * an id derived from the message's, so that a repeat (a crash before the park was stored) is
+   * harmless. A failure propagates: the dispatcher then keeps the message and tries again.
+   */
+  async function tellFallback(notice: OutboxNotice, kind: 'parked' | 'unreachable'): Promise<void> {
+    const fallback = findContact(directory, directory.fallback.contact);
+    if (
+      fallback === undefined ||
+      notice.recipientKey === fallback.aadObjectId ||
+      notice.outboxId.includes(fallbackNoticeMarker)
+    ) {
+      // Telling the fallback about their own message would only queue another one they cannot get.
+      logger.error(
+        { outboxId: notice.outboxId, caseId: notice.caseId, reason: notice.reason, kind },
+        'Reservkontakten kan inte nås; meddelandet kräver en administratör',
+      );
+      return;
+    }
+    const about = await describeRecipient(notice);
+    const text =
+      kind === 'parked'
+        ? `Ett meddelande från Backa barnet kunde inte levereras till ${about.who}${about.reference}. ${describeParkReason(notice.reason)} Meddelandet skickas inte igen automatiskt. Kontakta mottagaren på annat sätt och be IT-administratören se till att appen Backa barnet är installerad för hen.`
+        : `Backa barnet har ännu ingen chatt med ${about.who} och kan därför inte lämna ett meddelande${about.reference}. Meddelandet väntar och skickas så snart appen Backa barnet är installerad för mottagaren. Be IT-administratören installera appen för hela organisationen (eller för mottagaren), eller be mottagaren öppna Backa barnet i Teams en gång.`;
+    const nowIso = clock.now().toISOString();
+    const created = await stores.outbox.enqueue({
+      id: toFallbackNoticeId(notice.outboxId, kind),
+      recipientKey: fallback.aadObjectId,
+      ...(notice.caseId === undefined ? {} : { caseId: notice.caseId }),
+      payload: { kind: 'text', text },
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: nowIso,
+      createdAt: nowIso,
+    });
+    logger.warn(
+      { outboxId: notice.outboxId, caseId: notice.caseId, reason: notice.reason, kind, enqueued: created },
+      'Reservkontakten underrättas om ett meddelande som inte kom fram',
+    );
+    sweepSoon();
+  }
+
+  /** One more outbox sweep: right after the running one (the fallback's notice goes in the same `runOnce`), else a kick. */
+  function sweepSoon(): void {
+    if (outboxRun !== undefined) {
+      sweepAgain = true;
+    } else {
+      kick();
+    }
+  }
+
+  /** "Maria Lind (Rektor)" and " (ärende BB-…)": staff and the case reference, never the child. */
+  async function describeRecipient(notice: OutboxNotice): Promise<{ who: string; reference: string }> {
+    const contact = directory.contacts.find((item) => item.aadObjectId === notice.recipientKey);
+    let who = contact === undefined ? undefined : `${contact.displayName} (${contact.title})`;
+    let reference = '';
+    if (notice.caseId !== undefined) {
+      const stored = await stores.cases.get(notice.caseId);
+      if (stored !== undefined) {
+        await stores.audit.append({
+          id: `audit-${randomUUID()}`,
+          at: clock.now().toISOString(),
+          actor: 'system',
+          action: 'lasArende',
+          caseId: stored.value.id,
+          unitId: stored.value.unitId,
+          outcome: 'allowed',
+          purpose:
+            'Reservkontakten behöver ärendets referens och mottagarens namn för att ett meddelande som inte kom fram ska nå fram på annat sätt.',
+        });
+        reference = ` (ärende ${stored.value.reference})`;
+        const role = stored.value.roles.findLast((item) => item.userId === notice.recipientKey);
+        who ??= role === undefined ? undefined : `${role.displayName} (${roleLabels[role.role]} i ärendet)`;
+      }
+    }
+    return { who: who ?? `en mottagare med Entra-id ${notice.recipientKey}`, reference };
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      reminderLoop.start();
+      outboxLoop.start();
+    },
+    kick,
+    async stop() {
+      running = false;
+      if (kickTimer !== undefined) {
+        clearTimeout(kickTimer);
+        kickTimer = undefined;
+      }
+      await Promise.all([reminderLoop.stop(), outboxLoop.stop()]);
+      await outboxRun;
+    },
+    async runOnce() {
+      await sweeper.runOnce();
+      await sweepOutbox();
+    },
+  };
+}
+
+/** The outbox id of the fallback's notice about `outboxId`, within the store's 200 characters. */
+export function toFallbackNoticeId(outboxId: string, kind: 'parked' | 'unreachable'): string {
+  const suffix = `${fallbackNoticeMarker}${kind === 'parked' ? 'parkerat' : 'onabar'}`;
+  if (outboxId.length + suffix.length <= maxOutboxIdLength) return `${outboxId}${suffix}`;
+  return `${createHash('sha256').update(outboxId).digest('hex')}${suffix}`;
+}
+
+/** The dispatcher's `lastError` code in words for the fallback contact. */
+function describeParkReason(reason: string): string {
+  if (reason.includes('BotNotInConversationRoster')) {
+    return 'Appen Backa barnet är inte installerad för mottagaren i Teams, eller så har mottagaren blockerat den.';
+  }
+  if (reason.includes('cardRenderFailed')) return 'Meddelandet kunde inte skapas från ärendet.';
+  if (reason.includes('permanent:refused')) return 'Mottagarens sparade chatt kunde inte användas.';
+  if (reason.includes('permanent:404')) return 'Chatten med mottagaren finns inte längre i Teams.';
+  if (reason.includes('permanent:403')) return 'Teams tillät inte boten att skriva till mottagaren.';
+  if (reason.startsWith('maxAttempts') || reason === 'leaseExpired') {
+    return 'Teams tog inte emot meddelandet trots upprepade försök.';
+  }
+  return 'Teams tog inte emot meddelandet.';
+}

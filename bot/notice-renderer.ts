@@ -1,0 +1,257 @@
+/**
+ * Turns a notice from the outbox (flows/notices.ts: ids and a few facts) into the message that
+ * is sent, from the case as it is NOW, at delivery time. A notice about a case that is gone,
+ * whose consent was withdrawn, or that moved on since the notice was enqueued (a chase for a
+ * card that was answered meanwhile) is dropped: nothing more is shared than the current case
+ * still justifies.
+ *
+ * Every decision reads the case, and every read is audited as `system` with the reason the share
+ * is "nödvändig, relevant, proportionerlig" (SECURITY.md 7). If the audit write fails, the error
+ * propagates and nothing is sent.
+ *
+ * What goes to whom (all personal chats; no channel posts):
+ * - Barnkontakt, deputy, fallback: the notification card with Ta emot / Skicka vidare / Avböj,
+ *   rendered from the current ETag (no identity number, see cards/barnkontakt-notis.ts).
+ * - Upptäckare: a short text with the case reference and no child identity; answers that change
+ *   the receipt come as the updated receipt card with that text on top.
+ * - Social services' intake: the orosanmälan card with the whole Upptäckarkort.
+ */
+import { randomUUID } from 'node:crypto';
+import { renderBarnkontaktNotis } from '../cards/barnkontakt-notis.js';
+import { renderOrosanmalan } from '../cards/orosanmalan.js';
+import { formatSwedishDate, formatSwedishDateOfInstant } from '../cards/swedish-format.js';
+import { renderUpptackarkortKvitto } from '../cards/upptackarkort-kvitto.js';
+import { authorize } from '../flows/access.js';
+import type { Case, UserId } from '../flows/case.js';
+import { currentRouting } from '../flows/case-effects.js';
+import { type Directory, findUnit } from '../flows/directory.js';
+import { type NoticeKind, noticeSummaries, readNoticeData } from '../flows/notices.js';
+import type { AuditLog, CaseStore, Clock, OutboxMessage, Versioned } from '../flows/ports.js';
+import { toStockholmDate } from '../flows/working-time.js';
+import { toKvittoData, toNotisData, toOrosanmalanData, withNoticeLine } from './card-views.js';
+import type { ProactivePayload } from './proactive.js';
+
+export type NoticePayload = Extract<OutboxMessage['payload'], { kind: 'notice' }>;
+
+/** The parts of an outbox message the renderer reads. */
+export interface NoticeMessage {
+  readonly id: string;
+  readonly recipientKey: string;
+  readonly payload: NoticePayload;
+}
+
+/** Why a notice is not sent; logged as a code, never shown to anyone. */
+export type NoticeDropReason =
+  | 'caseGone'
+  | 'consentWithdrawn'
+  | 'noLongerRelevant'
+  | 'recipientHasNoAccess'
+  | 'unreadableNotice';
+
+export type RenderedNotice =
+  | { readonly recipientKey: string; readonly payload: ProactivePayload }
+  | { readonly drop: NoticeDropReason };
+
+export interface NoticeRenderDependencies {
+  readonly stores: { readonly cases: CaseStore; readonly audit: AuditLog };
+  readonly directory: Directory;
+  readonly clock: Clock;
+  /** Audit entry ids; every render is its own read. */
+  readonly newId?: () => string;
+}
+
+/** Why each kind's share is necessary, relevant and proportionate (the audit's purpose line). */
+const sharePurposes: Readonly<Record<NoticeKind, string>> = {
+  nyttArende:
+    'Vårdnadshavare har gett muntligt samtycke; Barnkontakten behöver kortet för att kunna ta emot ärendet.',
+  paminnelseBarnkontakt:
+    'Kortet är obesvarat; Barnkontakten eller ersättaren behöver det igen för att kunna ta ställning.',
+  obesvaratTillReserv:
+    'Kortet är obesvarat efter påminnelser; kommunens reservkontakt behöver det så att barnet inte blir utan svar.',
+  vantarFortfarande:
+    'Upptäckaren får besked om sitt eget kort: referens och vem som påmints, inga uppgifter om barnet.',
+  mottaget: 'Upptäckaren får besked om sitt eget kort: referens och status, inga nya uppgifter om barnet.',
+  vidarebefordrat:
+    'Upptäckaren får besked om sitt eget kort: referens och vart det skickats, inga nya uppgifter om barnet.',
+  avbojt: 'Upptäckaren får besked om sitt eget kort: referens, status och Barnkontaktens skäl.',
+  orosanmalan:
+    'Orosanmälan enligt anmälningsskyldigheten; socialtjänstens mottagning behöver hela Upptäckarkortet för sin bedömning.',
+  uppfoljningEgenVerksamhet:
+    'Upptäckaren påminns om uppföljningen av stöd i egen verksamhet: bara ärendets referens delas.',
+};
+
+const dropPurposes: Readonly<Record<NoticeDropReason, string>> = {
+  caseGone: 'Kontroll före utskick: ärendet finns inte; inget skickas.',
+  consentWithdrawn: 'Kontroll före utskick: samtycket är återkallat; inget mer delas.',
+  noLongerRelevant: 'Kontroll före utskick: ärendet har gått vidare; notisen skickas inte.',
+  recipientHasNoAccess:
+    'Kontroll före utskick: mottagaren har inte längre någon roll i ärendet; inget skickas.',
+  unreadableNotice: 'Kontroll före utskick: notisen kunde inte läsas; inget skickas.',
+};
+
+/**
+ * Renders a notice from the current case, or says why it must not be sent.
+ *
+ * @throws whatever the case store or the audit log throws (the caller retries later), and
+ *   CardRenderError when a card cannot be built from the case (retrying will not help).
+ */
+export async function renderNotice(
+  message: NoticeMessage,
+  deps: NoticeRenderDependencies,
+): Promise<RenderedNotice> {
+  const { payload, recipientKey } = message;
+  const stored = await deps.stores.cases.get(payload.caseId);
+  if (stored === undefined) return { drop: 'caseGone' };
+  const decision = decide(payload, recipientKey, stored, deps);
+  const nowIso = deps.clock.now().toISOString();
+  await deps.stores.audit.append({
+    id: `audit-${(deps.newId ?? randomUUID)()}`,
+    at: nowIso,
+    actor: 'system',
+    action: 'lasArende',
+    caseId: stored.value.id,
+    unitId: stored.value.unitId,
+    outcome: 'allowed',
+    purpose: 'drop' in decision ? dropPurposes[decision.drop] : sharePurposes[payload.notice],
+  });
+  if ('drop' in decision) return decision;
+  return { recipientKey, payload: decision.render() };
+}
+
+type Decision = { readonly drop: NoticeDropReason } | { readonly render: () => ProactivePayload };
+
+function decide(
+  payload: NoticePayload,
+  recipientKey: UserId,
+  stored: Versioned<Case>,
+  deps: NoticeRenderDependencies,
+): Decision {
+  const caseValue = stored.value;
+  if (caseValue.state === 'samtyckeAterkallat') return { drop: 'consentWithdrawn' };
+  const people = createPeople(caseValue, deps.directory);
+  const today = toStockholmDate(deps.clock.now());
+  const reference = caseValue.reference;
+  try {
+    switch (payload.notice) {
+      case 'nyttArende':
+      case 'paminnelseBarnkontakt':
+      case 'obesvaratTillReserv': {
+        const data = readNoticeData(payload.notice, payload.data);
+        if (!isWaitingOn(caseValue, data.routingNo)) return { drop: 'noLongerRelevant' };
+        const cardData = toNotisData(caseValue, recipientKey, deps.directory, stored.etag, { today });
+        if (cardData === undefined) return { drop: 'recipientHasNoAccess' };
+        const line = describeNotisLine(payload, caseValue);
+        return {
+          render: () => {
+            const card = renderBarnkontaktNotis(cardData);
+            return {
+              kind: 'card',
+              card: line === undefined ? card : withNoticeLine(card, line, 'warning'),
+              summary: `${noticeSummaries[payload.notice]} Ärende ${reference}.`,
+            };
+          },
+        };
+      }
+      case 'vantarFortfarande': {
+        const data = readNoticeData('vantarFortfarande', payload.data);
+        if (!isWaitingOn(caseValue, data.routingNo)) return { drop: 'noLongerRelevant' };
+        if (!isUpptackare(caseValue, recipientKey)) return { drop: 'recipientHasNoAccess' };
+        const chased = people.describe(data.chasedUserId);
+        const text = data.toFallback
+          ? `Ditt Upptäckarkort ${reference} har inte besvarats av Barnkontakten. Kommunens reservkontakt ${chased} har nu fått kortet.`
+          : `Ditt Upptäckarkort ${reference} väntar fortfarande på svar. ${chased} har fått en påminnelse.`;
+        return { render: () => ({ kind: 'text', text }) };
+      }
+      case 'mottaget': {
+        const data = readNoticeData('mottaget', payload.data);
+        const by = people.describe(data.byUserId, data.byDisplayName);
+        const text = `Ditt Upptäckarkort ${reference} har tagits emot av ${by} den ${formatSwedishDateOfInstant(data.at)}.`;
+        return renderReceipt(caseValue, recipientKey, deps.directory, text);
+      }
+      case 'avbojt': {
+        const data = readNoticeData('avbojt', payload.data);
+        const by = people.describe(data.byUserId, data.byDisplayName);
+        const text = `Ditt Upptäckarkort ${reference} har avböjts av ${by} den ${formatSwedishDateOfInstant(data.at)}. Skälet står i kvittot.`;
+        return renderReceipt(caseValue, recipientKey, deps.directory, text);
+      }
+      case 'vidarebefordrat': {
+        const data = readNoticeData('vidarebefordrat', payload.data);
+        const unitName = findUnit(deps.directory, data.toUnitId)?.name;
+        const to = people.describe(data.toUserId, data.toDisplayName);
+        const text = `Ditt Upptäckarkort ${reference} har skickats vidare till ${to}${unitName === undefined ? '' : ` på ${unitName}`} den ${formatSwedishDateOfInstant(data.at)}.`;
+        return renderReceipt(caseValue, recipientKey, deps.directory, text);
+      }
+      case 'orosanmalan': {
+        readNoticeData('orosanmalan', payload.data);
+        const cardData = toOrosanmalanData(caseValue, recipientKey, deps.directory, { today });
+        if (cardData === undefined) return { drop: 'recipientHasNoAccess' };
+        return {
+          render: () => ({
+            kind: 'card',
+            card: renderOrosanmalan(cardData),
+            summary: `${noticeSummaries.orosanmalan} Ärende ${reference}.`,
+          }),
+        };
+      }
+      case 'uppfoljningEgenVerksamhet': {
+        const data = readNoticeData('uppfoljningEgenVerksamhet', payload.data);
+        if (caseValue.state !== 'stodIEgenVerksamhet') return { drop: 'noLongerRelevant' };
+        if (!isUpptackare(caseValue, recipientKey)) return { drop: 'recipientHasNoAccess' };
+        const text = `I dag, ${formatSwedishDate(data.followUpDate)}, är det dags att följa upp stödet i egen verksamhet för Upptäckarkort ${reference}. Räcker stödet inte kan du fylla i ett nytt Upptäckarkort och aktivera Barnkontakten.`;
+        return { render: () => ({ kind: 'text', text }) };
+      }
+    }
+  } catch (error) {
+    // A notice written by an incompatible version: its data does not fit its kind.
+    if (error instanceof Error && error.name === 'ZodError') return { drop: 'unreadableNotice' };
+    throw error;
+  }
+}
+
+/** The receipt card with the news on top; the Upptäckare alone may see it. */
+function renderReceipt(caseValue: Case, recipientKey: UserId, directory: Directory, text: string): Decision {
+  if (!isUpptackare(caseValue, recipientKey)) return { drop: 'recipientHasNoAccess' };
+  const kvitto = toKvittoData(caseValue, recipientKey, directory, { notice: text });
+  if (kvitto === undefined) return { render: () => ({ kind: 'text', text }) };
+  return { render: () => ({ kind: 'card', card: renderUpptackarkortKvitto(kvitto), summary: text }) };
+}
+
+/** The line above the notification card that says why it came again, or to whom. */
+function describeNotisLine(payload: NoticePayload, caseValue: Case): string | undefined {
+  switch (payload.notice) {
+    case 'nyttArende':
+      return currentRouting(caseValue)?.cause === 'skickaVidare'
+        ? 'Kortet har skickats vidare till dig av en annan enhets Barnkontakt.'
+        : undefined;
+    case 'paminnelseBarnkontakt':
+      return payload.data.asDeputy === true
+        ? 'Påminnelse: kortet väntar fortfarande på svar. Du får det som ersättare för Barnkontakten.'
+        : 'Påminnelse: kortet väntar fortfarande på svar.';
+    case 'obesvaratTillReserv':
+      return 'Kortet har inte besvarats efter påminnelser. Du får det som kommunens reservkontakt och kan svara på det.';
+    default:
+      return undefined;
+  }
+}
+
+/** Whether the card still waits for the Barnkontakt on the routing the notice belongs to. */
+function isWaitingOn(caseValue: Case, routingNo: number): boolean {
+  return caseValue.state === 'vantarPaBarnkontakt' && currentRouting(caseValue)?.routingNo === routingNo;
+}
+
+function isUpptackare(caseValue: Case, userId: UserId): boolean {
+  const decision = authorize(caseValue, userId, 'lasArende');
+  return decision.allowed && decision.role === 'upptackare';
+}
+
+/** Staff as a text names them: "Maria Lind (Rektor)"; never anyone from the child's side. */
+function createPeople(caseValue: Case, directory: Directory) {
+  return {
+    describe(userId: UserId, knownName?: string): string {
+      const contact = directory.contacts.find((item) => item.aadObjectId === userId);
+      if (contact !== undefined) return `${contact.displayName} (${contact.title})`;
+      const name = knownName ?? caseValue.roles.findLast((role) => role.userId === userId)?.displayName;
+      return name ?? 'Barnkontakten';
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * Activities shaped like the ones Teams sends to the bot: a message in the personal chat or a
+ * channel (with the @mention Teams adds), and the `adaptiveCard/action` invoke of an
+ * `Action.Execute` (the card's inputs merged into `action.data`, as Teams does).
+ */
+import { sampleTenantId, teamsServiceUrl } from './bot-harness.js';
+
+/** People of the sample municipality (notes/preamble.md), as Teams names them in activities. */
+export const people = {
+  alex: { aadObjectId: '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e01', id: '29:alex', name: 'Alex Andersson' },
+  maria: { aadObjectId: '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e02', id: '29:maria', name: 'Maria Lind' },
+  johan: { aadObjectId: '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e03', id: '29:johan', name: 'Johan Ek' },
+  sara: { aadObjectId: '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e04', id: '29:sara', name: 'Sara Holm' },
+} as const;
+export type Person = (typeof people)[keyof typeof people];
+
+export const botAccount = { id: '28:backa-barnet', name: 'Backa barnet' };
+export const channelConversationId = '19:personalrum-bjorkskolan@thread.tacv2';
+
+/** Each person's personal chat with the bot. */
+export function personalConversationId(person: Person): string {
+  return `a:personal-${person.id.slice(3)}`;
+}
+
+let sequence = 0;
+
+/** A fresh Teams-like activity id. */
+export function nextActivityId(): string {
+  sequence += 1;
+  return `1:activity-${Date.now().toString(36)}-${sequence}`;
+}
+
+function base(person: Person, conversation: Record<string, unknown>, serviceUrl: string) {
+  return {
+    channelId: 'msteams',
+    serviceUrl,
+    timestamp: new Date().toISOString(),
+    localTimestamp: new Date().toISOString(),
+    from: { id: person.id, name: person.name, aadObjectId: person.aadObjectId },
+    recipient: botAccount,
+    conversation: { tenantId: sampleTenantId, ...conversation },
+    locale: 'sv-SE',
+  };
+}
+
+export interface TeamsMessageOptions {
+  readonly person?: Person;
+  readonly id?: string;
+  readonly where?: 'personal' | 'channel' | 'groupChat';
+  readonly serviceUrl?: string;
+}
+
+/** A message as Teams delivers it; in a channel or group chat the bot is @mentioned. */
+export function buildTeamsMessage(text: string, options: TeamsMessageOptions = {}): Record<string, unknown> {
+  const person = options.person ?? people.alex;
+  const where = options.where ?? 'personal';
+  const id = options.id ?? nextActivityId();
+  const serviceUrl = options.serviceUrl ?? teamsServiceUrl;
+  if (where === 'personal') {
+    return {
+      type: 'message',
+      id,
+      text,
+      textFormat: 'plain',
+      ...base(person, { id: personalConversationId(person), conversationType: 'personal' }, serviceUrl),
+      channelData: { tenant: { id: sampleTenantId } },
+    };
+  }
+  const mention = `<at>${botAccount.name}</at>`;
+  const conversation =
+    where === 'channel'
+      ? {
+          id: `${channelConversationId};messageid=${id.replace(/\D/g, '') || '1'}`,
+          conversationType: 'channel',
+          isGroup: true,
+        }
+      : { id: '19:gruppchatt-elevhalsa@thread.v2', conversationType: 'groupChat', isGroup: true };
+  return {
+    type: 'message',
+    id,
+    text: `${mention} ${text}`,
+    textFormat: 'plain',
+    ...base(person, conversation, serviceUrl),
+    entities: [{ type: 'mention', text: mention, mentioned: botAccount }],
+    channelData: {
+      tenant: { id: sampleTenantId },
+      ...(where === 'channel'
+        ? { teamsTeamId: '19:team-bjorkskolan@thread.tacv2', teamsChannelId: channelConversationId }
+        : {}),
+    },
+  };
+}
+
+export interface ActionExecuteOptions {
+  readonly person?: Person;
+  readonly id?: string;
+  /** The bot message holding the card. */
+  readonly replyToId?: string;
+  readonly serviceUrl?: string;
+}
+
+/** The invoke Teams sends for an `Action.Execute` in the person's personal chat. */
+export function buildActionExecute(
+  verb: string,
+  data: Record<string, unknown>,
+  options: ActionExecuteOptions = {},
+): Record<string, unknown> {
+  const person = options.person ?? people.alex;
+  const replyToId = options.replyToId ?? '1:card-message';
+  return {
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    id: options.id ?? nextActivityId(),
+    replyToId,
+    ...base(
+      person,
+      { id: personalConversationId(person), conversationType: 'personal' },
+      options.serviceUrl ?? teamsServiceUrl,
+    ),
+    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    channelData: { tenant: { id: sampleTenantId }, source: { name: 'message' }, legacy: { replyToId } },
+  };
+}
