@@ -93,7 +93,7 @@ export async function sendText(
  * Every message in the open conversation has a "Show more information" (…) button. A message
  * is the outermost element around that button that holds no other message, no compose box
  * and nothing of the left rail; this holds for chat messages and for channel replies, whose
- * markup differs.
+ * markup differs. (In a chat that holds one message only, that is the whole chat pane.)
  */
 const messageXPath =
   'xpath=//button[@aria-label="Show more information"]/ancestor::div[' +
@@ -121,36 +121,200 @@ export async function waitForBotMessage(
   return message;
 }
 
-/** Fills the Adaptive Card text (or date, number) input labelled `label` in `message`. */
-export async function fillCardInput(message: Locator, label: string | RegExp, value: string): Promise<void> {
-  await message.getByLabel(label).first().fill(value);
+/**
+ * The input of the card field labelled `label` inside `scope` (a message or a part of it). The
+ * playground's renderer ties each label to its input with `for`; the input's accessible name is
+ * not reliable (a date or choice input is named by its placeholder or its current value too).
+ * A string matches the whole label, without the " *" of a required field.
+ */
+export async function findCardInput(scope: Locator, label: string | RegExp): Promise<Locator> {
+  const matcher =
+    typeof label === 'string' ? new RegExp(`^\\s*${escapeRegExp(label)}(\\s*\\*)?\\s*$`) : label;
+  const labelElement = scope.locator('label[for]').filter({ hasText: matcher }).first();
+  const inputId = await labelElement.getAttribute('for');
+  if (inputId === null) throw new Error(`Kortet har inget fält med etiketten ${String(label)}`);
+  return scope.locator(`[id="${inputId}"]`);
+}
+
+/** Fills the Adaptive Card text input (Input.Text, single or multi-line) labelled `label`. */
+export async function fillCardInput(scope: Locator, label: string | RegExp, value: string): Promise<void> {
+  await (await findCardInput(scope, label)).fill(value);
+}
+
+/** The current value of the card input labelled `label`, as the user sees it. */
+export async function readCardInput(scope: Locator, label: string | RegExp): Promise<string> {
+  return (await findCardInput(scope, label)).inputValue();
+}
+
+/**
+ * Types `isoDate` (YYYY-MM-DD) into the card's Input.Date labelled `label` and leaves the field,
+ * as a user who types rather than clicks through the calendar does. The picker then shows the
+ * date in its own format (e.g. "19 augusti 2024") and submits it as YYYY-MM-DD.
+ */
+export async function fillCardDate(scope: Locator, label: string | RegExp, isoDate: string): Promise<void> {
+  const input = await findCardInput(scope, label);
+  await input.fill(isoDate);
+  await input.press('Tab');
+}
+
+/**
+ * Chooses `option` (its title, exactly) in the card's Input.ChoiceSet labelled `label`, rendered
+ * as a drop-down ("compact") or a search box ("filtered"). For a filtered one pass `search`: the
+ * text the user types before the list shows the option.
+ */
+export async function chooseCardOption(
+  scope: Locator,
+  label: string | RegExp,
+  option: string,
+  options: { search?: string } = {},
+): Promise<void> {
+  const input = await findCardInput(scope, label);
+  await input.click();
+  if (options.search !== undefined) await input.pressSequentially(options.search);
+  // The list opens in a layer outside the message.
+  await scope.page().getByRole('option', { name: option, exact: true }).click();
+  const chosen = await input.inputValue();
+  if (chosen !== option) throw new Error(`${String(label)}: valde "${option}" men fältet visar "${chosen}"`);
 }
 
 /** Ticks or unticks the card's checkbox (Input.Toggle or a multi-select choice) named `label`. */
 export async function setCardCheckbox(
-  message: Locator,
+  scope: Locator,
   label: string | RegExp,
   checked: boolean,
 ): Promise<void> {
-  await message.getByRole('checkbox', { name: label }).first().setChecked(checked);
+  await scope.getByRole('checkbox', { name: label }).first().setChecked(checked);
+}
+
+/** Whether the card's checkbox named `label` is ticked. */
+export function isCardCheckboxChecked(scope: Locator, label: string | RegExp): Promise<boolean> {
+  return scope.getByRole('checkbox', { name: label }).first().isChecked();
 }
 
 /** Chooses the option named `option` in the card's expanded choice set (radio buttons). */
-export async function chooseCardRadio(message: Locator, option: string | RegExp): Promise<void> {
-  await message.getByRole('radio', { name: option }).first().check();
+export async function chooseCardRadio(scope: Locator, option: string | RegExp): Promise<void> {
+  await scope.getByRole('radio', { name: option }).first().check();
+}
+
+/** Whether the radio button named `option` is chosen. */
+export function isCardRadioChecked(scope: Locator, option: string | RegExp): Promise<boolean> {
+  return scope.getByRole('radio', { name: option }).first().isChecked();
+}
+
+/**
+ * The part of a card that holds the text `heading` and exactly one choice input: e.g. one row of
+ * a repeated block (one Behovskompass area with its choice and comment), where every row's
+ * inputs carry the same label.
+ */
+export function findCardSection(scope: Locator, heading: string): Locator {
+  const text = `normalize-space(text())=${toXPathString(heading)}`;
+  return scope.locator(`xpath=.//div[.//*[${text}]][count(.//input[@role="combobox"]) = 1]`).first();
+}
+
+/**
+ * The text shown right below the card field labelled `label` (where a card puts the message
+ * about a wrong value), or `undefined` when the next thing below is another field.
+ */
+export async function readTextBelowCardInput(
+  scope: Locator,
+  label: string | RegExp,
+): Promise<string | undefined> {
+  const input = await findCardInput(scope, label);
+  const inputId = await input.getAttribute('id');
+  // The field is a column of label and input; spacers without text sit between it and the next element.
+  const field = scope.locator(`label[for="${inputId}"]`).locator('xpath=..');
+  const next = field.locator('xpath=following-sibling::*[normalize-space()][1]');
+  if ((await next.count()) === 0) return undefined;
+  if ((await next.locator('input, textarea, label').count()) > 0) return undefined;
+  return (await next.textContent())?.trim();
 }
 
 /** Presses the card's action button titled `title` (Action.Execute / Action.Submit). */
-export async function pressCardButton(message: Locator, title: string | RegExp): Promise<void> {
-  await message.getByRole('button', { name: title }).first().click();
+export async function pressCardButton(scope: Locator, title: string | RegExp): Promise<void> {
+  await scope.getByRole('button', { name: title }).first().click();
 }
 
-/** Saves a full-page screenshot under test-results/ and returns its path. */
-export async function saveScreenshot(page: Page, name: string): Promise<string> {
+/** Saves a screenshot (by default of the full page) under test-results/ and returns its path. */
+export async function saveScreenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<string> {
   await mkdir(screenshotDir, { recursive: true });
   const path = join(screenshotDir, `${name.replace(/[^a-z0-9-]+/gi, '-')}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage: options.fullPage ?? true });
   return path;
+}
+
+/**
+ * Saves a screenshot of the playground with `message` in view, its top first, and returns its
+ * path. The chat scrolls inside the page, so a full-page shot would not show a long card: the
+ * window is made tall enough for the whole message (up to `maxHeight`) for the shot, then put
+ * back. A message taller than that shows its top (heading and first fields).
+ */
+export async function saveMessageScreenshot(
+  message: Locator,
+  name: string,
+  options: { maxHeight?: number } = {},
+): Promise<string> {
+  const page = message.page();
+  const original = page.viewportSize();
+  const maxHeight = options.maxHeight ?? 2400;
+  try {
+    if (original !== null) {
+      // Measured, not guessed: cards re-flow when the chat pane grows.
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const viewport = page.viewportSize() ?? original;
+        const fit = await measureChatPane(message);
+        if (fit === undefined || fit.content + 40 <= fit.pane) break;
+        const wanted = Math.min(Math.ceil(viewport.height + fit.content + 40 - fit.pane), maxHeight);
+        if (wanted <= viewport.height) break;
+        await page.setViewportSize({ width: original.width, height: wanted });
+      }
+    }
+    await message.evaluate((element) => {
+      element.scrollIntoView({ block: 'start' });
+      // A message that is the whole chat pane scrolls inside itself.
+      for (const inner of element.querySelectorAll('*')) {
+        if (inner.scrollHeight > inner.clientHeight + 1) inner.scrollTop = 0;
+      }
+    });
+    return await saveScreenshot(page, name, { fullPage: false });
+  } finally {
+    if (original !== null) await page.setViewportSize(original);
+  }
+}
+
+/**
+ * The visible height of the chat pane (the scrolling element around the message, or inside it
+ * when the message is the whole pane) and the height the message needs.
+ */
+function measureChatPane(message: Locator): Promise<{ pane: number; content: number } | undefined> {
+  return message.evaluate((node) => {
+    const view = node.ownerDocument.defaultView;
+    const scrolls = (element: typeof node) => {
+      const overflow = view?.getComputedStyle(element).overflowY;
+      return (
+        (overflow === 'auto' || overflow === 'scroll') && element.scrollHeight > element.clientHeight + 1
+      );
+    };
+    for (let parent = node.parentElement; parent !== null; parent = parent.parentElement) {
+      if (scrolls(parent)) return { pane: parent.clientHeight, content: node.getBoundingClientRect().height };
+    }
+    const inner = [node, ...node.querySelectorAll('*')].find(scrolls);
+    return inner === undefined ? undefined : { pane: inner.clientHeight, content: inner.scrollHeight };
+  });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** An XPath string literal for `text`, which may hold either kind of quote. */
+function toXPathString(text: string): string {
+  if (!text.includes("'")) return `'${text}'`;
+  if (!text.includes('"')) return `"${text}"`;
+  return `concat('${text.split("'").join(`', "'", '`)}')`;
 }
 
 /** The compose box is a Lexical editor; Adaptive Card inputs are textboxes too, so match on that. */

@@ -2,14 +2,24 @@
  * Starts the local stack of an end-to-end test: the bot (in local mode, on a temporary SQLite
  * file) and the Microsoft 365 Agents Playground pointed at it, both on free loopback ports, and
  * stops them again so that no process outlives the test.
+ *
+ * The playground always acts as its one `currentUser`. To let a second person act (a Barnkontakt
+ * answering a card), the stack can start one more playground per person against the same bot,
+ * each with the same mock data but that person as the current user.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describePlaygroundCommand, findListeningPort, repoRoot } from '../../scripts/playground.mjs';
+import { parse, stringify } from 'yaml';
+import {
+  describePlaygroundCommand,
+  findListeningPort,
+  mockDataFile,
+  repoRoot,
+} from '../../scripts/playground.mjs';
 
 const sampleTenantId = '5e0b1d3a-7c2f-4b8e-9a61-3f4d2c1b0a99';
 const startTimeoutMs = 45_000;
@@ -19,30 +29,53 @@ const keptOutputChars = 20_000;
 export interface LocalStack {
   /** The URL a user opens in the browser. */
   readonly playgroundUrl: string;
+  /** The playground of each user in `actingUsers`, by Entra object id. */
+  readonly playgroundUrlsByUser: ReadonlyMap<string, string>;
   readonly botEndpoint: string;
-  /** The last output of the bot and the playground, for the failure message. */
+  /** The bot's SQLite file (deleted by `stop`). */
+  readonly sqlitePath: string;
+  /** The last output of the bot and the playgrounds, for the failure message. */
   describeOutput(): string;
+  /** Everything the bot process wrote to stdout and stderr since it started, for the log scan. */
+  botOutput(): string;
   stop(): Promise<void>;
+}
+
+export interface LocalStackOptions {
+  /** Another entry than `bot/main.ts` (relative to the repository), run the same way. */
+  readonly botEntry?: string;
+  /**
+   * Entra object ids of mock users (`users` in .m365agentsplayground.yml) who get a playground
+   * of their own in which they are the current user.
+   */
+  readonly actingUsers?: readonly string[];
 }
 
 interface RunningChild {
   readonly name: string;
   readonly child: ChildProcess;
+  /** The last `keptOutputChars` of stdout and stderr. */
   output(): string;
+  /** All of stdout and stderr. */
+  fullOutput(): string;
   stop(): Promise<void>;
 }
 
 /**
- * Starts the bot and the playground. The bot is `bot/main.ts` run through tsx, so that the test
- * needs no build step; `botEntry` (relative to the repository) runs another entry the same way.
+ * Starts the bot and the playground(s). The bot is `bot/main.ts` run through tsx, so that the
+ * test needs no build step.
  */
-export async function startLocalStack(options: { botEntry?: string } = {}): Promise<LocalStack> {
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const workDir = await mkdtemp(join(tmpdir(), 'backa-e2e-'));
+  const sqlitePath = join(workDir, 'backa.sqlite');
   const children: RunningChild[] = [];
   const stack: LocalStack = {
     playgroundUrl: '',
+    playgroundUrlsByUser: new Map(),
     botEndpoint: '',
+    sqlitePath,
     describeOutput: () => children.map((c) => `--- ${c.name} ---\n${c.output()}`).join('\n'),
+    botOutput: () => children.find((c) => c.name === 'bot')?.fullOutput() ?? '',
     stop: async () => {
       // Playground first: it would otherwise keep calling a bot that is gone.
       for (const running of [...children].reverse()) await running.stop();
@@ -59,7 +92,7 @@ export async function startLocalStack(options: { botEntry?: string } = {}): Prom
         BOT_MODE: 'local',
         PORT: String(botPort),
         STORE: 'sqlite',
-        SQLITE_PATH: join(workDir, 'backa.sqlite'),
+        SQLITE_PATH: sqlitePath,
         DIRECTORY_FILE: 'config/directory.sample.yaml',
         ALLOWED_TENANT_IDS: sampleTenantId,
         IDENTITY_HASH_KEY: randomBytes(32).toString('hex'),
@@ -69,23 +102,78 @@ export async function startLocalStack(options: { botEntry?: string } = {}): Prom
     children.push(bot);
     await waitForHealth(bot, `http://127.0.0.1:${botPort}/healthz`);
 
-    const playground = describePlaygroundCommand({
-      port: await findFreePort(),
-      botEndpoint,
-      logFile: join(workDir, 'playground.log'),
-    });
-    const playgroundChild = spawnChild('playground', playground.command, playground.args, {
-      cwd: workDir,
-      env: { ...baseEnvironment(), ...playground.env },
-    });
-    children.push(playgroundChild);
-    const playgroundPort = await waitForOutput(playgroundChild, findListeningPort);
-    return { ...stack, botEndpoint, playgroundUrl: `http://localhost:${playgroundPort}/` };
+    const playgroundUrl = await startPlayground('playground', { workDir, botEndpoint, children });
+    const playgroundUrlsByUser = new Map<string, string>();
+    for (const aadObjectId of options.actingUsers ?? []) {
+      const mockData = join(workDir, `playground-${aadObjectId}.yml`);
+      await writeFile(mockData, stringify(await describeMockDataAs(aadObjectId)), 'utf8');
+      const url = await startPlayground(`playground ${aadObjectId}`, {
+        workDir,
+        botEndpoint,
+        children,
+        mockData,
+      });
+      playgroundUrlsByUser.set(aadObjectId, url);
+    }
+    return { ...stack, botEndpoint, playgroundUrl, playgroundUrlsByUser };
   } catch (error) {
     const output = stack.describeOutput();
     await stack.stop();
     throw new Error(`Kunde inte starta boten och playground: ${String(error)}\n${output}`);
   }
+}
+
+/** Starts one playground against the bot and returns the URL a user opens. */
+async function startPlayground(
+  name: string,
+  setup: { workDir: string; botEndpoint: string; children: RunningChild[]; mockData?: string },
+): Promise<string> {
+  const logName = name.replace(/[^a-z0-9-]+/gi, '-');
+  const playground = describePlaygroundCommand({
+    port: await findFreePort(),
+    botEndpoint: setup.botEndpoint,
+    logFile: join(setup.workDir, `${logName}.log`),
+  });
+  const child = spawnChild(name, playground.command, playground.args, {
+    cwd: setup.workDir,
+    env: {
+      ...baseEnvironment(),
+      ...playground.env,
+      ...(setup.mockData === undefined ? {} : { M365_AGENTS_PLAYGROUND_CONFIG_PATH: setup.mockData }),
+    },
+  });
+  setup.children.push(child);
+  const port = await waitForOutput(child, findListeningPort);
+  return `http://localhost:${port}/`;
+}
+
+interface MockUser {
+  id: string;
+  name: string;
+  aadObjectId: string;
+  [field: string]: unknown;
+}
+
+/**
+ * The project's mock data with `aadObjectId` as the current user and the usual current user
+ * among the other users, so the team and group chat hold the same people. The personal chat
+ * gets an id of its own: in Teams each person's chat with the bot is a different conversation.
+ */
+export async function describeMockDataAs(aadObjectId: string): Promise<Record<string, unknown>> {
+  const mockData = parse(await readFile(mockDataFile, 'utf8')) as {
+    currentUser: MockUser;
+    users: MockUser[];
+    personalChat: { id: string };
+    [field: string]: unknown;
+  };
+  const acting = mockData.users.find((user) => user.aadObjectId === aadObjectId);
+  if (acting === undefined) throw new Error(`${aadObjectId} finns inte bland users i ${mockDataFile}`);
+  return {
+    ...mockData,
+    currentUser: acting,
+    users: [mockData.currentUser, ...mockData.users.filter((user) => user !== acting)],
+    personalChat: { id: `a:local-personal-chat-${acting.id.replace(/^29:local-/, '')}` },
+  };
 }
 
 /** Only what a Node process needs: no Microsoft* credentials leak in from the developer's shell. */
@@ -105,12 +193,15 @@ function spawnChild(
   options: { cwd: string; env: Record<string, string> },
 ): RunningChild {
   const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Kept whole per stream, so that a character split between two chunks decodes as it was written.
+  const written = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
   let output = '';
-  const keep = (chunk: Buffer) => {
+  const keep = (stream: keyof typeof written) => (chunk: Buffer) => {
+    written[stream].push(chunk);
     output = (output + chunk.toString('utf8')).slice(-keptOutputChars);
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  child.stdout?.on('data', keep('stdout'));
+  child.stderr?.on('data', keep('stderr'));
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     child.once('exit', () => resolve());
@@ -121,6 +212,8 @@ function spawnChild(
     name,
     child,
     output: () => output,
+    fullOutput: () =>
+      `${Buffer.concat(written.stdout).toString('utf8')}\n${Buffer.concat(written.stderr).toString('utf8')}`,
     stop: async () => {
       if (hasEnded(child)) return;
       child.kill('SIGTERM');
