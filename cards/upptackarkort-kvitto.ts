@@ -119,15 +119,29 @@ export function describeContactPerson(person: z.infer<typeof ZContactPerson>): s
 function describeNextStep(parsed: ParsedKvitto): string {
   switch (parsed.path) {
     case 'aktiveraBarnkontakt':
-      return parsed.barnkontakt
-        ? `Barnkontakten ${describeContactPerson(parsed.barnkontakt)} har fått kortet. Du får besked här när Barnkontakten har tagit ställning.`
-        : 'Barnkontakten har fått kortet.';
+      return describeBarnkontaktStep(parsed);
     case 'orosanmalan':
       return `Orosanmälan är skickad till ${parsed.socialServicesName} med kortet bifogat.`;
     case 'stodIEgenVerksamhet':
       return parsed.followUpDate
         ? `Stöd i egen verksamhet registrerat; du påminns den ${formatSwedishDate(parsed.followUpDate)}.`
         : 'Stöd i egen verksamhet registrerat.';
+  }
+}
+
+// After the Barnkontakt has answered, "has received the card, you will hear" would be stale.
+function describeBarnkontaktStep(parsed: ParsedKvitto): string {
+  switch (parsed.status.kind) {
+    case 'mottaget':
+      return 'Barnkontakten har tagit emot ärendet och tar det vidare med barnet och vårdnadshavarna. Du kan bli kontaktad för ett samtal.';
+    case 'skickatVidare':
+      return 'Kortet har skickats vidare till den Barnkontakt som bedömts ska ta ställning. Du får besked här när den har svarat.';
+    case 'avbojt':
+      return 'Barnkontakten har avböjt kortet. Fundera på om stöd i egen verksamhet eller en orosanmälan behövs.';
+    default:
+      return parsed.barnkontakt
+        ? `Barnkontakten ${describeContactPerson(parsed.barnkontakt)} har fått kortet. Du får besked här när Barnkontakten har tagit ställning.`
+        : 'Barnkontakten har fått kortet.';
   }
 }
 

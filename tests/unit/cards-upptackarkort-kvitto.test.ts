@@ -44,7 +44,7 @@ describe('renderUpptackarkortKvitto', () => {
     [{ kind: 'vantarPaBarnkontakt' }, ['Väntar på Barnkontakt']],
     [
       { kind: 'mottaget', byName: 'Maria Lind', at: '2026-11-26T13:05:00.000Z' },
-      ['Mottaget av Maria Lind den 26 november 2026'],
+      ['Mottaget av Maria Lind den 26 november 2026', 'Barnkontakten har tagit emot ärendet'],
     ],
     [
       {
@@ -60,7 +60,12 @@ describe('renderUpptackarkortKvitto', () => {
     ],
     [
       { kind: 'avbojt', reason: 'Familjen har redan stöd från elevhälsan.', at: '2026-11-27T07:00:00.000Z' },
-      ['Avböjt den 27 november 2026', 'Skäl: ', 'Familjen har redan stöd från elevhälsan.'],
+      [
+        'Avböjt den 27 november 2026',
+        'Skäl: ',
+        'Familjen har redan stöd från elevhälsan.',
+        'Barnkontakten har avböjt kortet.',
+      ],
     ],
   ] as const)('shows the status %o', (status, expected) => {
     const card = renderUpptackarkortKvitto(buildSampleKvitto({ status }));
@@ -69,6 +74,10 @@ describe('renderUpptackarkortKvitto', () => {
     for (const part of expected) {
       expect(text).toContain(part);
     }
+    // Once the Barnkontakt has answered, the receipt no longer says an answer is coming.
+    expect(text.includes('Du får besked här när Barnkontakten har tagit ställning')).toBe(
+      status.kind === 'vantarPaBarnkontakt',
+    );
   });
 
   it('tells an orosanmälan went to the social services intake with the card attached', () => {
