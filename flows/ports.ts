@@ -177,6 +177,64 @@ export interface ActivityLedger {
   record(entry: ActivityRecord): Promise<boolean>;
 }
 
+/**
+ * A Barnteam meeting: several children on one agenda, held in the convener's calendar.
+ * The id is chosen by the booking use case so that a repeated booking is idempotent.
+ */
+export const ZBarnteamMeeting = z.object({
+  id: z.string().min(1).max(200),
+  /** The Barnteam's unit; the meeting belongs to that team. */
+  unitId: z.string().min(1),
+  convenerUserId: ZUserId,
+  state: z.enum(['proposed', 'booked', 'moved', 'cancelled', 'held']),
+  start: ZInstant,
+  end: ZInstant,
+  calendar: z
+    .object({
+      organizer: z.string().min(1),
+      eventId: z.string().min(1),
+      joinUrl: z.string().url().optional(),
+      webLink: z.string().url().optional(),
+    })
+    .optional(),
+  /** The children on the agenda: case ids and references only, never names. */
+  agenda: z.array(
+    z.object({
+      caseId: z.string().min(1),
+      reference: z.string().min(1),
+      initials: z.string().min(1).max(6),
+      removedAt: ZInstant.optional(),
+    }),
+  ),
+  members: z.array(
+    z.object({
+      userId: ZUserId,
+      email: z.string().email(),
+      role: z.string().min(1),
+      required: z.boolean(),
+    }),
+  ),
+  createdAt: ZInstant,
+  updatedAt: ZInstant,
+});
+export type BarnteamMeeting = z.infer<typeof ZBarnteamMeeting>;
+
+/** Barnteam meetings, replaced whole under an ETag like cases. */
+export interface MeetingStore {
+  /** Fails with `alreadyExists` when the id is taken. */
+  create(value: BarnteamMeeting): Promise<Versioned<BarnteamMeeting>>;
+  get(id: string): Promise<Versioned<BarnteamMeeting> | undefined>;
+  /** Fails with `concurrencyConflict` on a stale ETag, `notFound` when the meeting is gone. */
+  replace(value: BarnteamMeeting, ifMatch: string): Promise<Versioned<BarnteamMeeting>>;
+  /**
+   * Meetings whose agenda holds the case, in start order. An agenda item that was removed
+   * (`removedAt` set) still lists: the meeting stays part of the case's history.
+   */
+  listForCase(caseId: string): Promise<Versioned<BarnteamMeeting>[]>;
+  /** The unit's meetings starting at or after `fromInstant`, in start order. */
+  listForUnit(unitId: string, fromInstant: string): Promise<Versioned<BarnteamMeeting>[]>;
+}
+
 /** Everything a running bot stores, as one bundle handed to the use cases. */
 export interface Stores {
   readonly cases: CaseStore;
@@ -185,6 +243,7 @@ export interface Stores {
   readonly reminders: ReminderStore;
   readonly audit: AuditLog;
   readonly activities: ActivityLedger;
+  readonly meetings: MeetingStore;
   /** Releases what the stores opened themselves (a Cosmos client passed in stays the caller's). */
   close(): Promise<void>;
 }

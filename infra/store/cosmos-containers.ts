@@ -22,6 +22,7 @@ export const cosmosContainers = {
   reminders: { id: 'reminders', partitionKeyPath: '/queue', defaultTtl: -1 },
   audit: { id: 'audit', partitionKeyPath: '/caseId', defaultTtl: -1 },
   activities: { id: 'activities', partitionKeyPath: '/id', defaultTtl: -1 },
+  meetings: { id: 'meetings', partitionKeyPath: '/id' },
 } as const satisfies Record<string, CosmosContainerSpec>;
 
 export type CosmosContainerName = keyof typeof cosmosContainers;

@@ -33,6 +33,19 @@
  *   the ledger id, like conversation keys, and each record carries a `ttl` that ends at its
  *   `expiresAt`, so the container empties itself. Correctness does not depend on the expiry:
  *   a record left behind only makes a very late redelivery count as seen.
+ * - `meetings`, pk `/id`: Barnteam meetings. `get` and `replace` are a point read and one
+ *   conditional replace, as for cases. A partition per unit (`/unitId`) would make the
+ *   Barnteam's list of upcoming meetings single-partition, but `get(id)` would then need the
+ *   unit: either every meeting id would have to carry it (`<unitId>:<…>`, a format the booking
+ *   use case and everything that refers to a meeting by id must keep), or `get` would be a
+ *   query, and Cosmos keeps ids unique only within a partition, so the same id could exist
+ *   in two units. We take pk `/id` and accept that `listForUnit` (unitId and start) and
+ *   `listForCase` (`ARRAY_CONTAINS` on `agendaCaseIds`, a store-only copy of the agenda's
+ *   case ids that the default index covers element by element) are cross-partition
+ *   queries: a municipality holds a few hundred meetings a year, all of them within one
+ *   physical partition, so the fan-out is one partition in practice and both queries are
+ *   index lookups, never a scan. Removed agenda items stay in `agendaCaseIds`, like in
+ *   SQLite's `meeting_cases`: the meeting stays part of that child's history.
  *
  * No transactional batch, stored procedures or TTL-dependent behaviour: the local test
  * server supports none of them, and nothing here is correct only if they work.
@@ -46,14 +59,16 @@ import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Container, CosmosClient, ItemDefinition, RequestOptions, SqlQuerySpec } from '@azure/cosmos';
 import { z } from 'zod';
-import { type Case, ZCase } from '../../flows/case.js';
+import { type Case, ZCase, ZInstant } from '../../flows/case.js';
 import { isDomainError } from '../../flows/errors.js';
 import {
   type ActivityLedger,
   type AuditEntry,
   type AuditLog,
+  type BarnteamMeeting,
   type CaseStore,
   type ConversationStore,
+  type MeetingStore,
   type OutboxMessage,
   type OutboxStore,
   type Reminder,
@@ -62,6 +77,7 @@ import {
   type Versioned,
   ZActivityRecord,
   ZAuditEntry,
+  ZBarnteamMeeting,
   ZOutboxMessage,
   ZReminder,
   ZStoredConversation,
@@ -121,6 +137,7 @@ export async function openCosmosStores(options: CosmosStoreOptions): Promise<Sto
     reminders: createReminderStore(containers.reminders, finishedTtl),
     audit: createAuditLog(containers.audit, auditTtl),
     activities: createActivityLedger(containers.activities),
+    meetings: createMeetingStore(containers.meetings),
     async close() {},
   };
 }
@@ -412,6 +429,82 @@ function toActivityTtlSeconds(handledAt: string, expiresAt: string): number {
   return Math.max(1, Math.ceil(milliseconds / 1000));
 }
 
+/** Fields the meeting documents carry for the store's own queries, removed before parsing. */
+const meetingStoreFields = ['startKey', 'agendaCaseIds'];
+
+function createMeetingStore(meetings: Container): MeetingStore {
+  function toDocument(value: BarnteamMeeting): ItemDefinition & BarnteamMeeting {
+    const parsed = parseIncoming(ZBarnteamMeeting, value, 'meeting');
+    assertStorableId('meeting', parsed.id);
+    return {
+      ...parsed,
+      startKey: toSortKey(parsed.start),
+      agendaCaseIds: [...new Set(parsed.agenda.map((item) => item.caseId))],
+    };
+  }
+
+  function toMeetings(rows: unknown[], id: string): Versioned<BarnteamMeeting>[] {
+    return rows
+      .map((row) => toVersioned(row, ZBarnteamMeeting, 'meeting', id, meetingStoreFields))
+      .sort(compareMeetingsByStart);
+  }
+
+  return {
+    async create(value) {
+      const document = toDocument(value);
+      const response = await callCosmos('meeting', document.id, () => meetings.items.create(document));
+      return toVersioned(response.resource, ZBarnteamMeeting, 'meeting', document.id, meetingStoreFields);
+    },
+    async get(id) {
+      const raw = await readItem('meeting', meetings, id, id);
+      return raw === undefined
+        ? undefined
+        : toVersioned(raw, ZBarnteamMeeting, 'meeting', id, meetingStoreFields);
+    },
+    async replace(value, ifMatch) {
+      const document = toDocument(value);
+      const response = await callCosmos('meeting', document.id, () =>
+        meetings.item(document.id, document.id).replace(document, ifMatchOption(ifMatch)),
+      );
+      return toVersioned(response.resource, ZBarnteamMeeting, 'meeting', document.id, meetingStoreFields);
+    },
+    async listForCase(caseId) {
+      const rows = await queryAcrossPartitions('meeting', meetings, caseId, {
+        query: 'SELECT * FROM c WHERE ARRAY_CONTAINS(c.agendaCaseIds, @caseId)',
+        parameters: [{ name: '@caseId', value: caseId }],
+      });
+      return toMeetings(rows, caseId);
+    },
+    async listForUnit(unitId, fromInstant) {
+      const fromKey = toSortKey(parseIncoming(ZInstant, fromInstant, 'meeting'));
+      const rows = await queryAcrossPartitions('meeting', meetings, unitId, {
+        query: 'SELECT * FROM c WHERE c.unitId = @unitId AND c.startKey >= @fromKey',
+        parameters: [
+          { name: '@unitId', value: unitId },
+          { name: '@fromKey', value: fromKey },
+        ],
+      });
+      return toMeetings(rows, unitId);
+    },
+  };
+}
+
+/**
+ * Start order, then id, as SQLite answers. Sorted here rather than with `ORDER BY`: a
+ * cross-partition ORDER BY on two properties needs a composite index, and the lists are short.
+ */
+function compareMeetingsByStart(a: Versioned<BarnteamMeeting>, b: Versioned<BarnteamMeeting>): number {
+  return (
+    compareText(toSortKey(a.value.start), toSortKey(b.value.start)) || compareText(a.value.id, b.value.id)
+  );
+}
+
+/** Binary order, as SQLite compares text (not the locale's order). */
+function compareText(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+}
+
 function ifMatchOption(etag: string): RequestOptions {
   return { accessCondition: { type: 'IfMatch', condition: etag } };
 }
@@ -472,6 +565,17 @@ async function queryPartition(
   const response = await callCosmos(kind, partitionKey, () =>
     container.items.query<unknown>(query, { partitionKey }).fetchAll(),
   );
+  return response.resources;
+}
+
+/** A query over every partition; only for containers whose documents are few (meetings). */
+async function queryAcrossPartitions(
+  kind: StoredKind,
+  container: Container,
+  id: string,
+  query: SqlQuerySpec,
+): Promise<unknown[]> {
+  const response = await callCosmos(kind, id, () => container.items.query<unknown>(query).fetchAll());
   return response.resources;
 }
 

@@ -8,7 +8,10 @@ import { createStorageUnavailableError } from './store-errors.js';
 
 export type SqliteMigration = string;
 
-/** The main file: cases, conversation references, outbox, reminders and handled activities. */
+/**
+ * The main file: cases, conversation references, outbox, reminders, handled activities and
+ * Barnteam meetings.
+ */
 export const mainMigrations: readonly SqliteMigration[] = [
   `
   CREATE TABLE cases (
@@ -54,6 +57,26 @@ export const mainMigrations: readonly SqliteMigration[] = [
     document TEXT NOT NULL
   ) STRICT;
   CREATE INDEX activities_by_expiry ON activities (expires_key);
+  `,
+  // 3: Barnteam meetings. The unit's upcoming meetings are a range on (unit_id, start_key);
+  // "which meetings had this child on the agenda?" is a lookup in meeting_cases, which holds
+  // one row per case on a meeting's agenda and is rewritten with every write of the meeting.
+  `
+  CREATE TABLE meetings (
+    id TEXT PRIMARY KEY,
+    etag TEXT NOT NULL,
+    unit_id TEXT NOT NULL,
+    start_key TEXT NOT NULL,
+    document TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX meetings_by_unit ON meetings (unit_id, start_key);
+
+  CREATE TABLE meeting_cases (
+    case_id TEXT NOT NULL,
+    meeting_id TEXT NOT NULL,
+    PRIMARY KEY (case_id, meeting_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX meeting_cases_by_meeting ON meeting_cases (meeting_id);
   `,
 ];
 

@@ -1,6 +1,7 @@
 /**
- * The embedded store: one SQLite file for cases, conversation references, outbox, reminders
- * and handled Teams activities, and a second file next to it (`<path>.audit.sqlite`) for the audit log.
+ * The embedded store: one SQLite file for cases, conversation references, outbox, reminders,
+ * handled Teams activities and Barnteam meetings, and a second file next to it
+ * (`<path>.audit.sqlite`) for the audit log.
  *
  * Every document is stored as JSON and validated with its zod schema on the way in and on
  * the way out. Versions (ETags) are random tokens replaced on every write, and every write
@@ -13,15 +14,17 @@ import { dirname } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import Database, { type Database as SqliteDatabase } from 'better-sqlite3';
 import type { z } from 'zod';
-import { type Case, ZCase } from '../../flows/case.js';
+import { type Case, ZCase, ZInstant } from '../../flows/case.js';
 import { isDomainError } from '../../flows/errors.js';
 import {
   type ActivityLedger,
   type ActivityRecord,
   type AuditEntry,
   type AuditLog,
+  type BarnteamMeeting,
   type CaseStore,
   type ConversationStore,
+  type MeetingStore,
   type OutboxMessage,
   type OutboxStore,
   type Reminder,
@@ -31,6 +34,7 @@ import {
   type Versioned,
   ZActivityRecord,
   ZAuditEntry,
+  ZBarnteamMeeting,
   ZOutboxMessage,
   ZReminder,
   ZStoredConversation,
@@ -87,6 +91,7 @@ export function openSqliteStores(options: SqliteStoreOptions): Stores {
     reminders: createReminderStore(main),
     audit: createAuditLog(audit),
     activities: createActivityLedger(main),
+    meetings: createMeetingStore(main),
     async close() {
       if (closed) {
         return;
@@ -376,6 +381,103 @@ function createActivityLedger(db: SqliteDatabase): ActivityLedger {
       return runSql('activity', () => pruneAndInsert(parseIncoming(ZActivityRecord, entry, 'activity')));
     },
   };
+}
+
+function createMeetingStore(db: SqliteDatabase): MeetingStore {
+  const insert = db.prepare<[string, string, string, string, string]>(
+    'INSERT INTO meetings (id, etag, unit_id, start_key, document) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+  );
+  const select = db.prepare<[string], VersionedRow>('SELECT id, etag, document FROM meetings WHERE id = ?');
+  const update = db.prepare<[string, string, string, string, string, string]>(
+    'UPDATE meetings SET etag = ?, unit_id = ?, start_key = ?, document = ? WHERE id = ? AND etag = ?',
+  );
+  const exists = db.prepare<[string], { id: string }>('SELECT id FROM meetings WHERE id = ?');
+  const insertCase = db.prepare<[string, string]>(
+    'INSERT INTO meeting_cases (case_id, meeting_id) VALUES (?, ?) ON CONFLICT DO NOTHING',
+  );
+  const deleteCases = db.prepare<[string]>('DELETE FROM meeting_cases WHERE meeting_id = ?');
+  const selectForCase = db.prepare<[string], VersionedRow>(
+    `SELECT m.id, m.etag, m.document FROM meeting_cases AS mc JOIN meetings AS m ON m.id = mc.meeting_id
+     WHERE mc.case_id = ? ORDER BY m.start_key, m.id`,
+  );
+  const selectForUnit = db.prepare<[string, string], VersionedRow>(
+    'SELECT id, etag, document FROM meetings WHERE unit_id = ? AND start_key >= ? ORDER BY start_key, id',
+  );
+
+  function indexAgenda(meeting: BarnteamMeeting): void {
+    // Removed agenda items stay indexed: the meeting remains part of that child's history.
+    for (const item of meeting.agenda) {
+      insertCase.run(item.caseId, meeting.id);
+    }
+  }
+
+  // The meeting row and its index rows change in one transaction, so a lookup by case never
+  // sees a meeting whose agenda it does not match.
+  const createWithIndex = db.transaction((meeting: BarnteamMeeting): Versioned<BarnteamMeeting> => {
+    const etag = randomUUID();
+    const result = insert.run(
+      meeting.id,
+      etag,
+      meeting.unitId,
+      toSortKey(meeting.start),
+      JSON.stringify(meeting),
+    );
+    if (result.changes === 0) {
+      throw createAlreadyExistsError('meeting', meeting.id);
+    }
+    indexAgenda(meeting);
+    return { value: meeting, etag };
+  });
+  const replaceWithIndex = db.transaction(
+    (meeting: BarnteamMeeting, ifMatch: string): Versioned<BarnteamMeeting> => {
+      const etag = randomUUID();
+      const result = update.run(
+        etag,
+        meeting.unitId,
+        toSortKey(meeting.start),
+        JSON.stringify(meeting),
+        meeting.id,
+        ifMatch,
+      );
+      if (result.changes === 0) {
+        throw exists.get(meeting.id) === undefined
+          ? createNotFoundError('meeting', meeting.id)
+          : createConcurrencyConflictError('meeting', meeting.id);
+      }
+      deleteCases.run(meeting.id);
+      indexAgenda(meeting);
+      return { value: meeting, etag };
+    },
+  );
+
+  return {
+    async create(value) {
+      return runSql('meeting', () => createWithIndex(parseMeeting(value)));
+    },
+    async get(id) {
+      return runSql('meeting', () => readVersioned(select.get(id), ZBarnteamMeeting, 'meeting'));
+    },
+    async replace(value, ifMatch) {
+      return runSql('meeting', () => replaceWithIndex(parseMeeting(value), ifMatch));
+    },
+    async listForCase(caseId) {
+      return runSql('meeting', () =>
+        selectForCase.all(caseId).map((row) => toVersioned(row, ZBarnteamMeeting, 'meeting')),
+      );
+    },
+    async listForUnit(unitId, fromInstant) {
+      return runSql('meeting', () => {
+        const fromKey = toSortKey(parseIncoming(ZInstant, fromInstant, 'meeting'));
+        return selectForUnit.all(unitId, fromKey).map((row) => toVersioned(row, ZBarnteamMeeting, 'meeting'));
+      });
+    },
+  };
+}
+
+function parseMeeting(value: BarnteamMeeting): BarnteamMeeting {
+  const parsed = parseIncoming(ZBarnteamMeeting, value, 'meeting');
+  assertStorableId('meeting', parsed.id);
+  return parsed;
 }
 
 function createAuditLog(db: SqliteDatabase): AuditLog {

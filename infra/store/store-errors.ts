@@ -6,7 +6,7 @@
 import { DomainError } from '../../flows/errors.js';
 
 /** What kind of document a store was handling, for error details and messages. */
-export type StoredKind = 'case' | 'conversation' | 'outbox' | 'reminder' | 'audit' | 'activity';
+export type StoredKind = 'case' | 'conversation' | 'outbox' | 'reminder' | 'audit' | 'activity' | 'meeting';
 
 const conflictMessages: Record<StoredKind, string> = {
   case: 'Ärendet har ändrats av någon annan sedan du öppnade det. Visa ärendet igen och försök på nytt.',
@@ -15,6 +15,7 @@ const conflictMessages: Record<StoredKind, string> = {
   reminder: 'Påminnelsen hanteras redan av en annan instans.',
   audit: 'Loggposten har ändrats av någon annan.',
   activity: 'Aktiviteten har redan hanterats.',
+  meeting: 'Mötet har ändrats av någon annan sedan du öppnade det. Visa mötet igen och försök på nytt.',
 };
 
 export function createAlreadyExistsError(kind: StoredKind, id: string): DomainError {

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isDomainError } from '../../flows/errors.js';
-import type { ActivityRecord, Stores, Versioned } from '../../flows/ports.js';
+import type { ActivityRecord, BarnteamMeeting, Stores, Versioned } from '../../flows/ports.js';
 import {
   buildAuditEntry,
   buildContractCase,
@@ -43,6 +43,48 @@ function buildActivity(overrides: Partial<ActivityRecord> = {}): ActivityRecord 
     id: 'activity-1',
     handledAt: '2025-02-03T08:15:00Z',
     expiresAt: '2025-02-03T08:20:00Z',
+    ...overrides,
+  };
+}
+
+/**
+ * A booked Barnteam meeting of Björkskolan with two children on the agenda, instants with and
+ * without fractional seconds (they must sort as instants, not as text).
+ */
+function buildMeeting(overrides: Partial<BarnteamMeeting> = {}): BarnteamMeeting {
+  return {
+    id: 'meeting-1',
+    unitId: 'bjorkskolan',
+    convenerUserId: rektorId,
+    state: 'booked',
+    start: '2025-02-10T12:00:00Z',
+    end: '2025-02-10T13:00:00.000Z',
+    calendar: {
+      organizer: 'rektor.bjorkskolan@exempelby.se',
+      eventId: 'AAMkAGI2TGuLAAA=',
+      joinUrl: 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0',
+      webLink: 'https://outlook.office365.com/owa/?itemid=AAMkAGI2TGuLAAA%3D',
+    },
+    agenda: [
+      { caseId: 'case-1', reference: 'BB-4K7Q-2M9C', initials: 'ÅMÖ' },
+      { caseId: 'case-2', reference: 'BB-7H3D-9X2B', initials: 'LA' },
+    ],
+    members: [
+      {
+        userId: rektorId,
+        email: 'rektor.bjorkskolan@exempelby.se',
+        role: 'Rektor',
+        required: true,
+      },
+      {
+        userId: '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e03',
+        email: 'bitr.rektor.bjorkskolan@exempelby.se',
+        role: 'Biträdande rektor',
+        required: false,
+      },
+    ],
+    createdAt: '2025-02-03T08:15:00Z',
+    updatedAt: '2025-02-03T08:15:00.250Z',
     ...overrides,
   };
 }
@@ -489,6 +531,184 @@ export function describeStorageContract(name: string, setup: StorageContractSetu
       });
     });
 
+    describe('Barnteam meetings', () => {
+      it('returns a created meeting exactly as written, agenda, members and calendar included', async () => {
+        const created = await stores.meetings.create(buildMeeting());
+
+        const read = await stores.meetings.get('meeting-1');
+
+        expect(read).toEqual(created);
+        expect(read?.value).toEqual(buildMeeting());
+        expect(read?.value.agenda.map((item) => item.initials)).toEqual(['ÅMÖ', 'LA']);
+        expect(await stores.meetings.get('meeting-2')).toBeUndefined();
+      });
+
+      it('refuses a second meeting with the same id and keeps the first', async () => {
+        const created = await stores.meetings.create(buildMeeting());
+
+        await expectDomainError(
+          stores.meetings.create(buildMeeting({ unitId: 'larkans-forskola', state: 'proposed' })),
+          'alreadyExists',
+        );
+
+        expect(await stores.meetings.get('meeting-1')).toEqual(created);
+        expect(await stores.meetings.listForUnit('larkans-forskola', '2025-01-01T00:00:00Z')).toEqual([]);
+      });
+
+      it('replaces with the current version, and refuses a stale version and a meeting that is gone', async () => {
+        const created = await stores.meetings.create(buildMeeting());
+        const moved = await stores.meetings.replace(
+          { ...created.value, state: 'moved', start: '2025-02-11T08:00:00Z', end: '2025-02-11T09:00:00Z' },
+          created.etag,
+        );
+
+        expect(moved.etag).not.toBe(created.etag);
+        const error = await expectDomainError(
+          stores.meetings.replace({ ...created.value, state: 'cancelled' }, created.etag),
+          'concurrencyConflict',
+        );
+        expect(error.message).toContain('Mötet har ändrats');
+        expect(await stores.meetings.get('meeting-1')).toEqual(moved);
+        await expectDomainError(
+          stores.meetings.replace(buildMeeting({ id: 'meeting-missing' }), created.etag),
+          'notFound',
+        );
+      });
+
+      it('lets exactly one of two replaces from the same version win', async () => {
+        const created = await stores.meetings.create(buildMeeting());
+
+        const results = await settle([
+          stores.meetings.replace({ ...created.value, state: 'held' }, created.etag),
+          stores.meetings.replace({ ...created.value, state: 'cancelled' }, created.etag),
+        ]);
+
+        const winners = results.filter((result) => result.status === 'fulfilled');
+        expect(winners).toHaveLength(1);
+        expect(await stores.meetings.get('meeting-1')).toEqual(
+          (winners[0] as PromiseFulfilledResult<Versioned<BarnteamMeeting>>).value,
+        );
+      });
+
+      it('lists the meetings a case is on, in start order, and follows agenda changes', async () => {
+        await stores.meetings.create(buildMeeting({ id: 'meeting-march', start: '2025-03-03T13:00:00Z' }));
+        const february = await stores.meetings.create(buildMeeting({ id: 'meeting-february' }));
+        await stores.meetings.create(
+          buildMeeting({
+            id: 'meeting-other',
+            agenda: [{ caseId: 'case-3', reference: 'BB-2P8R-4T6W', initials: 'KB' }],
+          }),
+        );
+
+        expect(ids(await stores.meetings.listForCase('case-1'))).toEqual([
+          'meeting-february',
+          'meeting-march',
+        ]);
+        expect(ids(await stores.meetings.listForCase('case-3'))).toEqual(['meeting-other']);
+        expect(await stores.meetings.listForCase('case-9')).toEqual([]);
+
+        // Adding a child to the agenda finds the meeting from that child's case.
+        const withCase3 = await stores.meetings.replace(
+          {
+            ...february.value,
+            agenda: [
+              ...february.value.agenda,
+              { caseId: 'case-3', reference: 'BB-2P8R-4T6W', initials: 'KB' },
+            ],
+          },
+          february.etag,
+        );
+        expect(ids(await stores.meetings.listForCase('case-3'))).toEqual([
+          'meeting-february',
+          'meeting-other',
+        ]);
+        expect((await stores.meetings.listForCase('case-3'))[0]).toEqual(withCase3);
+
+        // An item dropped from the agenda array no longer lists the meeting.
+        await stores.meetings.replace(
+          { ...withCase3.value, agenda: withCase3.value.agenda.filter((item) => item.caseId !== 'case-2') },
+          withCase3.etag,
+        );
+        expect(ids(await stores.meetings.listForCase('case-2'))).toEqual(['meeting-march']);
+      });
+
+      it('still lists a meeting for a case whose agenda item was marked removed: it stays in the case history', async () => {
+        const created = await stores.meetings.create(buildMeeting());
+        await stores.meetings.replace(
+          {
+            ...created.value,
+            agenda: created.value.agenda.map((item) =>
+              item.caseId === 'case-2' ? { ...item, removedAt: '2025-02-05T10:00:00Z' } : item,
+            ),
+          },
+          created.etag,
+        );
+
+        const [listed] = await stores.meetings.listForCase('case-2');
+
+        expect(listed?.value.id).toBe('meeting-1');
+        expect(listed?.value.agenda.find((item) => item.caseId === 'case-2')?.removedAt).toBe(
+          '2025-02-05T10:00:00Z',
+        );
+      });
+
+      it("lists a unit's meetings from the given instant in start order, compared as instants", async () => {
+        // 12:00:00Z and 12:00:00.000Z are the same instant: they tie on start and go by id (as
+        // text, '.000Z' would sort first and fall before the from instant).
+        await stores.meetings.create(buildMeeting({ id: 'm-later', start: '2025-02-12T08:00:00Z' }));
+        await stores.meetings.create(buildMeeting({ id: 'm-past', start: '2025-02-03T08:00:00Z' }));
+        await stores.meetings.create(buildMeeting({ id: 'm-b-at-from', start: '2025-02-10T12:00:00.000Z' }));
+        await stores.meetings.create(buildMeeting({ id: 'm-a-at-from', start: '2025-02-10T12:00:00Z' }));
+        await stores.meetings.create(buildMeeting({ id: 'm-early', start: '2025-02-10T11:59:59.999Z' }));
+        await stores.meetings.create(
+          buildMeeting({ id: 'm-other-unit', unitId: 'larkans-forskola', start: '2025-02-11T08:00:00Z' }),
+        );
+
+        expect(ids(await stores.meetings.listForUnit('bjorkskolan', '2025-02-10T12:00:00Z'))).toEqual([
+          'm-a-at-from',
+          'm-b-at-from',
+          'm-later',
+        ]);
+        expect(ids(await stores.meetings.listForUnit('larkans-forskola', '2025-02-10T12:00:00Z'))).toEqual([
+          'm-other-unit',
+        ]);
+        expect(await stores.meetings.listForUnit('ekens-skola', '2025-01-01T00:00:00Z')).toEqual([]);
+      });
+
+      it('follows a moved meeting in the unit list', async () => {
+        const created = await stores.meetings.create(buildMeeting({ start: '2025-02-10T12:00:00Z' }));
+        await stores.meetings.create(buildMeeting({ id: 'meeting-2', start: '2025-02-11T12:00:00Z' }));
+
+        await stores.meetings.replace({ ...created.value, start: '2025-02-12T12:00:00Z' }, created.etag);
+
+        expect(ids(await stores.meetings.listForUnit('bjorkskolan', '2025-02-10T12:00:00Z'))).toEqual([
+          'meeting-2',
+          'meeting-1',
+        ]);
+        expect(await stores.meetings.listForUnit('bjorkskolan', '2025-02-12T12:00:00.001Z')).toEqual([]);
+      });
+
+      it('refuses an invalid meeting, an id Cosmos DB could not store and an invalid start instant', async () => {
+        await expectDomainError(
+          stores.meetings.create(buildMeeting({ id: 'bjorkskolan/1' })),
+          'invalidInput',
+        );
+        await expectDomainError(
+          stores.meetings.create(
+            buildMeeting({ agenda: [{ caseId: 'case-1', reference: 'BB-4K7Q-2M9C', initials: 'ÅsaMärta' }] }),
+          ),
+          'invalidInput',
+        );
+        await expectDomainError(
+          stores.meetings.create(buildMeeting({ start: 'måndag eftermiddag' })),
+          'invalidInput',
+        );
+        await expectDomainError(stores.meetings.listForUnit('bjorkskolan', 'i morgon'), 'invalidInput');
+        expect(await stores.meetings.get('meeting-1')).toBeUndefined();
+        expect(await stores.meetings.listForCase('case-1')).toEqual([]);
+      });
+    });
+
     const reopen = setup.reopen;
     if (reopen !== undefined) {
       it('keeps everything across a restart: cases, conversations, outbox, reminders and audit', async () => {
@@ -513,6 +733,20 @@ export function describeStorageContract(name: string, setup: StorageContractSetu
         // The version read before the restart still guards the next write.
         await expectDomainError(stores.cases.replace(created.value, created.etag), 'concurrencyConflict');
         await stores.cases.replace({ ...replaced.value, state: 'samtal' }, replaced.etag);
+      });
+
+      it('keeps meetings, their versions and their agenda index across a restart', async () => {
+        const created = await stores.meetings.create(buildMeeting());
+        const held = await stores.meetings.replace({ ...created.value, state: 'held' }, created.etag);
+        await stores.close();
+
+        stores = await reopen();
+
+        expect(await stores.meetings.get('meeting-1')).toEqual(held);
+        expect(await stores.meetings.listForCase('case-2')).toEqual([held]);
+        expect(await stores.meetings.listForUnit('bjorkskolan', '2025-02-10T00:00:00Z')).toEqual([held]);
+        await expectDomainError(stores.meetings.replace(created.value, created.etag), 'concurrencyConflict');
+        await expectDomainError(stores.meetings.create(buildMeeting()), 'alreadyExists');
       });
 
       it('remembers handled activities across a restart', async () => {

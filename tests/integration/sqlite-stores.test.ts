@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isDomainError } from '../../flows/errors.js';
+import type { BarnteamMeeting } from '../../flows/ports.js';
 import { mainMigrations } from '../../infra/store/sqlite-migrations.js';
 import { openSqliteStores, toAuditPath } from '../../infra/store/sqlite-stores.js';
 import { buildAuditEntry, buildContractCase } from '../contract/contract-data.js';
@@ -17,6 +18,32 @@ function nextPath(): string {
   opened += 1;
   // A directory that does not exist yet: the store must create it.
   return join(root, `run-${opened}`, 'data', 'backa.sqlite');
+}
+
+/** A meeting of Björkskolan with two children on the agenda. */
+function buildStoredMeeting(): BarnteamMeeting {
+  return {
+    id: 'meeting-1',
+    unitId: 'bjorkskolan',
+    convenerUserId: '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e02',
+    state: 'booked',
+    start: '2025-02-10T12:00:00Z',
+    end: '2025-02-10T13:00:00Z',
+    agenda: [
+      { caseId: 'case-1', reference: 'BB-4K7Q-2M9C', initials: 'ÅMÖ' },
+      { caseId: 'case-2', reference: 'BB-7H3D-9X2B', initials: 'LA' },
+    ],
+    members: [
+      {
+        userId: '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e02',
+        email: 'rektor.bjorkskolan@exempelby.se',
+        role: 'Rektor',
+        required: true,
+      },
+    ],
+    createdAt: '2025-02-03T08:15:00Z',
+    updatedAt: '2025-02-03T08:15:00Z',
+  };
 }
 
 afterAll(() => {
@@ -67,7 +94,7 @@ describe('SQLite store files', () => {
     const main = new Database(path, { readonly: true });
     try {
       expect(main.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(main.pragma('user_version', { simple: true })).toBe(2);
+      expect(main.pragma('user_version', { simple: true })).toBe(3);
       const row = main.prepare('SELECT identity_key FROM cases').get();
       expect(row).toEqual({ identity_key: 'key-0123456789abcdef' });
       const columns = main.prepare("SELECT name FROM pragma_table_info('cases')").pluck().all();
@@ -150,6 +177,64 @@ describe('SQLite store files', () => {
       expect(await stores.activities.record(activity)).toBe(false);
     } finally {
       await stores.close();
+    }
+  });
+
+  it('upgrades a file of schema version 2 and keeps its activities; meetings work after the upgrade', async () => {
+    const path = nextPath();
+    mkdirSync(dirname(path), { recursive: true });
+    const raw = new Database(path);
+    raw.exec(mainMigrations[0] as string);
+    raw.exec(mainMigrations[1] as string);
+    raw.pragma('user_version = 2');
+    raw.close();
+    const activity = {
+      id: 'activity-1',
+      handledAt: '2025-02-03T08:00:00Z',
+      expiresAt: '2025-02-03T08:05:00Z',
+    };
+    const before = openSqliteStores({ path });
+    await before.activities.record(activity);
+    await before.close();
+
+    const stores = openSqliteStores({ path });
+    try {
+      expect(await stores.activities.record(activity)).toBe(false);
+      const created = await stores.meetings.create(buildStoredMeeting());
+      expect(await stores.meetings.listForCase('case-2')).toEqual([created]);
+    } finally {
+      await stores.close();
+    }
+  });
+
+  it('keeps one index row per case on a meeting agenda, rewritten with the meeting, and looks cases up by key', async () => {
+    const path = nextPath();
+    const stores = openSqliteStores({ path });
+    const created = await stores.meetings.create(buildStoredMeeting());
+    await stores.meetings.replace(
+      {
+        ...created.value,
+        agenda: [
+          { caseId: 'case-2', reference: 'BB-7H3D-9X2B', initials: 'LA', removedAt: '2025-02-05T10:00:00Z' },
+          { caseId: 'case-3', reference: 'BB-2P8R-4T6W', initials: 'KB' },
+        ],
+      },
+      created.etag,
+    );
+    await stores.close();
+
+    const main = new Database(path, { readonly: true });
+    try {
+      expect(main.prepare('SELECT case_id, meeting_id FROM meeting_cases ORDER BY case_id').all()).toEqual([
+        { case_id: 'case-2', meeting_id: 'meeting-1' },
+        { case_id: 'case-3', meeting_id: 'meeting-1' },
+      ]);
+      const plan = main
+        .prepare('EXPLAIN QUERY PLAN SELECT meeting_id FROM meeting_cases WHERE case_id = ?')
+        .all('case-2') as { detail: string }[];
+      expect(plan.map((step) => step.detail).join('\n')).toMatch(/SEARCH meeting_cases USING PRIMARY KEY/);
+    } finally {
+      main.close();
     }
   });
 

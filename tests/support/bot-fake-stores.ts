@@ -47,6 +47,7 @@ export function createRecordingStores(): RecordingStores {
     outbox: unused('outbox') as Stores['outbox'],
     reminders: unused('reminders') as Stores['reminders'],
     audit: unused('audit') as Stores['audit'],
+    meetings: unused('meetings') as Stores['meetings'],
     activities: {
       async record(entry) {
         calls.push('activities.record');

@@ -10,10 +10,11 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
-import { type Case, ZCase } from '../../flows/case.js';
+import { type Case, ZCase, ZInstant } from '../../flows/case.js';
 import {
   type ActivityRecord,
   type AuditEntry,
+  type BarnteamMeeting,
   type OutboxMessage,
   type Reminder,
   type StoredConversation,
@@ -21,6 +22,7 @@ import {
   type Versioned,
   ZActivityRecord,
   ZAuditEntry,
+  ZBarnteamMeeting,
   ZOutboxMessage,
   ZReminder,
   ZStoredConversation,
@@ -57,6 +59,7 @@ export interface InMemoryData {
   readonly reminders: Map<string, Row<Reminder>>;
   readonly audit: { entry: AuditEntry; seq: number }[];
   readonly activities: Map<string, ActivityRecord>;
+  readonly meetings: Map<string, Row<BarnteamMeeting>>;
 }
 
 export function createInMemoryData(): InMemoryData {
@@ -67,12 +70,13 @@ export function createInMemoryData(): InMemoryData {
     reminders: new Map(),
     audit: [],
     activities: new Map(),
+    meetings: new Map(),
   };
 }
 
-/** `store.method`, e.g. `cases.create`, `audit.append`, `activities.record`. */
+/** `store.method`, e.g. `cases.create`, `audit.append`, `activities.record`, `meetings.replace`. */
 export type StoreCall =
-  `${'cases' | 'conversations' | 'outbox' | 'reminders' | 'audit' | 'activities'}.${string}`;
+  `${'cases' | 'conversations' | 'outbox' | 'reminders' | 'audit' | 'activities' | 'meetings'}.${string}`;
 
 export interface InMemoryStores extends Stores {
   /** Every call in the order it started. */
@@ -86,6 +90,7 @@ export interface InMemoryStores extends Stores {
     reminders: Reminder[];
     audit: AuditEntry[];
     activities: ActivityRecord[];
+    meetings: BarnteamMeeting[];
   };
 }
 
@@ -153,6 +158,17 @@ export function createInMemoryStores(data: InMemoryData = createInMemoryData()):
       .map((row) => read(row) as Versioned<T>);
   }
 
+  function listMeetings(matches: (meeting: BarnteamMeeting) => boolean): Versioned<BarnteamMeeting>[] {
+    return [...data.meetings.values()]
+      .filter((row) => matches(row.value))
+      .sort(
+        (a, b) =>
+          compareKeys(toSortKey(a.value.start), toSortKey(b.value.start)) ||
+          compareKeys(a.value.id, b.value.id),
+      )
+      .map((row) => read(row) as Versioned<BarnteamMeeting>);
+  }
+
   const stores: InMemoryStores = {
     calls,
     failNext(method, error) {
@@ -168,6 +184,7 @@ export function createInMemoryStores(data: InMemoryData = createInMemoryData()):
         reminders: values(data.reminders),
         audit: data.audit.map((item) => structuredClone(item.entry)),
         activities: [...data.activities.values()].map((entry) => structuredClone(entry)),
+        meetings: values(data.meetings),
       };
     },
     cases: {
@@ -312,6 +329,38 @@ export function createInMemoryStores(data: InMemoryData = createInMemoryData()):
         }
         data.activities.set(parsed.id, parsed);
         return true;
+      },
+    },
+    meetings: {
+      async create(value) {
+        await enter('meetings.create', 'meeting');
+        const row = store(ZBarnteamMeeting, value, 'meeting');
+        assertStorableId('meeting', row.value.id);
+        if (data.meetings.has(row.value.id)) {
+          throw createAlreadyExistsError('meeting', row.value.id);
+        }
+        data.meetings.set(row.value.id, row);
+        return read(row) as Versioned<BarnteamMeeting>;
+      },
+      async get(id) {
+        await enter('meetings.get', 'meeting');
+        return read(data.meetings.get(id));
+      },
+      async replace(value, ifMatch) {
+        await enter('meetings.replace', 'meeting');
+        const row = store(ZBarnteamMeeting, value, 'meeting');
+        assertStorableId('meeting', row.value.id);
+        return replaceRow(data.meetings, 'meeting', row, ifMatch);
+      },
+      async listForCase(caseId) {
+        await enter('meetings.listForCase', 'meeting');
+        // Removed agenda items still count, as in the real stores.
+        return listMeetings((meeting) => meeting.agenda.some((item) => item.caseId === caseId));
+      },
+      async listForUnit(unitId, fromInstant) {
+        await enter('meetings.listForUnit', 'meeting');
+        const fromKey = toSortKey(parseIncoming(ZInstant, fromInstant, 'meeting'));
+        return listMeetings((meeting) => meeting.unitId === unitId && toSortKey(meeting.start) >= fromKey);
       },
     },
     async close() {

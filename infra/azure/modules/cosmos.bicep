@@ -20,6 +20,7 @@ var containers = [
   { name: 'reminders', partitionKey: '/queue', defaultTtl: -1 }
   { name: 'audit', partitionKey: '/caseId', defaultTtl: -1 }
   { name: 'activities', partitionKey: '/id', defaultTtl: -1 }
+  { name: 'meetings', partitionKey: '/id', defaultTtl: null }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
