@@ -28,6 +28,8 @@ export const caseActions = [
   'lasPlan',
   'redigeraPlan',
   'registreraSamtycke',
+  'registreraSkriftligtSamtycke',
+  'registreraSamtal',
   'hanteraRoller',
   ...caseEvents,
 ] as const;
@@ -69,6 +71,8 @@ const actionPhrases: Readonly<Record<CaseAction, string>> = {
   lasPlan: 'läsa Barnets plan',
   redigeraPlan: 'ändra Barnets plan',
   registreraSamtycke: 'registrera samtycke',
+  registreraSkriftligtSamtycke: 'registrera skriftligt samtycke',
+  registreraSamtal: 'registrera barnsamtal och uppföljningssamtal',
   hanteraRoller: 'lägga till eller avsluta roller i ärendet',
   valjStodIEgenVerksamhet: 'välja stöd i egen verksamhet',
   gorOrosanmalan: 'välja orosanmälan till socialtjänsten',
@@ -147,6 +151,10 @@ const actionRules: Readonly<Record<CaseAction, readonly Rule[]>> = {
     // Whoever starts an Individuellt barnteam under a SIP duty also gathers the consent (seeds/002).
     { roles: ['teammedlem'], when: hasSipDuty, unless: sipOnly },
   ],
+  // The signed forms before Barnteam and Individuellt barnteam are the Barnkontakt's to gather
+  // (seeds/002: "digitalt samtycke inhämtas av Barnkontakt i förskola/skola").
+  registreraSkriftligtSamtycke: barnkontaktOnly,
+  registreraSamtal: barnkontaktOnly,
   hanteraRoller: [{ roles: barnkontaktRoles }, { roles: ['stodsamordnare'] }],
   valjStodIEgenVerksamhet: [{ roles: ['upptackare'] }],
   gorOrosanmalan: [{ roles: ['upptackare'] }],

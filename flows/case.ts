@@ -4,7 +4,11 @@
  * grant access and the chronology change together, in one conditional write.
  */
 import { z } from 'zod';
+import { ZBarnteamOutcome } from './barnteam-outcome.js';
+import { ZBeslut } from './beslut.js';
 import { ZDiscovery } from './discovery.js';
+import { ZSamtal } from './samtal.js';
+import { ZSkattningAnswer } from './skattning.js';
 import { ZCalendarDate, ZInstant, ZUserId } from './value-types.js';
 
 export {
@@ -212,6 +216,14 @@ export const ZCase = z.object({
   /** Every routing decision, the current one last (`routing` repeats it). */
   routingHistory: z.array(ZRoutingHistoryEntry).optional(),
   orosanmalan: ZOrosanmalanFacts.optional(),
+  /** Barnsamtal och uppföljningssamtal, in the order recorded (`samtal.ts`). Optional: older documents parse. */
+  samtal: z.array(ZSamtal).optional(),
+  /** The Barnkontakt's decisions with their guiding-principle answers, oldest first (`beslut.ts`). */
+  beslut: z.array(ZBeslut).optional(),
+  /** Barnteam members' Skattningsformulär answers for this child (`record-skattning.ts`). */
+  skattningar: z.array(ZSkattningAnswer).optional(),
+  /** What each Barnteam meeting decided for this child (`record-barnteam-outcome.ts`). */
+  barnteamUtfall: z.array(ZBarnteamOutcome).optional(),
   createdAt: ZInstant,
   updatedAt: ZInstant,
 });

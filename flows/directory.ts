@@ -240,6 +240,129 @@ export const ZSocialServicesIntake = z
   .strict();
 export type SocialServicesIntake = z.infer<typeof ZSocialServicesIntake>;
 
+/**
+ * The roles of a Barnteam's standing members. The composition follows the seeds: elevhälsan
+ * (skolsköterska, skolkurator, skolpsykolog), socialtjänsten, hälso- och sjukvård and polis
+ * (seeds/004, "Barnteam 13-16 år"), barn- och ungdomspsykiatrin (seeds/003), and for the
+ * youngest children barnhälsovården (BVC) and the föräldra- och barnhälsovårdspsykologer the
+ * evaluation missed (seeds/002). The convener is not listed: it is always the unit's
+ * Barnkontakt. The Upptäckare is invited for their own child's item only, never as a member.
+ */
+export const barnteamMemberRoles = [
+  'elevhalsa',
+  'socialtjanst',
+  'halsoOchSjukvard',
+  'polis',
+  'barnOchUngdomspsykiatri',
+  'barnhalsovard',
+  'psykolog',
+  'ovrig',
+] as const;
+export const ZBarnteamMemberRole = z.enum(barnteamMemberRoles);
+export type BarnteamMemberRole = z.infer<typeof ZBarnteamMemberRole>;
+
+/** How a member's function is named on invitations, reminders and the Skattningsformulär. */
+export const barnteamMemberRoleLabels: Readonly<Record<BarnteamMemberRole, string>> = {
+  elevhalsa: 'Barn- och elevhälsan',
+  socialtjanst: 'Socialtjänsten',
+  halsoOchSjukvard: 'Hälso- och sjukvård',
+  polis: 'Polisen',
+  barnOchUngdomspsykiatri: 'Barn- och ungdomspsykiatrin (BUP)',
+  barnhalsovard: 'Barnhälsovården (BVC)',
+  psykolog: 'Föräldra- och barnhälsovårdspsykolog',
+  ovrig: 'Övrig',
+};
+
+/**
+ * The standard dagordning: the same agenda every time (the evaluation: "det är viktigt att
+ * alla kör samma dagordning", seeds/002). The seeds give the Barnteam's uppdrag, not a
+ * written agenda, so these items follow that uppdrag in the order a meeting works through it.
+ */
+export const defaultBarnteamAgenda: readonly string[] = Object.freeze([
+  'Inledning: syftet med Barnteam och dagens barn (initialer och ärendereferens)',
+  'Nya barn: Barnkontakten och Upptäckaren beskriver barnets situation utifrån Behovskompassen',
+  'Barnets och vårdnadshavarens perspektiv från barnsamtalen',
+  'Gemensam bedömning av barnets behov utifrån Skattningsformuläret och Behovskompassen',
+  'Förslag på vilket stöd som kan erbjudas, av vem och när',
+  'Behöver barnet ett Individuellt barnteam?',
+  'Uppföljning: har stödet till tidigare barn haft avsedd effekt?',
+  'Sammanfattning, uppföljningsdatum och nästa möte',
+]);
+
+/** The longest booking horizon: a getSchedule window must be shorter than 62 days (`calendar.ts`). */
+export const maxBookingHorizonDays = 61;
+
+export const ZBarnteamMember = z
+  .object({
+    role: ZBarnteamMemberRole,
+    /** Contact id; the calendar is read by the contact's e-mail, invitations go to the aadObjectId. */
+    contact: ZKey,
+    /** Whether a time is proposed only when this member is free (an optional member's conflict is shown). */
+    required: z.boolean().default(true),
+  })
+  .strict();
+export type BarnteamMember = z.infer<typeof ZBarnteamMember>;
+
+/**
+ * How long before a meeting a member is reminded. `days` moves the Stockholm calendar date and
+ * keeps the wall-clock time ("dagen före" at 09:00 for a 09:00 meeting, also across a change to
+ * or from summer time); `minutes` then goes back in real time ("en timme före").
+ */
+export const ZMeetingReminderOffset = z
+  .object({
+    days: z.number().int().min(0).max(14).default(0),
+    minutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(60 * 24)
+      .default(0),
+  })
+  .strict()
+  .refine((offset) => offset.days > 0 || offset.minutes > 0, 'Ange days eller minutes större än 0');
+export type MeetingReminderOffset = z.infer<typeof ZMeetingReminderOffset>;
+
+export const defaultMeetingReminderOffsets: readonly MeetingReminderOffset[] = Object.freeze([
+  { days: 1, minutes: 0 },
+  { days: 0, minutes: 60 },
+]);
+
+/**
+ * A standing Barnteam for one unit or a group of units, optionally for an age band of the
+ * children (seeds/004 has a "Barnteam 13-16 år"). Led and convened by the Barnkontakt of the
+ * child's unit.
+ */
+export const ZBarnteamConfig = z
+  .object({
+    id: ZKey,
+    name: z.string().min(1).max(200),
+    units: z.array(ZKey).min(1),
+    /** Completed years, both ends included; absent means every age at the units. */
+    ages: z
+      .object({ from: z.number().int().min(0).max(20), to: z.number().int().min(0).max(20) })
+      .strict()
+      .refine((ages) => ages.from <= ages.to, {
+        message: 'Åldersspannets slut ligger före dess början',
+        path: ['to'],
+      })
+      .optional(),
+    members: z.array(ZBarnteamMember).min(1),
+    meetingMinutes: z.number().int().min(15).max(480).default(90),
+    /** How many days ahead (from today) the bot looks for a time everyone required can come. */
+    bookingHorizonDays: z.number().int().min(1).max(maxBookingHorizonDays).default(28),
+    agenda: z
+      .array(z.string().min(1).max(300))
+      .min(1)
+      .default([...defaultBarnteamAgenda]),
+    /** When each member is reminded before a meeting (default: the day before and one hour before). */
+    reminderOffsets: z
+      .array(ZMeetingReminderOffset)
+      .min(1)
+      .default([...defaultMeetingReminderOffsets]),
+  })
+  .strict();
+export type BarnteamConfig = z.infer<typeof ZBarnteamConfig>;
+
 const ZDirectoryShape = z
   .object({
     municipality: z.object({ name: z.string().min(1).max(200), tenantId: z.string().uuid() }).strict(),
@@ -252,6 +375,7 @@ const ZDirectoryShape = z
     workingTime: ZWorkingTime.default({}),
     reminders: ZReminders.default({}),
     routingDefaults: ZRoutingDefaults.default({}),
+    barnteams: z.array(ZBarnteamConfig).default([]),
   })
   .strict();
 
@@ -359,6 +483,8 @@ export const ZDirectory = ZDirectoryShape.superRefine((directory, ctx) => {
     checkContactRef(id, ['socialServicesIntake', 'contacts', index]);
   });
 
+  checkBarnteams(directory, unitsById, contactIds, ctx);
+
   const schoolYears = new Set<string>();
   directory.termDates.forEach((term, index) => {
     if (schoolYears.has(term.schoolYear)) {
@@ -384,4 +510,167 @@ export function findContact(directory: Directory, contactId: string): Contact | 
 /** Whether a planned absence covers the Stockholm date `on`. */
 export function isContactAway(contact: Contact, on: string): boolean {
   return contact.absences.some((absence) => absence.from <= on && on <= absence.to);
+}
+
+type DirectoryShape = z.infer<typeof ZDirectoryShape>;
+
+/**
+ * A Barnteam's references hold: its units exist and have a Barnkontakt (the convener), its
+ * members are listed contacts, nobody is both convener and member or a member twice, and no
+ * unit has two teams for the same ages (a child must have one team).
+ */
+function checkBarnteams(
+  directory: DirectoryShape,
+  unitsById: ReadonlyMap<string, Unit>,
+  contactIds: ReadonlySet<string>,
+  ctx: z.RefinementCtx,
+): void {
+  const teamIds = new Set<string>();
+  const seenAtUnit: { unitId: string; teamId: string; ages?: { from: number; to: number } }[] = [];
+  directory.barnteams.forEach((team, teamIndex) => {
+    const at = (...path: (string | number)[]) => ['barnteams', teamIndex, ...path];
+    if (teamIds.has(team.id)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: at('id'),
+        message: `Barnteam-id "${team.id}" används redan av ett annat Barnteam`,
+      });
+    }
+    teamIds.add(team.id);
+    const conveners = new Set<string>();
+    team.units.forEach((unitId, unitIndex) => {
+      const unit = unitsById.get(unitId);
+      if (unit === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('units', unitIndex),
+          message: `Enheten "${unitId}" finns inte under units`,
+        });
+        return;
+      }
+      if (unit.barnkontakt === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('units', unitIndex),
+          message: `Enheten "${unitId}" har ingen barnkontakt, och Barnteamet leds av Barnkontakten: ange barnkontakt för enheten först`,
+        });
+      } else {
+        conveners.add(unit.barnkontakt);
+      }
+      const clash = seenAtUnit.find((seen) => seen.unitId === unitId && agesOverlap(seen.ages, team.ages));
+      if (clash !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('units', unitIndex),
+          message: `Enheten "${unitId}" har redan Barnteamet "${clash.teamId}" för samma åldrar`,
+        });
+      }
+      seenAtUnit.push({ unitId, teamId: team.id, ...(team.ages === undefined ? {} : { ages: team.ages }) });
+    });
+    const members = new Set<string>();
+    team.members.forEach((member, memberIndex) => {
+      if (!contactIds.has(member.contact)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('members', memberIndex, 'contact'),
+          message: `Kontakten "${member.contact}" finns inte under contacts`,
+        });
+      } else if (conveners.has(member.contact)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('members', memberIndex, 'contact'),
+          message: `"${member.contact}" är Barnkontakt och sammankallande för Barnteamet och ska inte också stå som medlem`,
+        });
+      } else if (members.has(member.contact)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('members', memberIndex, 'contact'),
+          message: `Medlemmen "${member.contact}" står två gånger`,
+        });
+      }
+      members.add(member.contact);
+    });
+  });
+}
+
+function agesOverlap(
+  a: { from: number; to: number } | undefined,
+  b: { from: number; to: number } | undefined,
+): boolean {
+  if (a === undefined || b === undefined) return true;
+  return a.from <= b.to && b.from <= a.to;
+}
+
+/** A member resolved against the contacts: who to invite, and by which address to read the calendar. */
+export interface ResolvedBarnteamMember {
+  readonly role: BarnteamMemberRole;
+  readonly roleLabel: string;
+  readonly contact: Contact;
+  readonly required: boolean;
+}
+
+/** A unit's Barnteam, ready for booking: the convener is the unit's Barnkontakt. */
+export interface ResolvedBarnteam {
+  readonly id: string;
+  readonly name: string;
+  readonly unitId: string;
+  readonly unitName: string;
+  readonly convener: Contact;
+  /** The unit's deputies, in order: who convenes while the Barnkontakt is away. */
+  readonly convenerDeputies: readonly Contact[];
+  readonly members: readonly ResolvedBarnteamMember[];
+  readonly meetingMinutes: number;
+  readonly bookingHorizonDays: number;
+  readonly agenda: readonly string[];
+  readonly reminderOffsets: readonly MeetingReminderOffset[];
+}
+
+/**
+ * The Barnteam that meets about children of `unitId`. With `ageYears` (the child's completed
+ * years), a team for that age band wins over one for every age; without it, only a team for
+ * every age matches when the unit has teams per age band.
+ *
+ * @returns undefined when the unit has no Barnteam (or no Barnkontakt to convene it).
+ */
+export function findBarnteamForUnit(
+  directory: Directory,
+  unitId: string,
+  ageYears?: number,
+): ResolvedBarnteam | undefined {
+  const unit = findUnit(directory, unitId);
+  const convener = unit?.barnkontakt === undefined ? undefined : findContact(directory, unit.barnkontakt);
+  if (unit === undefined || convener === undefined) return undefined;
+  const candidates = directory.barnteams.filter((team) => team.units.includes(unitId));
+  const team =
+    (ageYears === undefined
+      ? undefined
+      : candidates.find(
+          (item) => item.ages !== undefined && item.ages.from <= ageYears && ageYears <= item.ages.to,
+        )) ?? candidates.find((item) => item.ages === undefined);
+  if (team === undefined) return undefined;
+  return {
+    id: team.id,
+    name: team.name,
+    unitId,
+    unitName: unit.name,
+    convener,
+    convenerDeputies: unit.deputies.flatMap((id) => findContact(directory, id) ?? []),
+    members: team.members.flatMap((member) => {
+      const contact = findContact(directory, member.contact);
+      return contact === undefined
+        ? []
+        : [
+            {
+              role: member.role,
+              roleLabel: barnteamMemberRoleLabels[member.role],
+              contact,
+              required: member.required,
+            },
+          ];
+    }),
+    meetingMinutes: team.meetingMinutes,
+    bookingHorizonDays: team.bookingHorizonDays,
+    agenda: team.agenda,
+    reminderOffsets: team.reminderOffsets,
+  };
 }

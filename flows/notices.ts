@@ -18,6 +18,13 @@ export const noticeKinds = [
   'avbojt',
   'orosanmalan',
   'uppfoljningEgenVerksamhet',
+  'beslutFattat',
+  'uppfoljningBeslut',
+  'barnteamDagordning',
+  'barnteamPaminnelse',
+  'barnteamFlyttat',
+  'barnteamInstallt',
+  'uppfoljningBarnteam',
 ] as const;
 export const ZNoticeKind = z.enum(noticeKinds);
 export type NoticeKind = z.infer<typeof ZNoticeKind>;
@@ -68,6 +75,35 @@ export const noticeDataSchemas = {
   orosanmalan: z.object({ intakeUnitId: z.string().min(1), cardAttached: z.boolean() }),
   /** To the Upptäckare: the follow-up date of the support in their own organisation has come. */
   uppfoljningEgenVerksamhet: z.object({ followUpDate: ZCalendarDate }),
+  /**
+   * To the Upptäckare: the Barnkontakt has made a Beslut. Only that and when: what was decided is
+   * the Barnkontakt's to share with the family's consent, not the discoverer's receipt.
+   */
+  beslutFattat: z.object({ beslutNo: z.number().int().min(1), at: ZInstant }),
+  /** To the Barnkontakt: the follow-up date of a Beslut om stöd i egen verksamhet has come. */
+  uppfoljningBeslut: z.object({ beslutNo: z.number().int().min(1), followUpDate: ZCalendarDate }),
+  /** To the Upptäckare: their child is on a Barnteam meeting's agenda (the time; nothing else). */
+  barnteamDagordning: z.object({ meetingId: z.string().min(1), meetingStart: ZInstant }),
+  /**
+   * To a Barnteam member before the meeting (`offset` is an ISO 8601 duration such as `P1D`): the
+   * bot renders the time, the Teams link, the agenda and the Skattningsformulär buttons from the
+   * meeting document named by `meetingId`.
+   */
+  barnteamPaminnelse: z.object({
+    meetingId: z.string().min(1),
+    offset: z.string().min(1),
+    meetingStart: ZInstant,
+  }),
+  /** To the Barnteam's members: the meeting moved. */
+  barnteamFlyttat: z.object({
+    meetingId: z.string().min(1),
+    meetingStart: ZInstant,
+    previousStart: ZInstant,
+  }),
+  /** To the Barnteam's members: the meeting was cancelled. */
+  barnteamInstallt: z.object({ meetingId: z.string().min(1), meetingStart: ZInstant }),
+  /** To the Barnkontakt: the follow-up date the Barnteam set for the child has come. */
+  uppfoljningBarnteam: z.object({ meetingId: z.string().min(1), followUpDate: ZCalendarDate }),
 } as const satisfies Record<NoticeKind, z.ZodTypeAny>;
 
 export type NoticeData<K extends NoticeKind> = z.infer<(typeof noticeDataSchemas)[K]>;
@@ -86,6 +122,13 @@ export const noticeSummaries: Readonly<Record<NoticeKind, string>> = {
   avbojt: 'Barnkontakten har avböjt ditt Upptäckarkort.',
   orosanmalan: 'En orosanmälan med bifogat Upptäckarkort har kommit in.',
   uppfoljningEgenVerksamhet: 'I dag är det dags att följa upp stödet i egen verksamhet.',
+  beslutFattat: 'Barnkontakten har fattat beslut i ärendet som du upptäckte.',
+  uppfoljningBeslut: 'I dag är det dags för uppföljningssamtal om stödet i egen verksamhet.',
+  barnteamDagordning: 'Barnet du upptäckte är anmält till Barnteam; du är inbjuden till den punkten.',
+  barnteamPaminnelse: 'Påminnelse: Barnteam snart. Fyll i Skattningsformuläret för barnen på dagordningen.',
+  barnteamFlyttat: 'Ett Barnteam du är inbjuden till har flyttats till en ny tid.',
+  barnteamInstallt: 'Ett Barnteam du är inbjuden till är inställt.',
+  uppfoljningBarnteam: 'I dag är det dags att följa upp det som Barnteam beslutade.',
 };
 
 export interface NoticeToSend<K extends NoticeKind> {

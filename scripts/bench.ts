@@ -524,7 +524,7 @@ async function main(): Promise<number> {
   try {
     write('Backa barnet: turtid mot en eko-bot på samma adapter och HTTP-server');
     write(
-      `Node ${process.version}, ${availableParallelism()} kärnor; SQLite i ${directory} (WAL, synchronous=FULL); ` +
+      `Node ${process.version}, ${availableParallelism()} kärnor; SQLite i ${directory} (WAL, synchronous=NORMAL); ` +
         `lokalt läge, loopback; falsk Bot Connector på ${connectorUrl}; last och connector i en egen process`,
     );
     write(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defaultBarnteamAgenda, findBarnteamForUnit } from '../../flows/directory.js';
 import { routeToBarnkontakt } from '../../flows/routing.js';
 import { DirectoryFileError, loadDirectoryFile, parseDirectoryText } from '../../infra/directory-file.js';
 
@@ -125,5 +126,171 @@ describe('a missing directory file', () => {
     expect(problemsOf(() => loadDirectoryFile('config/finns-inte.yaml'))).toEqual([
       'config/finns-inte.yaml: Katalogfilen finns inte. Kontrollera sökvägen (miljövariabeln DIRECTORY_FILE).',
     ]);
+  });
+});
+
+describe('the Barnteams of the sample directory', () => {
+  const directory = loadDirectoryFile(SAMPLE);
+  const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+  it("has Björkskolan's team convened by its rektor, with elevhälsa, socialtjänst, hälso- och sjukvård and polis", () => {
+    const team = findBarnteamForUnit(directory, 'bjorkskolan');
+
+    expect(team?.convener.aadObjectId).toBe(id('02'));
+    expect(team?.convenerDeputies.map((contact) => contact.aadObjectId)).toEqual([id('03')]);
+    expect(team?.members.map((member) => [member.role, member.roleLabel, member.required])).toEqual([
+      ['elevhalsa', 'Barn- och elevhälsan', true],
+      ['elevhalsa', 'Barn- och elevhälsan', false],
+      ['socialtjanst', 'Socialtjänsten', true],
+      ['halsoOchSjukvard', 'Hälso- och sjukvård', true],
+      ['polis', 'Polisen', false],
+    ]);
+    for (const member of team?.members ?? []) {
+      expect(member.contact.aadObjectId).toMatch(guid);
+      expect(member.contact.email).toContain('@');
+    }
+    expect(team).toMatchObject({ meetingMinutes: 90, bookingHorizonDays: 28, unitName: 'Björkskolan' });
+    expect(team?.agenda).toEqual(defaultBarnteamAgenda);
+    expect(team?.reminderOffsets).toEqual([
+      { days: 1, minutes: 0 },
+      { days: 0, minutes: 60 },
+    ]);
+  });
+
+  it("has Lärkans förskola's team with BVC, and the defaults where the file says nothing", () => {
+    const team = findBarnteamForUnit(directory, 'larkans-forskola');
+
+    expect(team?.convener.aadObjectId).toBe(id('04'));
+    expect(team?.members.map((member) => member.role)).toEqual([
+      'elevhalsa',
+      'barnhalsovard',
+      'socialtjanst',
+      'polis',
+    ]);
+    expect(team?.members.find((member) => member.role === 'barnhalsovard')?.contact.aadObjectId).toBe(
+      id('05'),
+    );
+    expect(team?.meetingMinutes).toBe(60);
+    expect(team?.agenda).toEqual(defaultBarnteamAgenda);
+    expect(team?.reminderOffsets).toEqual([
+      { days: 1, minutes: 0 },
+      { days: 0, minutes: 60 },
+    ]);
+  });
+
+  it('has no Barnteam for a unit without one', () => {
+    expect(findBarnteamForUnit(directory, 'exempelby-bvc')).toBeUndefined();
+    expect(findBarnteamForUnit(directory, 'finns-inte')).toBeUndefined();
+  });
+});
+
+/** A small directory with the given `barnteams:` section (indented YAML list). */
+function withBarnteams(barnteams: string): string {
+  return `municipality:
+  name: Exempelby kommun
+  tenantId: 5e0b1d3a-7c2f-4b8e-9a61-3f4d2c1b0a99
+contacts:
+  - id: rektor
+    aadObjectId: ${id('02')}
+    displayName: Maria Lind
+    email: maria.lind@exempelby.se
+    title: Rektor
+  - id: kurator
+    aadObjectId: ${id('21')}
+    displayName: Ali Karimi
+    email: ali.karimi@exempelby.se
+    title: Skolkurator
+  - id: samordnare
+    aadObjectId: ${id('07')}
+    displayName: Omar Haddad
+    email: omar.haddad@exempelby.se
+    title: Samordnare
+units:
+  - id: skolan
+    name: Skolan
+    type: grundskola
+    organisation: kommun
+    barnkontakt: rektor
+  - id: friskolan
+    name: Friskolan
+    type: grundskola
+    organisation: privat
+  - id: mottagningen
+    name: Mottagningen
+    type: socialtjanstMottagning
+    organisation: kommun
+fallback:
+  unit: mottagningen
+  contact: samordnare
+socialServicesIntake:
+  unit: mottagningen
+  contacts: [samordnare]
+barnteams:
+${barnteams}`;
+}
+
+describe('a Barnteam in the directory file', () => {
+  it('names every reference that does not hold, in Swedish', () => {
+    const text = withBarnteams(`  - id: team-a
+    name: Barnteam A
+    units: [skolan, friskolan, saknas]
+    members:
+      - role: elevhalsa
+        contact: rektor
+      - role: socialtjanst
+        contact: socialsekreterare
+      - role: brandkar
+        contact: kurator
+    bookingHorizonDays: 90
+  - id: team-b
+    name: Barnteam B
+    units: [skolan]
+    ages: { from: 13, to: 16 }
+    members:
+      - role: polis
+        contact: kurator
+      - role: polis
+        contact: kurator
+`);
+    expect(problemsOf(() => parseDirectoryText(text, 'katalog.yaml'))).toEqual([
+      'katalog.yaml:49: barnteams[0].members[2].role: Ogiltigt värde "brandkar"; tillåtna värden: elevhalsa, socialtjanst, halsoOchSjukvard, polis, barnOchUngdomspsykiatri, barnhalsovard, psykolog, ovrig',
+      'katalog.yaml:51: barnteams[0].bookingHorizonDays: Får vara högst 61',
+    ]);
+    const references = text
+      .replace('      - role: brandkar\n', '      - role: ovrig\n')
+      .replace('    bookingHorizonDays: 90\n', '');
+    expect(problemsOf(() => parseDirectoryText(references, 'katalog.yaml'))).toEqual([
+      'katalog.yaml:43: barnteams[0].units[1]: Enheten "friskolan" har ingen barnkontakt, och Barnteamet leds av Barnkontakten: ange barnkontakt för enheten först',
+      'katalog.yaml:43: barnteams[0].units[2]: Enheten "saknas" finns inte under units',
+      'katalog.yaml:46: barnteams[0].members[0].contact: "rektor" är Barnkontakt och sammankallande för Barnteamet och ska inte också stå som medlem',
+      'katalog.yaml:48: barnteams[0].members[1].contact: Kontakten "socialsekreterare" finns inte under contacts',
+      'katalog.yaml:53: barnteams[1].units[0]: Enheten "skolan" har redan Barnteamet "team-a" för samma åldrar',
+      'katalog.yaml:59: barnteams[1].members[1].contact: Medlemmen "kurator" står två gånger',
+    ]);
+  });
+
+  it('picks the team for the age band of the child, and the every-age team otherwise', () => {
+    const directory = parseDirectoryText(
+      withBarnteams(`  - id: team-f-6
+    name: Barnteam F-6
+    units: [skolan]
+    ages: { from: 0, to: 12 }
+    members:
+      - role: elevhalsa
+        contact: kurator
+  - id: team-13-16
+    name: Barnteam 13-16 år
+    units: [skolan]
+    ages: { from: 13, to: 16 }
+    members:
+      - role: polis
+        contact: samordnare
+`),
+      'katalog.yaml',
+    );
+
+    expect(findBarnteamForUnit(directory, 'skolan', 14)?.id).toBe('team-13-16');
+    expect(findBarnteamForUnit(directory, 'skolan', 8)?.id).toBe('team-f-6');
+    expect(findBarnteamForUnit(directory, 'skolan')).toBeUndefined();
   });
 });

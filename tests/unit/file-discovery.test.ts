@@ -253,6 +253,7 @@ describe('fileDiscovery: once only', () => {
       outbox: [],
       reminders: [],
       audit: [],
+      meetings: [],
     });
   });
 
