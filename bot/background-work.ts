@@ -1,7 +1,8 @@
 /**
  * The bot's background work: one outbox dispatcher that delivers every proactive message
  * (SECURITY.md 13) and one reminder sweeper that runs the support process's timed steps
- * (SECURITY.md 14: chasing an unanswered card, the follow-up of stöd i egen verksamhet).
+ * (SECURITY.md 14: chasing an unanswered card, the follow-ups of stöd i egen verksamhet and of a
+ * Beslut, the Barnteam reminders and follow-ups, and completing an interrupted booking).
  *
  * Both sweep the shared store and claim each item with its ETag, so any number of instances may
  * run this at once. Within one instance the outbox is swept by one runner only: the timer and
@@ -13,11 +14,16 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { roleLabels } from '../flows/access.js';
+import { bookingRepairReminderKind, handleBookingRepair } from '../flows/book-barnteam.js';
+import type { Calendar } from '../flows/calendar.js';
 import { type FlowDependencies, reminderKinds } from '../flows/case-effects.js';
 import { chaseUnansweredCase } from '../flows/chase-unanswered-case.js';
+import { decisionFollowUpReminderKind, followUpDecision } from '../flows/decide.js';
 import { type Directory, findContact } from '../flows/directory.js';
 import { followUpOwnSupport } from '../flows/follow-up-own-support.js';
+import { handleMeetingReminder, meetingReminderKind } from '../flows/meeting-reminders.js';
 import type { Clock, Reminder, Stores } from '../flows/ports.js';
+import { barnteamFollowUpReminderKind, handleBarnteamFollowUp } from '../flows/record-barnteam-outcome.js';
 import type { Logger } from '../infra/logger.js';
 import {
   createOutboxDispatcher,
@@ -53,6 +59,11 @@ export interface BackgroundWorkDependencies {
   readonly identityKeySecret: Uint8Array | string;
   /** Names this process in claims (e.g. the App Service instance id plus the process id). */
   readonly instanceId: string;
+  /**
+   * Where Barnteam meetings are booked, for completing an interrupted booking. Without it this
+   * instance leaves those reminders to one that has a calendar.
+   */
+  readonly calendar?: Calendar;
   readonly options?: BackgroundWorkOptions;
 }
 
@@ -74,7 +85,7 @@ const fallbackNoticeMarker = ':reservkontakt:';
 const maxOutboxIdLength = 200;
 
 export function createBackgroundWork(deps: BackgroundWorkDependencies): BackgroundWork {
-  const { stores, directory, clock } = deps;
+  const { stores, directory, clock, calendar } = deps;
   const logger = deps.logger.child({ component: 'background', instanceId: deps.instanceId });
   const options = deps.options ?? {};
   const kickDelayMs = options.kickDelayMs ?? defaultKickDelayMs;
@@ -125,6 +136,36 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
           'Uppföljning av stöd i egen verksamhet',
         );
       },
+      [decisionFollowUpReminderKind]: async (reminder: Reminder) => {
+        const reminded = await followUpDecision(flow, reminder);
+        logger.info({ reminderId: reminder.id, caseId: reminder.caseId, reminded }, 'Uppföljning av beslut');
+      },
+      [meetingReminderKind]: async (reminder: Reminder) => {
+        const result = await handleMeetingReminder(flow, reminder);
+        logger.info(
+          {
+            reminderId: reminder.id,
+            outcome: result.outcome,
+            ...(result.outcome === 'silent' ? { why: result.why } : {}),
+          },
+          'Påminnelse om Barnteam',
+        );
+      },
+      [barnteamFollowUpReminderKind]: async (reminder: Reminder) => {
+        const outcome = await handleBarnteamFollowUp(flow, reminder);
+        logger.info(
+          { reminderId: reminder.id, caseId: reminder.caseId, outcome },
+          'Uppföljning efter Barnteam',
+        );
+      },
+      ...(calendar === undefined
+        ? {}
+        : {
+            [bookingRepairReminderKind]: async (reminder: Reminder) => {
+              const outcome = await handleBookingRepair({ ...flow, calendar }, reminder);
+              logger.info({ reminderId: reminder.id, outcome }, 'Avbruten Barnteambokning');
+            },
+          }),
     },
     ...(options.reminders === undefined ? {} : { options: options.reminders }),
   });

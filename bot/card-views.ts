@@ -10,16 +10,27 @@
 
 import type { BarnkontaktNotisData } from '../cards/barnkontakt-notis.js';
 import type { BarnkontaktNotisBesvaradData, BesvaradState } from '../cards/barnkontakt-notis-besvarad.js';
+import type { BarnteamPaminnelseData } from '../cards/barnteam-paminnelse.js';
 import type { AreaRatings } from '../cards/card-parts.js';
 import type { OrosanmalanData } from '../cards/orosanmalan.js';
 import type { AdaptiveCardJson } from '../cards/render-template.js';
+import { formatSwedishDateOfInstant } from '../cards/swedish-format.js';
 import type { KvittoStatus, UpptackarkortKvittoData } from '../cards/upptackarkort-kvitto.js';
 import { isRoleActive } from '../flows/access.js';
 import type { CalendarDate, Case, ChronologyEntry, UserId } from '../flows/case.js';
 import { currentRouting, findUpptackare } from '../flows/case-effects.js';
 import { viewCaseFor } from '../flows/case-view.js';
-import { type Directory, findUnit, type Unit, unitTypeLabels } from '../flows/directory.js';
+import {
+  type Directory,
+  defaultBarnteamAgenda,
+  findBarnteamForUnit,
+  findUnit,
+  type Unit,
+  unitTypeLabels,
+} from '../flows/directory.js';
 import { childUnitTypes } from '../flows/discovery-form.js';
+import { upptackareMemberRole } from '../flows/meeting-reminders.js';
+import type { BarnteamMeeting, Versioned } from '../flows/ports.js';
 import { toStockholmDate } from '../flows/working-time.js';
 
 /** A unit as a card's choice: "<namn> (<typ>)". */
@@ -325,6 +336,73 @@ export function withNoticeLine(
     ...card,
     body: [{ type: 'TextBlock', text, wrap: true, color: colour, weight: 'Bolder' }, ...body],
   };
+}
+
+/** Who a Barnteam reminder is for, and which of the meeting's reminders it is. */
+export interface BarnteamPaminnelseViewer {
+  readonly userId: UserId;
+  /** The reminder's ISO 8601 offset before the start (`P1D`, `PT1H`). */
+  readonly offset: string;
+  /** The case the reminder is filed under: an Upptäckare sees only that child's item. */
+  readonly caseId: string;
+}
+
+/**
+ * The reminder card a member of the meeting is shown: the time, the join link, the team's
+ * dagordning and the children on the agenda by initials and reference (every member gets the
+ * same agenda; an Upptäckare is invited for their own child's item and sees only that one).
+ *
+ * @returns undefined when the viewer is neither a member nor the convener, or no child is left
+ *   on the agenda that the viewer may see.
+ */
+export function toBarnteamPaminnelseData(
+  meeting: Versioned<BarnteamMeeting>,
+  viewer: BarnteamPaminnelseViewer,
+  directory: Directory,
+): BarnteamPaminnelseData | undefined {
+  const value = meeting.value;
+  const member = value.members.find((item) => item.userId === viewer.userId);
+  if (member === undefined && value.convenerUserId !== viewer.userId) return undefined;
+  const active = value.agenda.filter((item) => item.removedAt === undefined);
+  const visible =
+    member?.role === upptackareMemberRole ? active.filter((item) => item.caseId === viewer.caseId) : active;
+  if (visible.length === 0) return undefined;
+  const team = findBarnteamForUnit(directory, value.unitId);
+  return {
+    meetingId: value.id,
+    etag: meeting.etag,
+    teamName: team?.name ?? 'Barnteam',
+    when: isDayOrMoreBefore(viewer.offset) ? 'dagenFore' : 'omEnTimme',
+    timeLabel: formatMeetingTime(value.start, value.end),
+    ...(value.calendar?.joinUrl === undefined ? {} : { joinUrl: value.calendar.joinUrl }),
+    dagordning: [...(team?.agenda ?? defaultBarnteamAgenda)],
+    agenda: visible.map((item) => ({
+      caseId: item.caseId,
+      reference: item.reference,
+      initials: item.initials,
+    })),
+  };
+}
+
+const stockholmWeekday = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', weekday: 'long' });
+const stockholmClock = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Europe/Stockholm',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** "tisdag 7 april 2026 kl. 09:00", or with `end` "tisdag 7 april 2026 kl. 09:00–10:00" (Stockholm time). */
+export function formatMeetingTime(start: string, end?: string): string {
+  const startDate = new Date(start);
+  const from = `${stockholmWeekday.format(startDate)} ${formatSwedishDateOfInstant(start)} kl. ${stockholmClock.format(startDate)}`;
+  return end === undefined ? from : `${from}–${stockholmClock.format(new Date(end))}`;
+}
+
+/** `P1D`, `P2DT1H`: a day or more; `PT1H`, `PT30M`: the same day. */
+function isDayOrMoreBefore(offset: string): boolean {
+  const days = /^P(\d+)D/.exec(offset)?.[1];
+  return days !== undefined && Number(days) >= 1;
 }
 
 /** Whether the case still waits for the Barnkontakt's answer (the notification keeps its buttons). */

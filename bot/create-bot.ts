@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Express } from 'express';
+import type { Calendar } from '../flows/calendar.js';
 import type { FlowDependencies } from '../flows/case-effects.js';
 import type { Directory } from '../flows/directory.js';
 import type { Clock, Stores } from '../flows/ports.js';
@@ -39,6 +40,8 @@ export interface CreateBotOptions {
    */
   readonly runBackgroundWork?: boolean;
   readonly backgroundWorkOptions?: BackgroundWorkOptions;
+  /** Where Barnteam meetings are booked; the background work completes interrupted bookings in it. */
+  readonly calendar?: Calendar;
 }
 
 export interface Bot {
@@ -103,6 +106,7 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     sendProactive,
     identityKeySecret: config.identityHashKey,
     instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    ...(options.calendar === undefined ? {} : { calendar: options.calendar }),
     ...(options.backgroundWorkOptions === undefined ? {} : { options: options.backgroundWorkOptions }),
   });
   const flow: FlowDependencies = {

@@ -4,9 +4,15 @@
  * clear message for IT staff and the process exits non-zero, so the platform notices.
  */
 import { DefaultAzureCredential } from '@azure/identity';
+import type { Calendar } from '../flows/calendar.js';
 import type { Stores } from '../flows/ports.js';
-import { type Config, loadConfig, summarizeConfig } from '../infra/config.js';
+import { openEmbeddedCalendar, toCalendarPath } from '../infra/calendar/embedded-calendar.js';
+import { type Config, defaultSqlitePath, loadConfig, summarizeConfig } from '../infra/config.js';
 import { loadDirectoryFile } from '../infra/directory-file.js';
+import { createGraphCalendar } from '../infra/graph/graph-calendar.js';
+import { createGraphClient } from '../infra/graph/graph-client.js';
+import { createMsalTokenProvider, type GraphTokenProvider } from '../infra/graph/graph-token.js';
+import type { Logger } from '../infra/logger.js';
 import { createLogger, maskIdentityNumbers } from '../infra/logger.js';
 import { createCosmosClient, openCosmosStores } from '../infra/store/cosmos-stores.js';
 import { openSqliteStores } from '../infra/store/sqlite-stores.js';
@@ -34,13 +40,45 @@ async function openStores(config: Config): Promise<Stores> {
   });
 }
 
+const graphScope = 'https://graph.microsoft.com/.default';
+
+/**
+ * Microsoft Graph when the bot has production credentials (the app registration's secret, or its
+ * managed identity), else the embedded calendar next to the SQLite store for the local demo.
+ */
+function openCalendar(config: Config, logger: Logger): { calendar: Calendar; close: () => void } {
+  const auth = config.botAuth;
+  let tokenProvider: GraphTokenProvider | undefined;
+  if (auth.kind === 'SingleTenant' && auth.password !== '') {
+    tokenProvider = createMsalTokenProvider({
+      tenantId: auth.tenantId,
+      clientId: auth.appId,
+      clientSecret: auth.password,
+    });
+  } else if (auth.kind === 'UserAssignedMSI') {
+    const credential = new DefaultAzureCredential({ managedIdentityClientId: auth.appId });
+    tokenProvider = {
+      async getAccessToken() {
+        return (await credential.getToken(graphScope)).token;
+      },
+    };
+  }
+  if (tokenProvider !== undefined) {
+    return { calendar: createGraphCalendar(createGraphClient({ tokenProvider, logger })), close: () => {} };
+  }
+  const storePath = config.store.kind === 'sqlite' ? config.store.path : defaultSqlitePath;
+  const embedded = openEmbeddedCalendar({ path: toCalendarPath(storePath) });
+  return { calendar: embedded, close: () => embedded.close() };
+}
+
 async function start(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger({ level: config.logLevel, base: { service: 'backa-barnet-bot' } });
   logger.info(summarizeConfig(config), 'Backa barnet startar');
   const directory = loadDirectoryFile(config.directoryFile);
   const stores = await openStores(config);
-  const bot = await createBot({ config, stores, directory, logger });
+  const calendar = openCalendar(config, logger);
+  const bot = await createBot({ config, stores, directory, logger, calendar: calendar.calendar });
   await bot.listen();
 
   let stopping = false;
@@ -50,6 +88,7 @@ async function start(): Promise<void> {
     logger.info({ signal }, 'Backa barnet stänger');
     await bot.close();
     await stores.close();
+    calendar.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -15,20 +15,39 @@
  * - Upptäckare: a short text with the case reference and no child identity; answers that change
  *   the receipt come as the updated receipt card with that text on top.
  * - Social services' intake: the orosanmälan card with the whole Upptäckarkort.
+ * - Barnteam members: the reminder card (children by initials and reference only) and short
+ *   texts when the meeting moves or is cancelled, checked against the meeting as it is now.
  */
 import { randomUUID } from 'node:crypto';
 import { renderBarnkontaktNotis } from '../cards/barnkontakt-notis.js';
+import { renderBarnteamPaminnelse } from '../cards/barnteam-paminnelse.js';
 import { renderOrosanmalan } from '../cards/orosanmalan.js';
 import { formatSwedishDate, formatSwedishDateOfInstant } from '../cards/swedish-format.js';
 import { renderUpptackarkortKvitto } from '../cards/upptackarkort-kvitto.js';
-import { authorize } from '../flows/access.js';
+import { authorize, currentBarnkontakt } from '../flows/access.js';
+import { readBarnteamRecords } from '../flows/barnteam-outcome.js';
 import type { Case, UserId } from '../flows/case.js';
 import { currentRouting } from '../flows/case-effects.js';
-import { type Directory, findUnit } from '../flows/directory.js';
+import { type Directory, findBarnteamForUnit, findUnit } from '../flows/directory.js';
 import { type NoticeKind, noticeSummaries, readNoticeData } from '../flows/notices.js';
-import type { AuditLog, CaseStore, Clock, OutboxMessage, Versioned } from '../flows/ports.js';
+import type {
+  AuditLog,
+  BarnteamMeeting,
+  CaseStore,
+  Clock,
+  MeetingStore,
+  OutboxMessage,
+  Versioned,
+} from '../flows/ports.js';
 import { toStockholmDate } from '../flows/working-time.js';
-import { toKvittoData, toNotisData, toOrosanmalanData, withNoticeLine } from './card-views.js';
+import {
+  formatMeetingTime,
+  toBarnteamPaminnelseData,
+  toKvittoData,
+  toNotisData,
+  toOrosanmalanData,
+  withNoticeLine,
+} from './card-views.js';
 import type { ProactivePayload } from './proactive.js';
 
 export type NoticePayload = Extract<OutboxMessage['payload'], { kind: 'notice' }>;
@@ -53,7 +72,7 @@ export type RenderedNotice =
   | { readonly drop: NoticeDropReason };
 
 export interface NoticeRenderDependencies {
-  readonly stores: { readonly cases: CaseStore; readonly audit: AuditLog };
+  readonly stores: { readonly cases: CaseStore; readonly audit: AuditLog; readonly meetings: MeetingStore };
   readonly directory: Directory;
   readonly clock: Clock;
   /** Audit entry ids; every render is its own read. */
@@ -78,6 +97,20 @@ const sharePurposes: Readonly<Record<NoticeKind, string>> = {
     'Orosanmälan enligt anmälningsskyldigheten; socialtjänstens mottagning behöver hela Upptäckarkortet för sin bedömning.',
   uppfoljningEgenVerksamhet:
     'Upptäckaren påminns om uppföljningen av stöd i egen verksamhet: bara ärendets referens delas.',
+  beslutFattat:
+    'Upptäckaren får besked om sitt eget kort: att beslut fattats och när, inte vad som beslutats.',
+  uppfoljningBeslut:
+    'Barnkontakten som fattade beslutet påminns om uppföljningssamtalet: bara ärendets referens delas.',
+  barnteamDagordning:
+    'Upptäckaren bjuds in till sitt barns punkt på Barnteam: referens och tid, inga nya uppgifter om barnet.',
+  barnteamPaminnelse:
+    'Barnteamets medlemmar behöver tid, länk och dagordning för att förbereda mötet: barnen bara med initialer och referens.',
+  barnteamFlyttat:
+    'Barnteamets medlemmar behöver veta att mötet flyttats: bara den nya tiden, inga uppgifter om barnen.',
+  barnteamInstallt:
+    'Barnteamets medlemmar behöver veta att mötet är inställt: bara tiden, inga uppgifter om barnen.',
+  uppfoljningBarnteam:
+    'Barnkontakten påminns om uppföljningen som Barnteam beslutade: bara ärendets referens delas.',
 };
 
 const dropPurposes: Readonly<Record<NoticeDropReason, string>> = {
@@ -102,7 +135,7 @@ export async function renderNotice(
   const { payload, recipientKey } = message;
   const stored = await deps.stores.cases.get(payload.caseId);
   if (stored === undefined) return { drop: 'caseGone' };
-  const decision = decide(payload, recipientKey, stored, deps);
+  const decision = await decide(payload, recipientKey, stored, deps);
   const nowIso = deps.clock.now().toISOString();
   await deps.stores.audit.append({
     id: `audit-${(deps.newId ?? randomUUID)()}`,
@@ -120,14 +153,26 @@ export async function renderNotice(
 
 type Decision = { readonly drop: NoticeDropReason } | { readonly render: () => ProactivePayload };
 
-function decide(
+const meetingNoticeKinds: ReadonlySet<NoticeKind> = new Set([
+  'barnteamPaminnelse',
+  'barnteamFlyttat',
+  'barnteamInstallt',
+]);
+
+async function decide(
   payload: NoticePayload,
   recipientKey: UserId,
   stored: Versioned<Case>,
   deps: NoticeRenderDependencies,
-): Decision {
+): Promise<Decision> {
   const caseValue = stored.value;
-  if (caseValue.state === 'samtyckeAterkallat') return { drop: 'consentWithdrawn' };
+  // Meeting notices are filed under the first child on the agenda only because the outbox wants
+  // a case; they share the meeting (time, initials and references of the children still on the
+  // agenda), so one child's withdrawn consent must not silence the whole Barnteam. That child's
+  // item is taken off the agenda by the withdrawal and its reminder card then leaves it out.
+  if (caseValue.state === 'samtyckeAterkallat' && !meetingNoticeKinds.has(payload.notice)) {
+    return { drop: 'consentWithdrawn' };
+  }
   const people = createPeople(caseValue, deps.directory);
   const today = toStockholmDate(deps.clock.now());
   const reference = caseValue.reference;
@@ -200,12 +245,112 @@ function decide(
         const text = `I dag, ${formatSwedishDate(data.followUpDate)}, är det dags att följa upp stödet i egen verksamhet för Upptäckarkort ${reference}. Räcker stödet inte kan du fylla i ett nytt Upptäckarkort och aktivera Barnkontakten.`;
         return { render: () => ({ kind: 'text', text }) };
       }
+      case 'beslutFattat': {
+        const data = readNoticeData('beslutFattat', payload.data);
+        if (!isUpptackare(caseValue, recipientKey)) return { drop: 'recipientHasNoAccess' };
+        // What was decided is the Barnkontakt's to share with the family's consent.
+        const text = `Barnkontakten har fattat beslut om ditt Upptäckarkort ${reference} den ${formatSwedishDateOfInstant(data.at)}.`;
+        return { render: () => ({ kind: 'text', text }) };
+      }
+      case 'uppfoljningBeslut': {
+        const data = readNoticeData('uppfoljningBeslut', payload.data);
+        if (
+          caseValue.state !== 'stodIEgenVerksamhet' ||
+          caseValue.beslut?.at(-1)?.beslutNo !== data.beslutNo
+        ) {
+          return { drop: 'noLongerRelevant' };
+        }
+        if (currentBarnkontakt(caseValue)?.userId !== recipientKey) return { drop: 'recipientHasNoAccess' };
+        const text = `I dag, ${formatSwedishDate(data.followUpDate)}, är det dags för uppföljningssamtal om stödet i egen verksamhet i ärende ${reference}.`;
+        return { render: () => ({ kind: 'text', text }) };
+      }
+      case 'uppfoljningBarnteam': {
+        const data = readNoticeData('uppfoljningBarnteam', payload.data);
+        const outcome = readBarnteamRecords(caseValue).barnteamUtfall.findLast(
+          (item) => item.meetingId === data.meetingId,
+        );
+        if (outcome?.followUpDate !== data.followUpDate) return { drop: 'noLongerRelevant' };
+        if (currentBarnkontakt(caseValue)?.userId !== recipientKey) return { drop: 'recipientHasNoAccess' };
+        const text = `I dag, ${formatSwedishDate(data.followUpDate)}, är det dags att följa upp det som Barnteam beslutade i ärende ${reference}.`;
+        return { render: () => ({ kind: 'text', text }) };
+      }
+      case 'barnteamDagordning': {
+        const data = readNoticeData('barnteamDagordning', payload.data);
+        if (!isUpptackare(caseValue, recipientKey)) return { drop: 'recipientHasNoAccess' };
+        const meeting = await readLiveMeeting(deps, data.meetingId, data.meetingStart);
+        if (meeting === undefined) return { drop: 'noLongerRelevant' };
+        const onAgenda = meeting.value.agenda.some(
+          (item) => item.caseId === caseValue.id && item.removedAt === undefined,
+        );
+        if (!onAgenda) return { drop: 'noLongerRelevant' };
+        const text = `Barnet i ditt Upptäckarkort ${reference} står på dagordningen för ${teamNameOf(meeting.value, deps.directory)} ${formatMeetingTime(meeting.value.start, meeting.value.end)}. Du är inbjuden till den punkten; inbjudan finns i din kalender.`;
+        return { render: () => ({ kind: 'text', text }) };
+      }
+      case 'barnteamPaminnelse': {
+        const data = readNoticeData('barnteamPaminnelse', payload.data);
+        const meeting = await readLiveMeeting(deps, data.meetingId, data.meetingStart);
+        if (meeting === undefined) return { drop: 'noLongerRelevant' };
+        const cardData = toBarnteamPaminnelseData(
+          meeting,
+          { userId: recipientKey, offset: data.offset, caseId: caseValue.id },
+          deps.directory,
+        );
+        if (cardData === undefined) return { drop: 'recipientHasNoAccess' };
+        return {
+          render: () => ({
+            kind: 'card',
+            card: renderBarnteamPaminnelse(cardData),
+            summary: noticeSummaries.barnteamPaminnelse,
+          }),
+        };
+      }
+      case 'barnteamFlyttat': {
+        const data = readNoticeData('barnteamFlyttat', payload.data);
+        // A meeting moved again since has its own, newer notice.
+        const meeting = await readLiveMeeting(deps, data.meetingId, data.meetingStart);
+        if (meeting === undefined) return { drop: 'noLongerRelevant' };
+        if (!isOnMeeting(meeting.value, recipientKey)) return { drop: 'recipientHasNoAccess' };
+        const text = `${teamNameOf(meeting.value, deps.directory)} ${formatMeetingTime(data.previousStart)} har flyttats till ${formatMeetingTime(meeting.value.start, meeting.value.end)}. Den nya tiden finns i din kalender.`;
+        return { render: () => ({ kind: 'text', text }) };
+      }
+      case 'barnteamInstallt': {
+        const data = readNoticeData('barnteamInstallt', payload.data);
+        const meeting = await deps.stores.meetings.get(data.meetingId);
+        if (meeting === undefined || meeting.value.state !== 'cancelled') return { drop: 'noLongerRelevant' };
+        if (!isOnMeeting(meeting.value, recipientKey)) return { drop: 'recipientHasNoAccess' };
+        const text = `${teamNameOf(meeting.value, deps.directory)} ${formatMeetingTime(data.meetingStart)} är inställt.`;
+        return { render: () => ({ kind: 'text', text }) };
+      }
     }
   } catch (error) {
     // A notice written by an incompatible version: its data does not fit its kind.
     if (error instanceof Error && error.name === 'ZodError') return { drop: 'unreadableNotice' };
     throw error;
   }
+}
+
+/**
+ * The meeting, if it is still to be held at `expectedStart`: a cancelled, held or unbooked
+ * meeting, or one moved since the notice was enqueued, makes the notice stale.
+ */
+async function readLiveMeeting(
+  deps: NoticeRenderDependencies,
+  meetingId: string,
+  expectedStart: string,
+): Promise<Versioned<BarnteamMeeting> | undefined> {
+  const meeting = await deps.stores.meetings.get(meetingId);
+  if (meeting === undefined) return undefined;
+  const { state, start } = meeting.value;
+  if (state !== 'booked' && state !== 'moved') return undefined;
+  return Date.parse(start) === Date.parse(expectedStart) ? meeting : undefined;
+}
+
+function isOnMeeting(meeting: BarnteamMeeting, userId: UserId): boolean {
+  return meeting.convenerUserId === userId || meeting.members.some((item) => item.userId === userId);
+}
+
+function teamNameOf(meeting: BarnteamMeeting, directory: Directory): string {
+  return findBarnteamForUnit(directory, meeting.unitId)?.name ?? 'Barnteam';
 }
 
 /** The receipt card with the news on top; the Upptäckare alone may see it. */
