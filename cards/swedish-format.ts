@@ -4,22 +4,7 @@
  * own time zone is.
  */
 import type { CalendarDate, Instant } from '../flows/case.js';
-import { completedMonths, completedYears } from '../flows/stockholm-date.js';
-
-const monthNames = [
-  'januari',
-  'februari',
-  'mars',
-  'april',
-  'maj',
-  'juni',
-  'juli',
-  'augusti',
-  'september',
-  'oktober',
-  'november',
-  'december',
-] as const;
+import { completedMonths, completedYears, swedishMonthNames } from '../flows/stockholm-date.js';
 
 const stockholmDay = new Intl.DateTimeFormat('sv-SE', {
   timeZone: 'Europe/Stockholm',
@@ -31,7 +16,7 @@ const stockholmDay = new Intl.DateTimeFormat('sv-SE', {
 /** `2026-11-26` → `26 november 2026`. */
 export function formatSwedishDate(date: CalendarDate): string {
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  return `${day} ${monthNames[month - 1]} ${year}`;
+  return `${day} ${swedishMonthNames[month - 1]} ${year}`;
 }
 
 /** The Stockholm calendar date of an instant, written out: `2026-11-26T23:30:00Z` → `27 november 2026`. */

@@ -21,7 +21,7 @@ import { TZDate } from '@date-fns/tz';
 import type { CalendarDate, Instant } from './case.js';
 import { type WeekdayName, type WorkingTime, weekdayNames } from './directory.js';
 import { DomainError } from './errors.js';
-import { addDaysToDate } from './stockholm-date.js';
+import { addDaysToDate, swedishMonthNames, swedishWeekdayNames } from './stockholm-date.js';
 import { type IsoWeekday, isWorkingDay, stockholmTimeZone, toStockholmDate } from './working-time.js';
 
 /**
@@ -218,22 +218,6 @@ const blockingStatusNotes: Readonly<Record<BlockingStatus, string>> = {
   unknown: 'kan inte visa om tiden är ledig',
 };
 
-const weekdayLabels = ['måndag', 'tisdag', 'onsdag', 'torsdag', 'fredag', 'lördag', 'söndag'] as const;
-const monthLabels = [
-  'januari',
-  'februari',
-  'mars',
-  'april',
-  'maj',
-  'juni',
-  'juli',
-  'augusti',
-  'september',
-  'oktober',
-  'november',
-  'december',
-] as const;
-
 interface ParsedSchedule {
   readonly mailbox: string;
   readonly label: string;
@@ -360,7 +344,7 @@ function formatStockholmClock(ms: number): string {
 function formatSwedishDay(date: CalendarDate): string {
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];
   const weekday = (new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7;
-  return `${weekdayLabels[weekday]} ${day} ${monthLabels[month - 1]} ${year}`;
+  return `${swedishWeekdayNames[weekday]} ${day} ${swedishMonthNames[month - 1]} ${year}`;
 }
 
 function toIsoWeekdays(days: readonly WeekdayName[]): IsoWeekday[] {

@@ -69,3 +69,30 @@ export function completedMonths(birthDate: CalendarDate, on: CalendarDate): numb
   const months = (oy - by) * 12 + (om - bm);
   return od < bd ? months - 1 : months;
 }
+
+/** Month names as Swedish text writes them, January first: one list for cards and slot labels. */
+export const swedishMonthNames = [
+  'januari',
+  'februari',
+  'mars',
+  'april',
+  'maj',
+  'juni',
+  'juli',
+  'augusti',
+  'september',
+  'oktober',
+  'november',
+  'december',
+] as const;
+
+/** Weekday names, Monday first (ISO order). */
+export const swedishWeekdayNames = [
+  'måndag',
+  'tisdag',
+  'onsdag',
+  'torsdag',
+  'fredag',
+  'lördag',
+  'söndag',
+] as const;
