@@ -5,10 +5,13 @@
  */
 import { Application, type TurnState } from '@microsoft/teams-ai';
 import { registerArendeActions } from './handlers/arende-actions.js';
+import { registerBeslut } from './handlers/beslut.js';
 import type { HandlerContext } from './handlers/handler-context.js';
 import { registerHelp } from './handlers/help.js';
 import { registerKvittoRefresh } from './handlers/kvitto-refresh.js';
 import { registerNyUpptackt } from './handlers/ny-upptackt.js';
+import { registerSamtycke } from './handlers/samtycke.js';
+import { registerSkattning } from './handlers/skattning.js';
 import { registerUnknownText } from './handlers/unknown-text.js';
 import { registerUpptackarkortSubmit } from './handlers/upptackarkort-submit.js';
 import type { PersonalChat } from './personal-chat.js';
@@ -32,6 +35,9 @@ export function createApplication(deps: ApplicationDependencies): Application<Tu
   registerUpptackarkortSubmit(app, deps.handlers);
   registerArendeActions(app, deps.handlers);
   registerKvittoRefresh(app, deps.handlers);
+  registerSamtycke(app, deps.handlers);
+  registerBeslut(app, deps.handlers);
+  registerSkattning(app, deps.handlers);
   registerUnknownText(app);
   return app;
 }

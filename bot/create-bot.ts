@@ -118,7 +118,12 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     randomBytes: (count) => new Uint8Array(randomBytes(count)),
   };
   const application = createApplication({
-    handlers: { flow, logger, kick: () => backgroundWork.kick() },
+    handlers: {
+      flow,
+      logger,
+      kick: () => backgroundWork.kick(),
+      ...(options.calendar === undefined ? {} : { calendar: options.calendar }),
+    },
     personalChat: createPersonalChat({ adapter, appId, stores, sendProactive, clock, logger }),
   });
 

@@ -61,3 +61,9 @@ export const actorMissing = 'Jag kan inte se vem du är. Öppna kortet i Teams o
 export function describeErrorCode(code: DomainErrorCode): string {
   return messages[code];
 }
+
+/** The heading of a card that answers a refused action; the card carries no case data. */
+export const refusedHeading = 'Åtgärden nekades';
+
+/** On a form card after it was saved. */
+export const savedNotice = 'Sparat.';

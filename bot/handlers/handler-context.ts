@@ -4,6 +4,7 @@
  * from the activity (SECURITY.md 6): a handler never takes an identity from card data.
  */
 import type { Activity } from 'botbuilder';
+import type { Calendar } from '../../flows/calendar.js';
 import { ZUserId } from '../../flows/case.js';
 import type { Actor, FlowDependencies } from '../../flows/case-effects.js';
 import type { Logger } from '../../infra/logger.js';
@@ -14,6 +15,8 @@ export interface HandlerContext {
   readonly logger: Logger;
   /** Wakes the outbox dispatcher: a handler enqueued messages. Never waits for delivery. */
   readonly kick: () => void;
+  /** The shared calendars (Graph, or the embedded one locally); absent when none is configured. */
+  readonly calendar?: Calendar;
 }
 
 /**

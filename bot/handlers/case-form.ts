@@ -1,0 +1,179 @@
+/**
+ * What the form cards on a case (Samtycke, Beslut) share: reading what the user typed, and
+ * turning a use case's result into the answer card. Invalid input comes back as the same card
+ * with the values kept and the message under the field; a refused actor gets a short card with
+ * the reason and no case data; a stale card gets the case as it is now.
+ */
+import type { TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import type { AdaptiveCardJson } from '../../cards/render-template.js';
+import type { Case, UserId } from '../../flows/case.js';
+import type { CaseCommandResult } from '../../flows/case-command.js';
+import type { Actor } from '../../flows/case-effects.js';
+import { isDomainError } from '../../flows/errors.js';
+import type { Versioned } from '../../flows/ports.js';
+import { readCaseForCard } from '../case-cards.js';
+import { renderMessageCard } from '../invoke-response.js';
+import {
+  actorMissing,
+  cardNotRecognised,
+  describeErrorCode,
+  describeErrorForUser,
+  refusedHeading,
+  savedNotice,
+  unexpectedErrorMessage,
+} from '../user-messages.js';
+import { type HandlerContext, readActor } from './handler-context.js';
+
+export interface CardForm<Id extends string> {
+  readonly values?: Partial<Record<Id, string>>;
+  readonly fieldErrors?: Partial<Record<Id, string>>;
+  readonly formError?: string;
+}
+
+/** Renders the card for `viewerId` with `form`; `undefined` when the viewer may not see it. */
+export type RenderCaseForm<Id extends string> = (
+  current: Versioned<Case>,
+  viewerId: UserId,
+  form: CardForm<Id>,
+) => AdaptiveCardJson | undefined;
+
+export const ZCaseCardData = z.object({
+  caseId: z.string().min(1).max(100),
+  etag: z.string().min(1).max(200).optional(),
+});
+
+/** What the user typed, by input id, as Teams sent it (strings), for showing the card again. */
+export function readTypedValues<Id extends string>(
+  data: Record<string, unknown>,
+  ids: readonly Id[],
+): Partial<Record<Id, string>> {
+  const values: Partial<Record<Id, string>> = {};
+  for (const id of ids) {
+    const value = data[id];
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      values[id] = String(value);
+    }
+  }
+  return values;
+}
+
+export interface CaseFormAction<Id extends string> {
+  readonly verb: string;
+  readonly inputIds: readonly Id[];
+  readonly render: RenderCaseForm<Id>;
+  /** Runs the use case; the card's case id and version are claims the use case checks. */
+  run(input: { actor: Actor; caseId: string; etag: string; at: string }): Promise<CaseCommandResult>;
+}
+
+/** Opens the card of a case for the acting user (an audited read). */
+export async function openCaseForm<Id extends string>(
+  context: TurnContext,
+  data: Record<string, unknown>,
+  verb: string,
+  render: RenderCaseForm<Id>,
+  handlers: HandlerContext,
+): Promise<AdaptiveCardJson> {
+  const log = { verb, activityId: context.activity.id };
+  const actor = readActor(context.activity);
+  if (actor === undefined) return renderMessageCard(actorMissing, { heading: refusedHeading });
+  const parsed = ZCaseCardData.safeParse(data);
+  if (!parsed.success) return renderMessageCard(cardNotRecognised);
+  return showCurrent(
+    parsed.data.caseId,
+    actor.userId,
+    render,
+    {},
+    { ...log, caseId: parsed.data.caseId },
+    handlers,
+  );
+}
+
+/** Runs a form action on a case and answers with the card it leaves. */
+export async function submitCaseForm<Id extends string>(
+  context: TurnContext,
+  data: Record<string, unknown>,
+  action: CaseFormAction<Id>,
+  handlers: HandlerContext,
+): Promise<AdaptiveCardJson> {
+  const { flow, logger } = handlers;
+  const log = { verb: action.verb, activityId: context.activity.id };
+  const actor = readActor(context.activity);
+  if (actor === undefined) return renderMessageCard(actorMissing, { heading: refusedHeading });
+  const parsed = ZCaseCardData.safeParse(data);
+  if (!parsed.success || parsed.data.etag === undefined) {
+    logger.warn({ ...log, outcome: 'okantKort' }, 'Kortåtgärd utan ärende eller version');
+    return renderMessageCard(cardNotRecognised);
+  }
+  const caseId = parsed.data.caseId;
+  const caseLog = { ...log, caseId };
+  const values = readTypedValues(data, action.inputIds);
+  try {
+    const result = await action.run({
+      actor,
+      caseId,
+      etag: parsed.data.etag,
+      at: flow.clock.now().toISOString(),
+    });
+    logger.info({ ...caseLog, outcome: result.outcome }, 'Kortåtgärd på ärendet');
+    switch (result.outcome) {
+      case 'applied':
+      case 'alreadyApplied': {
+        handlers.kick();
+        const notice = result.outcome === 'applied' ? savedNotice : result.message;
+        return (
+          action.render(result.caseValue, actor.userId, { formError: notice }) ?? renderMessageCard(notice)
+        );
+      }
+      case 'stale':
+        return (
+          action.render(result.caseValue, actor.userId, { values, formError: result.message }) ??
+          renderMessageCard(result.message)
+        );
+      case 'refused': {
+        if (result.cause === 'accessDenied') {
+          return renderMessageCard(result.message, { heading: refusedHeading });
+        }
+        const field = action.inputIds.find((id) => id === result.field);
+        const form: CardForm<Id> =
+          field === undefined
+            ? { values, formError: result.message }
+            : { values, fieldErrors: { [field]: result.message } as Partial<Record<Id, string>> };
+        return showCurrent(caseId, actor.userId, action.render, form, caseLog, handlers, result.message);
+      }
+    }
+  } catch (error) {
+    if (isDomainError(error, 'notFound')) {
+      return renderMessageCard(describeErrorCode('notFound'), { heading: refusedHeading });
+    }
+    if (isDomainError(error)) {
+      logger.warn({ ...caseLog, outcome: error.code }, 'Kortåtgärden kunde inte utföras');
+      return renderMessageCard(describeErrorForUser(error));
+    }
+    logger.error({ ...caseLog, err: error, outcome: 'fel' }, 'Kortåtgärden misslyckades');
+    return renderMessageCard(unexpectedErrorMessage);
+  }
+}
+
+async function showCurrent<Id extends string>(
+  caseId: string,
+  viewerId: UserId,
+  render: RenderCaseForm<Id>,
+  form: CardForm<Id>,
+  log: Record<string, unknown>,
+  handlers: HandlerContext,
+  fallback?: string,
+): Promise<AdaptiveCardJson> {
+  const { flow, logger } = handlers;
+  try {
+    const read = await readCaseForCard(flow, caseId, viewerId, (current) => render(current, viewerId, form));
+    logger.info({ ...log, outcome: read.outcome }, 'Kortet visat');
+    if (read.outcome === 'shown') return read.card;
+    return renderMessageCard(describeErrorCode(read.outcome === 'notFound' ? 'notFound' : 'accessDenied'), {
+      heading: refusedHeading,
+    });
+  } catch (error) {
+    logger.warn({ ...log, err: error }, 'Kortet kunde inte läsas');
+    return renderMessageCard(fallback ?? unexpectedErrorMessage);
+  }
+}
