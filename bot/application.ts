@@ -5,11 +5,14 @@
  */
 import { Application, type TurnState } from '@microsoft/teams-ai';
 import { registerArendeActions } from './handlers/arende-actions.js';
+import { registerBarnteamBooking } from './handlers/barnteam-booking.js';
+import { registerBarnteamOutcome } from './handlers/barnteam-outcome.js';
 import { registerBeslut } from './handlers/beslut.js';
 import type { HandlerContext } from './handlers/handler-context.js';
 import { registerHelp } from './handlers/help.js';
 import { registerKvittoRefresh } from './handlers/kvitto-refresh.js';
 import { registerNyUpptackt } from './handlers/ny-upptackt.js';
+import { registerSamtal } from './handlers/samtal.js';
 import { registerSamtycke } from './handlers/samtycke.js';
 import { registerSkattning } from './handlers/skattning.js';
 import { registerUnknownText } from './handlers/unknown-text.js';
@@ -38,6 +41,9 @@ export function createApplication(deps: ApplicationDependencies): Application<Tu
   registerSamtycke(app, deps.handlers);
   registerBeslut(app, deps.handlers);
   registerSkattning(app, deps.handlers);
+  registerSamtal(app, deps.handlers);
+  registerBarnteamBooking(app, deps.handlers);
+  registerBarnteamOutcome(app, deps.handlers);
   registerUnknownText(app);
   return app;
 }

@@ -16,7 +16,7 @@ import type { OrosanmalanData } from '../cards/orosanmalan.js';
 import type { AdaptiveCardJson } from '../cards/render-template.js';
 import { formatSwedishDateOfInstant } from '../cards/swedish-format.js';
 import type { KvittoStatus, UpptackarkortKvittoData } from '../cards/upptackarkort-kvitto.js';
-import { isRoleActive } from '../flows/access.js';
+import { authorize, isRoleActive } from '../flows/access.js';
 import type { CalendarDate, Case, ChronologyEntry, UserId } from '../flows/case.js';
 import { currentRouting, findUpptackare } from '../flows/case-effects.js';
 import { viewCaseFor } from '../flows/case-view.js';
@@ -233,6 +233,11 @@ export function toNotisBesvaradData(
     state,
     stale: options.stale ?? false,
     ...(view?.level === 'fullt' && refreshUserIds.length > 0 ? { refreshUserIds } : {}),
+    // `authorize` refuses a closed case and anyone but the Barnkontakt or the acting deputy.
+    entryActions: answer.event === 'taEmot' && authorize(caseValue, viewerId, 'registreraSamtal').allowed,
+    bookBarnteam:
+      caseValue.state === 'barnteam' &&
+      findBarnteamForUnit(directory, caseValue.unitId)?.convener.aadObjectId === viewerId,
   };
 }
 

@@ -3,13 +3,19 @@
  * (Samtycke, Beslut). Each mapping returns `undefined` when the viewer may not act on the case:
  * the card then is not shown, and the read is audited as refused (bot/case-cards.ts).
  */
+import type { BarnteamBokatData, BarnteamBokatInputId } from '../cards/barnteam-bokat.js';
+import type { CardMember, CardSlot } from '../cards/barnteam-parts.js';
 import type { BeslutCardData, BeslutInputId } from '../cards/beslut.js';
+import type { SamtalData, SamtalInputId } from '../cards/samtal.js';
 import type { SamtyckeData, SamtyckeInputId } from '../cards/samtycke.js';
 import { authorize } from '../flows/access.js';
-import { type Case, hasValidConsent, type UserId } from '../flows/case.js';
-import type { Directory } from '../flows/directory.js';
-import type { Versioned } from '../flows/ports.js';
+import { type CalendarDate, type Case, hasValidConsent, type UserId } from '../flows/case.js';
+import { type Directory, findBarnteamForUnit, type ResolvedBarnteam } from '../flows/directory.js';
+import type { BarnteamMeeting, Versioned } from '../flows/ports.js';
+import { chooseSamtalsunderlag, compareWithEarlier, orderTalks } from '../flows/samtal.js';
+import type { MeetingSlot } from '../flows/slot-finding.js';
 import { guards } from '../flows/transitions.js';
+import { formatMeetingTime } from './card-views.js';
 
 export interface FormState<Id extends string> {
   readonly values?: Partial<Record<Id, string>>;
@@ -66,6 +72,47 @@ export function toBeslutData(
   };
 }
 
+/**
+ * The Samtal card for the Barnkontakt (or acting deputy); `undefined` for anyone else. The
+ * Samtalsunderlag is preselected from the child's age today, and the latest talk is compared
+ * with the one before it.
+ */
+export function toSamtalData(
+  current: Versioned<Case>,
+  viewerId: UserId,
+  options: { readonly draftId: string; readonly today: CalendarDate },
+  form: FormState<SamtalInputId> = {},
+): SamtalData | undefined {
+  const caseValue = current.value;
+  if (!authorize(caseValue, viewerId, 'registreraSamtal').allowed) return undefined;
+  const birthDate = caseValue.child.birthDate;
+  const choice = birthDate === undefined ? undefined : chooseSamtalsunderlag(birthDate, options.today);
+  const comparison = compareWithEarlier(caseValue);
+  const latest = orderTalks(caseValue.samtal ?? []).at(-1);
+  return {
+    caseId: caseValue.id,
+    etag: current.etag,
+    draftId: options.draftId,
+    reference: caseValue.reference,
+    child: { givenName: caseValue.child.givenName, familyName: caseValue.child.familyName },
+    today: options.today,
+    underlagSuggestion:
+      choice === undefined
+        ? { reason: 'Barnets födelsedatum saknas. Välj Samtalsunderlag efter barnets ålder.' }
+        : { ...(choice.version === undefined ? {} : { version: choice.version }), reason: choice.reason },
+    ...(comparison === undefined || latest === undefined
+      ? {}
+      : {
+          earlier: {
+            heldOn: latest.heldOn,
+            kind: latest.kind,
+            areas: comparison.areas.map((area) => ({ ...area })),
+          },
+        }),
+    ...form,
+  };
+}
+
 function suggestNextStep(caseValue: Case): SamtyckeData['suggestedStep'] {
   if (!hasValidConsent(caseValue, 'muntligt')) return 'muntligt';
   if (!hasValidConsent(caseValue, 'skriftligt')) return 'skriftligt';
@@ -74,4 +121,63 @@ function suggestNextStep(caseValue: Case): SamtyckeData['suggestedStep'] {
 
 function findDisplayName(directory: Directory, userId: UserId): string {
   return directory.contacts.find((contact) => contact.aadObjectId === userId)?.displayName ?? 'Personal';
+}
+
+/** The team's people as the meeting cards list them: the convener first, then the members. */
+export function toTeamMembers(team: ResolvedBarnteam): CardMember[] {
+  return [
+    { role: 'Sammankallande Barnkontakt', displayName: team.convener.displayName, required: true },
+    ...team.members.map((member) => ({
+      role: member.roleLabel,
+      displayName: member.contact.displayName,
+      required: member.required,
+    })),
+  ];
+}
+
+/** A slot from `findMeetingSlots` as the Barnteam cards show it. */
+export function toCardSlot(slot: MeetingSlot): CardSlot {
+  return {
+    start: slot.start,
+    end: slot.end,
+    label: slot.label,
+    optionalConflicts: slot.optionalConflicts.map((conflict) => ({
+      label: conflict.label.slice(0, 100),
+      note: conflict.note.slice(0, 300),
+    })),
+  };
+}
+
+/**
+ * The booking confirmation for the meeting's convener; `undefined` for anyone else. Children by
+ * initials and reference only (the card's schema has no field for a name).
+ */
+export function toBarnteamBokatData(
+  meeting: Versioned<BarnteamMeeting>,
+  viewerId: UserId,
+  directory: Directory,
+  form: FormState<BarnteamBokatInputId> & { readonly alternativeSlots?: readonly CardSlot[] } = {},
+): BarnteamBokatData | undefined {
+  const value = meeting.value;
+  if (value.convenerUserId !== viewerId) return undefined;
+  const agenda = value.agenda.filter((item) => item.removedAt === undefined);
+  const team = findBarnteamForUnit(directory, value.unitId);
+  if (team === undefined || agenda.length === 0) return undefined;
+  const { alternativeSlots, ...rest } = form;
+  return {
+    meetingId: value.id,
+    etag: meeting.etag,
+    teamName: team.name,
+    timeLabel: formatMeetingTime(value.start, value.end),
+    ...(value.calendar?.joinUrl === undefined ? {} : { joinUrl: value.calendar.joinUrl }),
+    agenda: agenda.map((item) => ({
+      caseId: item.caseId,
+      reference: item.reference,
+      initials: item.initials,
+    })),
+    members: toTeamMembers(team),
+    dagordning: [...team.agenda],
+    alternativeSlots: [...(alternativeSlots ?? [])],
+    ...rest,
+  };
 }

@@ -42,16 +42,32 @@ export const ZBarnkontaktNotisBesvaradData = z.object({
   stale: z.boolean().default(false),
   /** Users whose card keeps refreshing; leave out to stop refreshing. */
   refreshUserIds: z.array(ZUserId).min(1).max(60).optional(),
+  /**
+   * The buttons into the support process (Samtycke, Barnsamtal, Beslut): only for the case's
+   * Barnkontakt or acting deputy while the case is active; the caller decides.
+   */
+  entryActions: z.boolean().default(false),
+  /** "Boka Barnteam": only for the unit's convener while the case waits for Barnteam. */
+  bookBarnteam: z.boolean().default(false),
 });
 export type BarnkontaktNotisBesvaradData = z.input<typeof ZBarnkontaktNotisBesvaradData>;
 
+/** The verbs of the buttons that lead on from a received case, each sent with `{ caseId }`. */
+export const besvaradEntryVerbs = {
+  samtycke: 'samtycke.visa',
+  samtal: 'samtal.visa',
+  beslut: 'beslut.visa',
+  bokaBarnteam: 'barnteam.visa',
+} as const;
+
 /**
- * Renders the acted-on notification: case, child, unit and what happened, with no actions.
+ * Renders the acted-on notification: case, child, unit and what happened; buttons into the
+ * support process only when `entryActions`/`bookBarnteam` say so (no `actions` otherwise).
  *
  * @throws CardRenderError when the data does not match `ZBarnkontaktNotisBesvaradData`.
  */
 export function renderBarnkontaktNotisBesvarad(data: BarnkontaktNotisBesvaradData): AdaptiveCardJson {
-  return renderCardTemplate(
+  const card = renderCardTemplate(
     'barnkontakt-notis-besvarad',
     template,
     ZBarnkontaktNotisBesvaradData,
@@ -76,6 +92,27 @@ export function renderBarnkontaktNotisBesvarad(data: BarnkontaktNotisBesvaradDat
       };
     },
   );
+  const actions = buildEntryActions(data);
+  return actions.length === 0 ? card : { ...card, actions };
+}
+
+function buildEntryActions(data: BarnkontaktNotisBesvaradData): Record<string, unknown>[] {
+  const button = (title: string, verb: string): Record<string, unknown> => ({
+    type: 'Action.Execute',
+    title,
+    verb,
+    data: { caseId: data.caseId },
+  });
+  return [
+    ...(data.entryActions === true
+      ? [
+          button('Samtycke', besvaradEntryVerbs.samtycke),
+          button('Barnsamtal', besvaradEntryVerbs.samtal),
+          button('Beslut', besvaradEntryVerbs.beslut),
+        ]
+      : []),
+    ...(data.bookBarnteam === true ? [button('Boka Barnteam', besvaradEntryVerbs.bokaBarnteam)] : []),
+  ];
 }
 
 /** "Du tog emot ärendet den 26 november 2026." and its variants. */

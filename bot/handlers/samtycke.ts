@@ -11,8 +11,14 @@ import {
   samtyckeVerbs,
 } from '../../cards/samtycke.js';
 import { type ConsentGiver, ZConsentGiver, ZConsentStep } from '../../flows/case.js';
+import type { Actor } from '../../flows/case-effects.js';
+import { removeCaseFromAgenda } from '../../flows/change-barnteam-meeting.js';
 import { recordConsentStep } from '../../flows/record-consent.js';
-import { withdrawConsent, withdrawnByMissingMessage } from '../../flows/withdraw-consent.js';
+import {
+  type AgendaItemRef,
+  withdrawConsent,
+  withdrawnByMissingMessage,
+} from '../../flows/withdraw-consent.js';
 import { onActionExecute } from '../invoke-response.js';
 import { toSamtyckeData } from '../issue4-card-views.js';
 import { type CaseFormAction, openCaseForm, type RenderCaseForm, submitCaseForm } from './case-form.js';
@@ -84,11 +90,46 @@ export function registerSamtycke<TState extends TurnState>(
             field: 'withdrawalConfirmed',
           };
         }
-        return withdrawConsent(handlers.flow, { caseId, actor, withdrawnBy: withdrawnBy.data, at });
+        const result = await withdrawConsent(handlers.flow, {
+          caseId,
+          actor,
+          withdrawnBy: withdrawnBy.data,
+          at,
+        });
+        if (result.outcome === 'applied' || result.outcome === 'alreadyApplied') {
+          await removeFromAgendas(handlers, result.agendaItemsToRemove, actor, at);
+        }
+        return result;
       },
     };
     return submitCaseForm(context, data, action, handlers);
   });
+}
+
+/**
+ * Takes the child off coming Barnteam agendas after a withdrawal. Without a calendar the items
+ * stay; a repeat of the withdrawal (`alreadyApplied`) lists them again, so a failure here is
+ * logged and repaired by the next click rather than hiding the recorded withdrawal.
+ */
+async function removeFromAgendas(
+  handlers: HandlerContext,
+  items: readonly AgendaItemRef[],
+  actor: Actor,
+  at: string,
+): Promise<void> {
+  const calendar = handlers.calendar;
+  if (calendar === undefined || items.length === 0) return;
+  const deps = { ...handlers.flow, calendar };
+  for (const item of items) {
+    try {
+      await removeCaseFromAgenda(deps, { meetingId: item.meetingId, caseId: item.caseId, actor, at });
+    } catch (error) {
+      handlers.logger.warn(
+        { meetingId: item.meetingId, caseId: item.caseId, err: error },
+        'Barnet kunde inte tas bort från dagordningen',
+      );
+    }
+  }
 }
 
 /** A multi-select arrives comma-separated; unknown values are dropped (the use case asks for one). */

@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import nock from 'nock';
 import type { BackgroundWork } from '../../bot/background-work.js';
 import { createBot } from '../../bot/create-bot.js';
+import type { Calendar } from '../../flows/calendar.js';
 import type { Clock, Stores } from '../../flows/ports.js';
 import { type Config, loadConfig } from '../../infra/config.js';
 import { loadDirectoryFile } from '../../infra/directory-file.js';
@@ -46,6 +47,8 @@ export interface StartOptions<S extends Stores> {
   /** Prefer the in-memory stores (tests/support/in-memory-stores.ts) or SQLite in a temp dir. */
   readonly stores: S;
   readonly clock?: Clock;
+  /** Where Barnteam meetings are booked (e.g. the embedded calendar on a temp file). */
+  readonly calendar?: Calendar;
 }
 
 export async function startBotWith<S extends Stores>(
@@ -73,6 +76,7 @@ export async function startBotWith<S extends Stores>(
     directory: loadDirectoryFile('config/directory.sample.yaml'),
     logger: createLogger({ level: 'debug', destination }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.calendar === undefined ? {} : { calendar: options.calendar }),
     // The outbox and reminders stay put unless a test sweeps them.
     runBackgroundWork: false,
   });
