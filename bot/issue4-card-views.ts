@@ -181,3 +181,12 @@ export function toBarnteamBokatData(
     ...rest,
   };
 }
+
+/**
+ * Why "Starta Individuellt barnteam" cannot be chosen yet on the joint compass card, or undefined
+ * when it can: only a case in Barnteam with an updated written consent may start one.
+ */
+export function findIndividuelltBarnteamBlockedReason(caseValue: Case): string | undefined {
+  if (caseValue.state !== 'barnteam' || hasValidConsent(caseValue, 'uppdateratSkriftligt')) return undefined;
+  return guards.uppdateratSkriftligtSamtycke.reason;
+}

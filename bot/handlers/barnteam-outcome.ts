@@ -15,7 +15,6 @@ import {
 } from '../../cards/gemensam-behovskompass.js';
 import type { AdaptiveCardJson } from '../../cards/render-template.js';
 import { type BarnteamDependencies, proposeBarnteamSlots } from '../../flows/book-barnteam.js';
-import { hasValidConsent } from '../../flows/case.js';
 import type { Actor } from '../../flows/case-effects.js';
 import {
   type ChangeMeetingResult,
@@ -26,10 +25,13 @@ import { isDomainError } from '../../flows/errors.js';
 import type { BarnteamMeeting, Versioned } from '../../flows/ports.js';
 import { recordBarnteamOutcome } from '../../flows/record-barnteam-outcome.js';
 import { jointCompassFor } from '../../flows/record-skattning.js';
-import { guards } from '../../flows/transitions.js';
 import { formatMeetingTime } from '../card-views.js';
 import { onActionExecute, renderMessageCard } from '../invoke-response.js';
-import { toBarnteamBokatData, toCardSlot } from '../issue4-card-views.js';
+import {
+  findIndividuelltBarnteamBlockedReason,
+  toBarnteamBokatData,
+  toCardSlot,
+} from '../issue4-card-views.js';
 import {
   actorMissing,
   cardNotRecognised,
@@ -224,9 +226,7 @@ const recordOutcome: Step = async ({ actor, card }, handlers) => {
   const item = meeting?.value.agenda.find((candidate) => candidate.caseId === card.caseId);
   if (meeting === undefined || caseValue === undefined || item === undefined)
     return renderMessageCard(notice);
-  const blocked = hasValidConsent(caseValue.value, 'uppdateratSkriftligt')
-    ? undefined
-    : guards.uppdateratSkriftligtSamtycke.reason;
+  const blocked = findIndividuelltBarnteamBlockedReason(caseValue.value);
   return renderGemensamBehovskompass({
     meetingId: meeting.value.id,
     caseId: caseValue.value.id,
@@ -235,9 +235,7 @@ const recordOutcome: Step = async ({ actor, card }, handlers) => {
     initials: item.initials,
     timeLabel: formatMeetingTime(meeting.value.start, meeting.value.end),
     joint: jointCompassFor(caseValue.value, meeting.value.id),
-    ...(blocked === undefined || caseValue.value.state !== 'barnteam'
-      ? {}
-      : { individuelltBarnteamBlockedReason: blocked }),
+    ...(blocked === undefined ? {} : { individuelltBarnteamBlockedReason: blocked }),
     ...(result.outcome === 'refused' ? { values: readOutcomeValues(card) } : {}),
     formError: notice,
   });

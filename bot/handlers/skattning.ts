@@ -29,6 +29,7 @@ import { jointCompassFor, recordSkattning, skattningMessages } from '../../flows
 import { type SkattningAreaAnswer, type SkattningRater, ZSkattningValue } from '../../flows/skattning.js';
 import { formatMeetingTime } from '../card-views.js';
 import { onActionExecute, renderMessageCard } from '../invoke-response.js';
+import { findIndividuelltBarnteamBlockedReason } from '../issue4-card-views.js';
 import {
   actorMissing,
   cardNotRecognised,
@@ -203,6 +204,7 @@ async function saveForm(
       initials: target.item.initials,
       timeLabel: formatMeetingTime(target.meeting.start, target.meeting.end),
       joint: jointCompassFor(result.caseValue.value, target.meeting.id),
+      ...withBlockedReason(findIndividuelltBarnteamBlockedReason(result.caseValue.value)),
       ...(result.outcome === 'alreadyApplied' ? { formError: result.message } : {}),
     });
   } catch (error) {
@@ -234,4 +236,8 @@ function readAreas(values: Partial<Record<SkattningsformularInputId, string>>): 
     areas.push({ key, rating: rating.data, ...(comment ? { comment } : {}) });
   }
   return Object.keys(fieldErrors).length > 0 ? { ok: false, fieldErrors } : { ok: true, areas };
+}
+
+function withBlockedReason(reason: string | undefined): { individuelltBarnteamBlockedReason?: string } {
+  return reason === undefined ? {} : { individuelltBarnteamBlockedReason: reason };
 }

@@ -273,10 +273,11 @@ describe('Skattningsformulär', () => {
     expect(card).toContain('barnteam.utfall');
     expect(card).toContain('Ofta frånvarande med huvudvärk.');
     expect(card).not.toContain('Testbarn');
-    const stored = (await bot.stores.cases.get(caseId))?.value as Case & {
-      skattningar?: { rater: { userId: string } }[];
-    };
-    expect(stored.skattningar?.map((entry) => entry.rater.userId)).toEqual([karin.aadObjectId]);
+    // No updated written consent yet: Individuellt barnteam is offered disabled, with the reason.
+    expect(card).toContain('Uppdaterat skriftligt samtycke saknas');
+    expect(card).toContain('"isEnabled":false');
+    const stored = (await bot.stores.cases.get(caseId))?.value;
+    expect(stored?.skattningar?.map((entry) => entry.rater.userId)).toEqual([karin.aadObjectId]);
   });
 
   it('an invalid rating comes back as the form with the typed values and the error under the field', async () => {
