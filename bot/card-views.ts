@@ -9,7 +9,11 @@
  */
 
 import type { BarnkontaktNotisData } from '../cards/barnkontakt-notis.js';
-import type { BarnkontaktNotisBesvaradData, BesvaradState } from '../cards/barnkontakt-notis-besvarad.js';
+import {
+  type BarnkontaktNotisBesvaradData,
+  type BesvaradState,
+  buildCaseNavigationActions,
+} from '../cards/barnkontakt-notis-besvarad.js';
 import type { BarnteamPaminnelseData } from '../cards/barnteam-paminnelse.js';
 import type { AreaRatings } from '../cards/card-parts.js';
 import type { OrosanmalanData } from '../cards/orosanmalan.js';
@@ -233,12 +237,50 @@ export function toNotisBesvaradData(
     state,
     stale: options.stale ?? false,
     ...(view?.level === 'fullt' && refreshUserIds.length > 0 ? { refreshUserIds } : {}),
-    // `authorize` refuses a closed case and anyone but the Barnkontakt or the acting deputy.
-    entryActions: answer.event === 'taEmot' && authorize(caseValue, viewerId, 'registreraSamtal').allowed,
+    ...decideCaseNavigation(caseValue, viewerId, directory),
+    entryActions:
+      answer.event === 'taEmot' && decideCaseNavigation(caseValue, viewerId, directory).entryActions,
+  };
+}
+
+/**
+ * Which buttons into the support process this viewer gets on a card of this case: the entry
+ * buttons for the Barnkontakt or acting deputy of an active case (`authorize` refuses a closed
+ * case and anyone else), "Boka Barnteam" for the unit's convener while the case waits for it.
+ */
+export function decideCaseNavigation(
+  caseValue: Case,
+  viewerId: UserId,
+  directory: Directory,
+): { entryActions: boolean; bookBarnteam: boolean } {
+  return {
+    entryActions: authorize(caseValue, viewerId, 'registreraSamtal').allowed,
     bookBarnteam:
       caseValue.state === 'barnteam' &&
       findBarnteamForUnit(directory, caseValue.unitId)?.convener.aadObjectId === viewerId,
   };
+}
+
+/**
+ * Adds the support-process buttons to a form card (Samtycke, Barnsamtal, Beslut), so that the
+ * Barnkontakt can go on from the card that replaced the previous one. The card's own button is
+ * left out.
+ */
+export function withCaseNavigation(
+  card: AdaptiveCardJson,
+  caseValue: Case,
+  viewerId: UserId,
+  directory: Directory,
+  omitVerb: string,
+): AdaptiveCardJson {
+  const buttons = buildCaseNavigationActions({
+    caseId: caseValue.id,
+    ...decideCaseNavigation(caseValue, viewerId, directory),
+    omitVerb,
+  });
+  if (buttons.length === 0) return card;
+  const existing = Array.isArray(card.actions) ? card.actions : [];
+  return { ...card, actions: [...existing, ...buttons] };
 }
 
 const answerEvents: ReadonlySet<string> = new Set(['taEmot', 'skickaVidare', 'avboj']);

@@ -92,27 +92,48 @@ export function renderBarnkontaktNotisBesvarad(data: BarnkontaktNotisBesvaradDat
       };
     },
   );
-  const actions = buildEntryActions(data);
+  const actions = buildCaseNavigationActions({
+    caseId: data.caseId,
+    entryActions: data.entryActions === true,
+    bookBarnteam: data.bookBarnteam === true,
+  });
   return actions.length === 0 ? card : { ...card, actions };
 }
 
-function buildEntryActions(data: BarnkontaktNotisBesvaradData): Record<string, unknown>[] {
+/** Which buttons into the support process a card offers; each sent with `{ caseId }` only. */
+export interface CaseNavigation {
+  readonly caseId: string;
+  /** Samtycke, Barnsamtal, Beslut. */
+  readonly entryActions: boolean;
+  /** Boka Barnteam. */
+  readonly bookBarnteam: boolean;
+  /** The card the buttons go on, whose own button is left out. */
+  readonly omitVerb?: string;
+}
+
+/**
+ * The buttons that lead on from a received case. They send no inputs (`associatedInputs: none`),
+ * so a half-filled form on the same card neither blocks them nor travels with them.
+ */
+export function buildCaseNavigationActions(navigation: CaseNavigation): Record<string, unknown>[] {
   const button = (title: string, verb: string): Record<string, unknown> => ({
     type: 'Action.Execute',
     title,
     verb,
-    data: { caseId: data.caseId },
+    data: { caseId: navigation.caseId },
+    associatedInputs: 'none',
   });
-  return [
-    ...(data.entryActions === true
+  const buttons = [
+    ...(navigation.entryActions
       ? [
           button('Samtycke', besvaradEntryVerbs.samtycke),
           button('Barnsamtal', besvaradEntryVerbs.samtal),
           button('Beslut', besvaradEntryVerbs.beslut),
         ]
       : []),
-    ...(data.bookBarnteam === true ? [button('Boka Barnteam', besvaradEntryVerbs.bokaBarnteam)] : []),
+    ...(navigation.bookBarnteam ? [button('Boka Barnteam', besvaradEntryVerbs.bokaBarnteam)] : []),
   ];
+  return buttons.filter((candidate) => candidate.verb !== navigation.omitVerb);
 }
 
 /** "Du tog emot ärendet den 26 november 2026." and its variants. */

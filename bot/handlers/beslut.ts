@@ -8,6 +8,7 @@ import { type BeslutInputId, beslutInputIds, beslutVerb, renderBeslut } from '..
 import { ZBeslutKind } from '../../flows/beslut.js';
 import { decide } from '../../flows/decide.js';
 import { guidingPrinciples, type PrincipleAnswersInput } from '../../flows/guiding-principles.js';
+import { withCaseNavigation } from '../card-views.js';
 import { onActionExecute } from '../invoke-response.js';
 import { toBeslutData } from '../issue4-card-views.js';
 import { type CaseFormAction, openCaseForm, type RenderCaseForm, submitCaseForm } from './case-form.js';
@@ -24,7 +25,15 @@ export function registerBeslut<TState extends TurnState>(
 ): void {
   const render: RenderCaseForm<BeslutInputId> = (current, viewerId, form) => {
     const data = toBeslutData(current, viewerId, form);
-    return data === undefined ? undefined : renderBeslut(data);
+    return data === undefined
+      ? undefined
+      : withCaseNavigation(
+          renderBeslut(data),
+          current.value,
+          viewerId,
+          handlers.flow.directory,
+          beslutOpenVerb,
+        );
   };
   onActionExecute(app, beslutOpenVerb, (context, data) =>
     openCaseForm(context, data, beslutOpenVerb, render, handlers),

@@ -18,6 +18,7 @@ import {
 } from '../../flows/samtal.js';
 import { type SkattningAreaAnswer, ZSkattningValue } from '../../flows/skattning.js';
 import { toStockholmDate } from '../../flows/working-time.js';
+import { withCaseNavigation } from '../card-views.js';
 import { onActionExecute } from '../invoke-response.js';
 import { toSamtalData } from '../issue4-card-views.js';
 import { type CaseFormAction, openCaseForm, type RenderCaseForm, submitCaseForm } from './case-form.js';
@@ -43,7 +44,9 @@ export function registerSamtal<TState extends TurnState>(
         { draftId: draftId(), today: toStockholmDate(flow.clock.now()) },
         form,
       );
-      return data === undefined ? undefined : renderSamtal(data);
+      return data === undefined
+        ? undefined
+        : withCaseNavigation(renderSamtal(data), current.value, viewerId, flow.directory, samtalOpenVerb);
     };
   onActionExecute(app, samtalOpenVerb, (context, data) =>
     openCaseForm(context, data, samtalOpenVerb, renderWith(flow.newId), handlers),

@@ -19,6 +19,7 @@ import {
   withdrawConsent,
   withdrawnByMissingMessage,
 } from '../../flows/withdraw-consent.js';
+import { withCaseNavigation } from '../card-views.js';
 import { onActionExecute } from '../invoke-response.js';
 import { toSamtyckeData } from '../issue4-card-views.js';
 import { type CaseFormAction, openCaseForm, type RenderCaseForm, submitCaseForm } from './case-form.js';
@@ -36,7 +37,15 @@ export function registerSamtycke<TState extends TurnState>(
 ): void {
   const render: RenderCaseForm<SamtyckeInputId> = (current, viewerId, form) => {
     const data = toSamtyckeData(current, viewerId, handlers.flow.directory, form);
-    return data === undefined ? undefined : renderSamtycke(data);
+    return data === undefined
+      ? undefined
+      : withCaseNavigation(
+          renderSamtycke(data),
+          current.value,
+          viewerId,
+          handlers.flow.directory,
+          samtyckeOpenVerb,
+        );
   };
   onActionExecute(app, samtyckeOpenVerb, (context, data) =>
     openCaseForm(context, data, samtyckeOpenVerb, render, handlers),

@@ -30,6 +30,7 @@ import {
   waitForBotMessage,
 } from '../support/e2e-playground.js';
 import { type LocalStack, startLocalStack } from '../support/e2e-stack.js';
+import { toPersonnummer } from '../support/e2e-upptackare.js';
 
 /** Maria Lind, rektor of Björkskolan: the unit's Barnkontakt (config/directory.sample.yaml). */
 const barnkontaktId = '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e02';
@@ -242,14 +243,6 @@ function findChildDataIn(printed: string): string[] {
 }
 
 /** A valid 12-digit personnummer (YYYYMMDD-NNNC) for `birthDate` with the birth number `serial`. */
-function toPersonnummer(birthDate: string, serial: string): string {
-  const digits = `${birthDate.replaceAll('-', '').slice(2)}${serial}`;
-  const sum = [...digits].reduce((total, digit, index) => {
-    const product = Number(digit) * (index % 2 === 0 ? 2 : 1);
-    return total + (product > 9 ? product - 9 : product);
-  }, 0);
-  return `${birthDate.replaceAll('-', '')}-${serial}${(10 - (sum % 10)) % 10}`;
-}
 
 /** What the bot's outbox holds: who each message is for, what it is and how far it got. */
 function readOutboxStatuses(sqlitePath: string): { recipientKey: string; notice: string; status: string }[] {

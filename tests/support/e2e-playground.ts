@@ -212,6 +212,30 @@ export function findCardSection(scope: Locator, heading: string): Locator {
 }
 
 /**
+ * Like `findCardSection`, for a row with `inputCount` choice inputs under one heading: e.g. one
+ * Behovskompass area of a barnsamtal, with the child's and the guardian's rating side by side.
+ */
+export function findCardRow(scope: Locator, heading: string, inputCount: number): Locator {
+  const text = `normalize-space(text())=${toXPathString(heading)}`;
+  return scope
+    .locator(`xpath=.//div[.//*[${text}]][count(.//input[@role="combobox"]) = ${inputCount}]`)
+    .first();
+}
+
+/**
+ * Chooses `option` among the radio buttons of the card's expanded choice set labelled `label`,
+ * for a card with several such sets offering the same options (Ja / Nej / Delvis per question).
+ */
+export async function chooseCardRadioIn(
+  scope: Locator,
+  label: string | RegExp,
+  option: string | RegExp,
+): Promise<void> {
+  const group = await findCardInput(scope, label);
+  await group.getByRole('radio', { name: option }).first().check();
+}
+
+/**
  * The text shown right below the card field labelled `label` (where a card puts the message
  * about a wrong value), or `undefined` when the next thing below is another field.
  */

@@ -49,6 +49,8 @@ export interface LocalStackOptions {
    * of their own in which they are the current user.
    */
   readonly actingUsers?: readonly string[];
+  /** The bot's DIRECTORY_FILE (relative to the repository); the sample directory when absent. */
+  readonly directoryFile?: string;
 }
 
 interface RunningChild {
@@ -93,7 +95,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         PORT: String(botPort),
         STORE: 'sqlite',
         SQLITE_PATH: sqlitePath,
-        DIRECTORY_FILE: 'config/directory.sample.yaml',
+        DIRECTORY_FILE: options.directoryFile ?? 'config/directory.sample.yaml',
         ALLOWED_TENANT_IDS: sampleTenantId,
         IDENTITY_HASH_KEY: randomBytes(32).toString('hex'),
         LOG_LEVEL: 'info',
