@@ -4,7 +4,7 @@
  * and `tests/` implements them with small fakes. Nothing here knows Teams or a database.
  */
 import { z } from 'zod';
-import { type Case, ZInstant, ZUserId } from './case.js';
+import { type Case, type CaseState, ZInstant, ZUserId } from './case.js';
 import { ZNoticeKind } from './notices.js';
 
 /** A document together with the version it was read at (the Cosmos ETag, or its SQLite twin). */
@@ -34,6 +34,11 @@ export interface CaseStore {
   replace(value: Case, ifMatch: string): Promise<Versioned<Case>>;
   /** Case ids whose child has this keyed identity hash (never the plain number). */
   findCaseIdsByIdentityKey(identityKey: string): Promise<string[]>;
+  /**
+   * Ids of at most `limit` cases of this unit in this state, sorted by id. Ids only: the
+   * caller reads each case and checks the actor's access, since the state may have moved on.
+   */
+  listIdsByUnitAndState(unitId: string, state: CaseState, limit: number): Promise<string[]>;
 }
 
 /**

@@ -2,20 +2,22 @@
  * Booking a Barnteam meeting (issue 4, item 4), by the unit's Barnkontakt who convenes the team:
  * - `barnteam.visa` (`{ caseId }`) opens the Boka Barnteam card with that child. It is the
  *   "Boka Barnteam" button on the Barnkontakt's answered card while the case is in `barnteam`.
- * - "boka barnteam" typed in the personal chat explains that way in: the stores have no query
- *   for a unit's cases (ports.ts), so the bot cannot list the children waiting for Barnteam.
+ * - "boka barnteam" typed in the personal chat by a convener opens the same card, one per unit
+ *   the convener convenes, with every child of the unit waiting for Barnteam that the convener
+ *   may book (`listIdsByUnitAndState`, then each case read, checked and audited).
  * - `barnteam.foreslaTider` proposes free times (`proposeBarnteamSlots`); the card's `meetingId`
  *   then carries the proposal id, so booking the same proposal twice books one meeting.
  * - `barnteam.boka` books it (`bookBarnteam`) and answers with the Barnteam bokat card.
  * The acting user comes from the activity; unit, cases and proposal on the card are only claims.
  */
 import type { Application, TurnState } from '@microsoft/teams-ai';
-import type { TurnContext } from 'botbuilder';
+import { CardFactory, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { besvaradEntryVerbs } from '../../cards/barnkontakt-notis-besvarad.js';
 import { renderBarnteamBokat } from '../../cards/barnteam-bokat.js';
 import { bokaBarnteamVerbs, renderBokaBarnteam } from '../../cards/boka-barnteam.js';
 import type { AdaptiveCardJson } from '../../cards/render-template.js';
+import { authorize } from '../../flows/access.js';
 import {
   type BarnteamDependencies,
   barnteamMessages,
@@ -24,8 +26,9 @@ import {
   type RefusedCase,
 } from '../../flows/book-barnteam.js';
 import type { Calendar } from '../../flows/calendar.js';
-import type { Actor } from '../../flows/case-effects.js';
-import { findBarnteamForUnit } from '../../flows/directory.js';
+import { type Case, hasValidConsent } from '../../flows/case.js';
+import { type Actor, appendAudit } from '../../flows/case-effects.js';
+import { findBarnteamForUnit, type ResolvedBarnteam } from '../../flows/directory.js';
 import { isDomainError } from '../../flows/errors.js';
 import { buildAgendaItem } from '../../flows/meeting-agenda.js';
 import type { BarnteamMeeting, Versioned } from '../../flows/ports.js';
@@ -48,9 +51,13 @@ export const bokaBarnteamOpenVerb = besvaradEntryVerbs.bokaBarnteam;
 export const noCalendarMessage =
   'Ingen kalender är kopplad till Backa barnet, så inga tider kan föreslås eller bokas. Kontakta den som förvaltar boten.';
 
-export const bokaBarnteamHowTo =
-  'Öppna barnets kort (Upptäckarkort till Barnkontakt) här i chatten och välj **Boka Barnteam**. ' +
-  'Knappen finns när du har beslutat att ta upp barnet på Barnteam och barnets skriftliga samtycke finns.';
+/** "boka barnteam" from a convener whose units have no child to book. */
+export const noChildWaitingMessage =
+  'Inget barn väntar på Barnteam just nu. Ett barn kan bokas när du har beslutat att ta upp barnet ' +
+  'på Barnteam och barnets skriftliga samtycke finns.';
+
+/** The most children one card lists (the card's own limit). */
+const waitingCasesLimit = 50;
 
 const notConvenerAnywhere =
   'Bara en enhets Barnkontakt, som sammankallar enhetens Barnteam, kan boka Barnteam.';
@@ -72,20 +79,7 @@ export function registerBarnteamBooking<TState extends TurnState>(
     async (context) =>
       context.activity.conversation?.conversationType === 'personal' &&
       bookCommand.test((context.activity.text ?? '').replace(/<at>.*?<\/at>/gi, ' ')),
-    async (context) => {
-      const actor = readActor(context.activity);
-      const convenes =
-        actor !== undefined &&
-        handlers.flow.directory.units.some((unit) => {
-          const team = findBarnteamForUnit(handlers.flow.directory, unit.id);
-          return team?.convener.aadObjectId === actor.userId;
-        });
-      await context.sendActivity({
-        type: 'message',
-        text: convenes ? bokaBarnteamHowTo : notConvenerAnywhere,
-        textFormat: 'markdown',
-      });
-    },
+    (context) => answerBookCommand(context, handlers),
   );
   onActionExecute(app, bokaBarnteamOpenVerb, (context, data) => openBooking(context, data, handlers));
   onActionExecute(app, bokaBarnteamVerbs.foreslaTider, (context, data) =>
@@ -94,6 +88,99 @@ export function registerBarnteamBooking<TState extends TurnState>(
   onActionExecute(app, bokaBarnteamVerbs.boka, (context, data) =>
     runBookingStep(context, data, handlers, bokaBarnteamVerbs.boka, bookMeeting),
   );
+}
+
+/**
+ * "boka barnteam": one Boka Barnteam card per unit whose team the actor convenes and where a
+ * child waits, or a text saying why there is none.
+ */
+async function answerBookCommand(context: TurnContext, handlers: HandlerContext): Promise<void> {
+  const log = { command: 'boka barnteam', activityId: context.activity.id };
+  const actor = readActor(context.activity);
+  const teams = actor === undefined ? [] : listConvenedTeams(handlers, actor.userId);
+  if (actor === undefined || teams.length === 0) {
+    await sendText(context, notConvenerAnywhere);
+    handlers.logger.info({ ...log, outcome: 'refused' }, 'Boka Barnteam nekat');
+    return;
+  }
+  try {
+    const cards: AdaptiveCardJson[] = [];
+    for (const team of teams) {
+      const waiting = await readBookableCases(handlers, team, actor);
+      if (waiting.length === 0) continue;
+      cards.push(
+        renderBokaBarnteam({
+          unitId: team.unitId,
+          teamName: team.name,
+          meetingId: handlers.flow.newId(),
+          waitingCases: waiting.map(buildAgendaItem),
+          members: toTeamMembers(team),
+          values: { agendaCaseIds: waiting.map((caseValue) => caseValue.id).join(',') },
+        }),
+      );
+    }
+    if (cards.length === 0) {
+      await sendText(context, noChildWaitingMessage);
+    } else {
+      await context.sendActivity({
+        summary: 'Boka Barnteam',
+        attachments: cards.map((card) => CardFactory.adaptiveCard(card)),
+      });
+    }
+    handlers.logger.info({ ...log, cards: cards.length, outcome: 'shown' }, 'Boka Barnteam visat');
+  } catch (error) {
+    handlers.logger.error({ ...log, err: error, outcome: 'fel' }, 'Boka Barnteam kunde inte visas');
+    await sendText(context, isDomainError(error) ? describeErrorForUser(error) : unexpectedErrorMessage);
+  }
+}
+
+/** The Barnteam of every unit whose Barnkontakt, the team's convener, is this user. */
+function listConvenedTeams(handlers: HandlerContext, userId: string): ResolvedBarnteam[] {
+  const { directory } = handlers.flow;
+  return directory.units.flatMap((unit) => {
+    const team = findBarnteamForUnit(directory, unit.id);
+    return team !== undefined && team.convener.aadObjectId === userId ? [team] : [];
+  });
+}
+
+/**
+ * The unit's cases in `barnteam` that the convener may put on the agenda: they lead the case
+ * as its Barnkontakt and the written consent is in force, as `proposeBarnteamSlots` requires.
+ * Each case read is audited (SECURITY.md 7), refused when it is not shown.
+ */
+async function readBookableCases(
+  handlers: HandlerContext,
+  team: ResolvedBarnteam,
+  actor: Actor,
+): Promise<Case[]> {
+  const { flow } = handlers;
+  const caseIds = await flow.stores.cases.listIdsByUnitAndState(team.unitId, 'barnteam', waitingCasesLimit);
+  const bookable: Case[] = [];
+  for (const caseId of caseIds) {
+    const stored = await flow.stores.cases.get(caseId);
+    if (stored === undefined) continue;
+    const caseValue = stored.value;
+    // The list is only a hint: the case may have moved on since, so it decides for itself.
+    const allowed =
+      caseValue.unitId === team.unitId &&
+      caseValue.state === 'barnteam' &&
+      authorize(caseValue, actor.userId, 'beslutaBarnteam').allowed &&
+      hasValidConsent(caseValue, 'skriftligt');
+    await appendAudit(flow, {
+      at: flow.clock.now().toISOString(),
+      actor: actor.userId,
+      action: 'lasArende',
+      caseId: caseValue.id,
+      unitId: caseValue.unitId,
+      outcome: allowed ? 'allowed' : 'refused',
+    });
+    if (allowed) bookable.push(caseValue);
+  }
+  return bookable;
+}
+
+async function sendText(context: TurnContext, text: string): Promise<void> {
+  await context.sendActivity({ type: 'message', text, textFormat: 'markdown' });
 }
 
 async function openBooking(

@@ -208,10 +208,30 @@ function createCaseStore(containers: CosmosContainers): CaseStore {
       );
       return confirmed.filter((caseId): caseId is string => caseId !== undefined).sort();
     },
+    async listIdsByUnitAndState(unitId, state, limit) {
+      const top = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 0;
+      if (top === 0) {
+        return [];
+      }
+      // A cross-partition query on `cases` (partition key /id). Acceptable here: it serves an
+      // interactive command ("boka barnteam") typed by the few conveners of a municipality, the
+      // result is one unit's waiting children, and TOP bounds what is read and returned.
+      const rows = await queryAcrossPartitions('case', cases, unitId, {
+        query:
+          'SELECT TOP @limit VALUE c.id FROM c WHERE c.unitId = @unitId AND c.state = @state ORDER BY c.id',
+        parameters: [
+          { name: '@limit', value: top },
+          { name: '@unitId', value: unitId },
+          { name: '@state', value: state },
+        ],
+      });
+      return rows.map((row) => parseStored(ZCaseId, row, 'case', unitId));
+    },
   };
 }
 
 const ZIndexRow = z.object({ id: z.string().min(1) });
+const ZCaseId = z.string().min(1);
 
 function parseCase(value: Case): Case {
   const parsed = parseIncoming(ZCase, value, 'case');
@@ -568,7 +588,10 @@ async function queryPartition(
   return response.resources;
 }
 
-/** A query over every partition; only for containers whose documents are few (meetings). */
+/**
+ * A query over every partition; only for containers whose documents are few (meetings) or a
+ * query bounded by TOP (a unit's cases in one state).
+ */
 async function queryAcrossPartitions(
   kind: StoredKind,
   container: Container,

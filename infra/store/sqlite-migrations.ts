@@ -78,6 +78,15 @@ export const mainMigrations: readonly SqliteMigration[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX meeting_cases_by_meeting ON meeting_cases (meeting_id);
   `,
+  // 4: a unit's cases in one state ("boka barnteam" lists the children waiting for Barnteam).
+  // An index on expressions of the document, so no column has to be kept in step with it.
+  `
+  CREATE INDEX cases_by_unit_state ON cases (
+    json_extract(document, '$.unitId'),
+    json_extract(document, '$.state'),
+    id
+  );
+  `,
 ];
 
 /**

@@ -141,6 +141,12 @@ function createCaseStore(db: SqliteDatabase): CaseStore {
   const selectByIdentityKey = db.prepare<[string], { id: string }>(
     'SELECT id FROM cases WHERE identity_key = ? ORDER BY id',
   );
+  // The expressions are written exactly as in the index `cases_by_unit_state` so it is used.
+  const selectByUnitAndState = db.prepare<[string, string, number], { id: string }>(
+    `SELECT id FROM cases
+     WHERE json_extract(document, '$.unitId') = ? AND json_extract(document, '$.state') = ?
+     ORDER BY id LIMIT ?`,
+  );
 
   return {
     async create(value) {
@@ -179,7 +185,17 @@ function createCaseStore(db: SqliteDatabase): CaseStore {
     async findCaseIdsByIdentityKey(identityKey) {
       return runSql('case', () => selectByIdentityKey.all(identityKey).map((row) => row.id));
     },
+    async listIdsByUnitAndState(unitId, state, limit) {
+      return runSql('case', () =>
+        selectByUnitAndState.all(unitId, state, toQueryLimit(limit)).map((row) => row.id),
+      );
+    },
   };
+}
+
+/** A whole, non-negative row count: a fractional or negative limit must not widen a query. */
+function toQueryLimit(limit: number): number {
+  return Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 0;
 }
 
 function parseCase(value: Case): Case {

@@ -201,6 +201,41 @@ export function describeStorageContract(name: string, setup: StorageContractSetu
         expect(await stores.cases.findCaseIdsByIdentityKey('201503142388')).toEqual([]);
       });
 
+      it("lists only one unit's cases in one state, sorted by id and bounded by the limit", async () => {
+        await stores.cases.create(buildContractCase({ id: 'case-c', state: 'barnteam' }));
+        await stores.cases.create(buildContractCase({ id: 'case-a', state: 'barnteam' }));
+        await stores.cases.create(buildContractCase({ id: 'case-b', state: 'barnteam' }));
+        await stores.cases.create(buildContractCase({ id: 'case-waiting', state: 'vantarPaBarnkontakt' }));
+        await stores.cases.create(
+          buildContractCase({ id: 'case-larkan', state: 'barnteam', unitId: 'larkans-forskola' }),
+        );
+
+        expect(await stores.cases.listIdsByUnitAndState('bjorkskolan', 'barnteam', 50)).toEqual([
+          'case-a',
+          'case-b',
+          'case-c',
+        ]);
+        expect(await stores.cases.listIdsByUnitAndState('bjorkskolan', 'barnteam', 2)).toEqual([
+          'case-a',
+          'case-b',
+        ]);
+        expect(await stores.cases.listIdsByUnitAndState('larkans-forskola', 'barnteam', 50)).toEqual([
+          'case-larkan',
+        ]);
+        expect(await stores.cases.listIdsByUnitAndState('bjorkskolan', 'vantarPaBarnkontakt', 50)).toEqual([
+          'case-waiting',
+        ]);
+        expect(await stores.cases.listIdsByUnitAndState('okand-enhet', 'barnteam', 50)).toEqual([]);
+      });
+
+      it('follows a case that leaves the state: it is no longer listed', async () => {
+        const created = await stores.cases.create(buildContractCase({ state: 'barnteam' }));
+
+        await stores.cases.replace({ ...created.value, state: 'avslutad' }, created.etag);
+
+        expect(await stores.cases.listIdsByUnitAndState('bjorkskolan', 'barnteam', 50)).toEqual([]);
+      });
+
       it('follows a corrected identity key: the old key no longer finds the case', async () => {
         const created = await stores.cases.create(buildContractCase());
         const corrected = { ...created.value.child, identityKey: 'key-corrected-000000' };

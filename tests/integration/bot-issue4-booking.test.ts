@@ -264,10 +264,64 @@ describe('booking a Barnteam', () => {
     expect(countCalendarEvents()).toBe(0);
   });
 
-  it('answers "boka barnteam" in the personal chat with the way to the booking card', async () => {
+  it('opens the booking card on "boka barnteam" with every child of the unit waiting, and books them together', async () => {
+    const secondCaseId = 'arende-barnteam-0002';
+    await bot.stores.cases.create(
+      buildCase({
+        id: secondCaseId,
+        reference: 'BB-9PLM-4R8N',
+        state: 'barnteam',
+        child: { givenName: 'Andrabarn', familyName: 'Prov', birthDate: '2016-01-12' },
+        consents: [buildConsent('muntligt'), buildConsent('skriftligt')],
+      }),
+    );
+    await bot.stores.cases.create(
+      buildCase({
+        id: 'arende-larkan-0001',
+        reference: 'BB-2LRK-8F5S',
+        unitId: 'larkans-forskola',
+        state: 'barnteam',
+        child: { givenName: 'Lärkbarn', familyName: 'Annan', birthDate: '2021-06-01' },
+        consents: [buildConsent('muntligt'), buildConsent('skriftligt')],
+      }),
+    );
+
     await postAsTeams(bot, key, buildTeamsMessage('boka barnteam', { person: people.maria }));
-    const reply = connector.at(-1)?.body;
-    expect(String(reply?.text)).toContain('Boka Barnteam');
+    const cards = readCards(connector.at(-1)?.body ?? {});
+    expect(cards).toHaveLength(1);
+    const text = JSON.stringify(cards[0]);
+    const references = new Set(text.match(/BB-[0-9A-Z]{4}-[0-9A-Z]{4}/g));
+    expect([...references].sort()).toEqual(['BB-7TQX-3K2M', 'BB-9PLM-4R8N']);
+    expect(text).toContain('T.E.');
+    expect(text).toContain('A.P.');
+    for (const name of [childGivenName, 'Exempel', 'Andrabarn', 'Prov', 'Lärkbarn']) {
+      expect(text).not.toContain(name);
+    }
+
+    const foresla = findAction(cards[0], 'barnteam.foreslaTider');
+    const agendaCaseIds = `${barnteamCaseId},${secondCaseId}`;
+    const proposed = await invoke(people.maria, 'barnteam.foreslaTider', { ...foresla.data, agendaCaseIds });
+    const boka = findAction(proposed, 'barnteam.boka');
+    await invoke(people.maria, 'barnteam.boka', {
+      ...boka.data,
+      agendaCaseIds,
+      slot: firstChoice(proposed, 'slot'),
+    });
+
+    const meetings = bot.stores.snapshot().meetings;
+    expect(meetings).toHaveLength(1);
+    expect(meetings[0]?.state).toBe('booked');
+    expect(meetings[0]?.agenda.map((item) => item.caseId).sort()).toEqual([barnteamCaseId, secondCaseId]);
+    expect(countCalendarEvents()).toBe(1);
+  });
+
+  it('answers "boka barnteam" with a text when no child of the convener\'s units waits, and refuses others', async () => {
+    await postAsTeams(bot, key, buildTeamsMessage('boka barnteam', { person: people.sara }));
+    expect(String(connector.at(-1)?.body?.text)).toContain('Inget barn väntar på Barnteam');
+    expect(readCards(connector.at(-1)?.body ?? {})).toEqual([]);
+
+    await postAsTeams(bot, key, buildTeamsMessage('boka barnteam', { person: people.alex }));
+    expect(String(connector.at(-1)?.body?.text)).toContain('Bara en enhets Barnkontakt');
     expect(users.barnkontakt).toBe(people.maria.aadObjectId);
   });
 });

@@ -215,6 +215,14 @@ export function createInMemoryStores(data: InMemoryData = createInMemoryData()):
           .map((row) => row.value.id)
           .sort(compareKeys);
       },
+      async listIdsByUnitAndState(unitId, state, limit) {
+        await enter('cases.listIdsByUnitAndState', 'case');
+        return [...data.cases.values()]
+          .filter((row) => row.value.unitId === unitId && row.value.state === state)
+          .map((row) => row.value.id)
+          .sort(compareKeys)
+          .slice(0, Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 0);
+      },
     },
     conversations: {
       async save(value) {
