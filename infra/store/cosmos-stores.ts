@@ -274,8 +274,8 @@ function createOutboxStore(outbox: Container, finishedTtl: number): OutboxStore 
       queue: outboxQueue,
       active: isOutboxActive(parsed),
       dueKey: toOutboxDueKey(parsed),
-      // Parked messages stay until an admin has dealt with them.
-      ...(parsed.status === 'delivered' ? { ttl: finishedTtl } : {}),
+      // Delivered and dropped messages are finished; parked ones stay until an admin has dealt with them.
+      ...(parsed.status === 'delivered' || parsed.status === 'dropped' ? { ttl: finishedTtl } : {}),
     };
   }
 
