@@ -281,16 +281,7 @@ function createOutboxStore(outbox: Container, finishedTtl: number): OutboxStore 
 
   return {
     async enqueue(message) {
-      const document = toDocument(message);
-      try {
-        await callCosmos('outbox', message.id, () => outbox.items.create(document));
-        return true;
-      } catch (error) {
-        if (isDomainError(error, 'alreadyExists')) {
-          return false;
-        }
-        throw error;
-      }
+      return createIfAbsent('outbox', outbox, message.id, toDocument(message));
     },
     async get(id) {
       const raw = await readItem('outbox', outbox, id, outboxQueue);
@@ -310,6 +301,22 @@ function createOutboxStore(outbox: Container, finishedTtl: number): OutboxStore 
   };
 }
 
+/** Creates the document unless one with its id exists; `false` means it was there already. */
+async function createIfAbsent(
+  kind: StoredKind,
+  container: Container,
+  id: string,
+  document: ItemDefinition,
+): Promise<boolean> {
+  try {
+    await callCosmos(kind, id, () => container.items.create(document));
+    return true;
+  } catch (error) {
+    if (isDomainError(error, 'alreadyExists')) return false;
+    throw error;
+  }
+}
+
 function createReminderStore(reminders: Container, finishedTtl: number): ReminderStore {
   function toDocument(reminder: Reminder): ItemDefinition {
     const parsed = parseIncoming(ZReminder, reminder, 'reminder');
@@ -325,16 +332,7 @@ function createReminderStore(reminders: Container, finishedTtl: number): Reminde
 
   return {
     async schedule(reminder) {
-      const document = toDocument(reminder);
-      try {
-        await callCosmos('reminder', reminder.id, () => reminders.items.create(document));
-        return true;
-      } catch (error) {
-        if (isDomainError(error, 'alreadyExists')) {
-          return false;
-        }
-        throw error;
-      }
+      return createIfAbsent('reminder', reminders, reminder.id, toDocument(reminder));
     },
     async get(id) {
       const raw = await readItem('reminder', reminders, id, reminderQueue);
@@ -420,22 +418,12 @@ function createActivityLedger(activities: Container): ActivityLedger {
     async record(entry) {
       const parsed = parseIncoming(ZActivityRecord, entry, 'activity');
       const documentId = toHashedDocumentId(parsed.id);
-      try {
-        await callCosmos('activity', documentId, () =>
-          activities.items.create({
-            ...parsed,
-            id: documentId,
-            activityId: parsed.id,
-            ttl: toActivityTtlSeconds(parsed.handledAt, parsed.expiresAt),
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isDomainError(error, 'alreadyExists')) {
-          return false;
-        }
-        throw error;
-      }
+      return createIfAbsent('activity', activities, documentId, {
+        ...parsed,
+        id: documentId,
+        activityId: parsed.id,
+        ttl: toActivityTtlSeconds(parsed.handledAt, parsed.expiresAt),
+      });
     },
   };
 }
