@@ -4,19 +4,19 @@
  * actions (`Action.Execute` invokes) are routed by verb.
  */
 import { Application, type TurnState } from '@microsoft/teams-ai';
-import { registerArendeActions } from './handlers/arende-actions.js';
-import { registerBarnteamBooking } from './handlers/barnteam-booking.js';
-import { registerBarnteamOutcome } from './handlers/barnteam-outcome.js';
-import { registerBeslut } from './handlers/beslut.js';
+import { registerBarnteamBooking } from './handlers/barnteam/barnteam-booking.js';
+import { registerBarnteamOutcome } from './handlers/barnteam/barnteam-outcome.js';
+import { registerSkattning } from './handlers/barnteam/skattning.js';
 import type { HandlerContext } from './handlers/handler-context.js';
 import { registerHelp } from './handlers/help.js';
-import { registerKvittoRefresh } from './handlers/kvitto-refresh.js';
-import { registerNyUpptackt } from './handlers/ny-upptackt.js';
-import { registerSamtal } from './handlers/samtal.js';
-import { registerSamtycke } from './handlers/samtycke.js';
-import { registerSkattning } from './handlers/skattning.js';
+import { registerBeslut } from './handlers/samtal-och-beslut/beslut.js';
+import { registerSamtal } from './handlers/samtal-och-beslut/samtal.js';
+import { registerSamtycke } from './handlers/samtycke/samtycke.js';
 import { registerUnknownText } from './handlers/unknown-text.js';
-import { registerUpptackarkortSubmit } from './handlers/upptackarkort-submit.js';
+import { registerArendeActions } from './handlers/upptackt/arende-actions.js';
+import { registerKvittoRefresh } from './handlers/upptackt/kvitto-refresh.js';
+import { registerNyUpptackt } from './handlers/upptackt/ny-upptackt.js';
+import { registerUpptackarkortSubmit } from './handlers/upptackt/upptackarkort-submit.js';
 import type { PersonalChat } from './personal-chat.js';
 
 export interface ApplicationDependencies {

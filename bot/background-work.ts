@@ -13,17 +13,20 @@
  * the municipality's fallback contact gets a text naming the staff member (never child data).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { roleLabels } from '../flows/access.js';
-import { bookingRepairReminderKind, handleBookingRepair } from '../flows/book-barnteam.js';
-import type { Calendar } from '../flows/calendar.js';
-import { type FlowDependencies, reminderKinds } from '../flows/case-effects.js';
-import { chaseUnansweredCase } from '../flows/chase-unanswered-case.js';
-import { decisionFollowUpReminderKind, followUpDecision } from '../flows/decide.js';
-import { type Directory, findContact } from '../flows/directory.js';
-import { followUpOwnSupport } from '../flows/follow-up-own-support.js';
-import { handleMeetingReminder, meetingReminderKind } from '../flows/meeting-reminders.js';
-import type { Clock, Reminder, Stores } from '../flows/ports.js';
-import { barnteamFollowUpReminderKind, handleBarnteamFollowUp } from '../flows/record-barnteam-outcome.js';
+import { bookingRepairReminderKind, handleBookingRepair } from '../flows/barnteam/book-barnteam.js';
+import { handleMeetingReminder, meetingReminderKind } from '../flows/barnteam/meeting-reminders.js';
+import {
+  barnteamFollowUpReminderKind,
+  handleBarnteamFollowUp,
+} from '../flows/barnteam/record-barnteam-outcome.js';
+import { roleLabels } from '../flows/kernel/access.js';
+import type { Calendar } from '../flows/kernel/calendar.js';
+import { type FlowDependencies, reminderKinds } from '../flows/kernel/case-effects.js';
+import { type Directory, findContact } from '../flows/kernel/directory.js';
+import type { Clock, Reminder, Stores } from '../flows/kernel/ports.js';
+import { decisionFollowUpReminderKind, followUpDecision } from '../flows/samtal-och-beslut/decide.js';
+import { chaseUnansweredCase } from '../flows/upptackt/chase-unanswered-case.js';
+import { followUpOwnSupport } from '../flows/upptackt/follow-up-own-support.js';
 import type { Logger } from '../infra/logger.js';
 import {
   createOutboxDispatcher,

@@ -5,22 +5,23 @@
  * here, in one place (SECURITY.md 7): allowed when a card was shown, refused when the viewer may
  * see none. If the audit write fails, no card is shown.
  */
-import { renderBarnkontaktNotis } from '../cards/barnkontakt-notis.js';
-import { renderBarnkontaktNotisBesvarad } from '../cards/barnkontakt-notis-besvarad.js';
+
 import type { AdaptiveCardJson } from '../cards/render-template.js';
-import { renderUpptackarkortKvitto } from '../cards/upptackarkort-kvitto.js';
-import type { CalendarDate, Case, UserId } from '../flows/case.js';
-import { appendAudit, type FlowDependencies } from '../flows/case-effects.js';
-import type { Directory } from '../flows/directory.js';
-import type { Versioned } from '../flows/ports.js';
-import { toStockholmDate } from '../flows/working-time.js';
+import { renderBarnkontaktNotis } from '../cards/upptackt/barnkontakt-notis.js';
+import { renderBarnkontaktNotisBesvarad } from '../cards/upptackt/barnkontakt-notis-besvarad.js';
+import { renderUpptackarkortKvitto } from '../cards/upptackt/upptackarkort-kvitto.js';
+import type { CalendarDate, Case, UserId } from '../flows/kernel/case.js';
+import { appendAudit, type FlowDependencies } from '../flows/kernel/case-effects.js';
+import type { Directory } from '../flows/kernel/directory.js';
+import type { Versioned } from '../flows/kernel/ports.js';
+import { toStockholmDate } from '../flows/kernel/working-time.js';
 import {
   isAwaitingAnswer,
   toKvittoData,
   toNotisBesvaradData,
   toNotisData,
   withNoticeLine,
-} from './card-views.js';
+} from './card-views/upptackt-views.js';
 
 export interface BarnkontaktCardOptions {
   readonly today: CalendarDate;

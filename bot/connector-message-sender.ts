@@ -17,8 +17,8 @@
  */
 
 import { CardRenderError } from '../cards/render-template.js';
-import type { MessageSender, SendResult } from '../flows/message-sender.js';
-import type { OutboxMessage, StoredConversation } from '../flows/ports.js';
+import type { MessageSender, SendResult } from '../flows/kernel/message-sender.js';
+import type { OutboxMessage, StoredConversation } from '../flows/kernel/ports.js';
 import type { Logger } from '../infra/logger.js';
 import { classifyDeliveryFailure } from '../infra/outbox/delivery-errors.js';
 import {

@@ -8,7 +8,7 @@
  */
 import { type Activity, type ConversationReference, TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { type StoredConversation, ZStoredConversation } from '../flows/ports.js';
+import { type StoredConversation, ZStoredConversation } from '../flows/kernel/ports.js';
 import { readTenantId } from './tenant.js';
 
 const ZAccount = z.object({

@@ -4,8 +4,8 @@
  * clear message for IT staff and the process exits non-zero, so the platform notices.
  */
 import { DefaultAzureCredential } from '@azure/identity';
-import type { Calendar } from '../flows/calendar.js';
-import type { Stores } from '../flows/ports.js';
+import type { Calendar } from '../flows/kernel/calendar.js';
+import type { Stores } from '../flows/kernel/ports.js';
 import { openEmbeddedCalendar, toCalendarPath } from '../infra/calendar/embedded-calendar.js';
 import { type Config, defaultSqlitePath, loadConfig, summarizeConfig } from '../infra/config.js';
 import { loadDirectoryFile } from '../infra/directory-file.js';

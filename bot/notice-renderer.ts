@@ -1,5 +1,5 @@
 /**
- * Turns a notice from the outbox (flows/notices.ts: ids and a few facts) into the message that
+ * Turns a notice from the outbox (flows/kernel/notices.ts: ids and a few facts) into the message that
  * is sent, from the case as it is NOW, at delivery time. A notice about a case that is gone,
  * whose consent was withdrawn, or that moved on since the notice was enqueued (a chase for a
  * card that was answered meanwhile) is dropped: nothing more is shared than the current case
@@ -11,7 +11,7 @@
  *
  * What goes to whom (all personal chats; no channel posts):
  * - Barnkontakt, deputy, fallback: the notification card with Ta emot / Skicka vidare / Avböj,
- *   rendered from the current ETag (no identity number, see cards/barnkontakt-notis.ts).
+ *   rendered from the current ETag (no identity number, see cards/upptackt/barnkontakt-notis.ts).
  * - Upptäckare: a short text with the case reference and no child identity; answers that change
  *   the receipt come as the updated receipt card with that text on top.
  * - Social services' intake: the orosanmälan card with the whole Upptäckarkort.
@@ -19,17 +19,16 @@
  *   texts when the meeting moves or is cancelled, checked against the meeting as it is now.
  */
 import { randomUUID } from 'node:crypto';
-import { renderBarnkontaktNotis } from '../cards/barnkontakt-notis.js';
-import { renderBarnteamPaminnelse } from '../cards/barnteam-paminnelse.js';
-import { renderOrosanmalan } from '../cards/orosanmalan.js';
+import { renderBarnteamPaminnelse } from '../cards/barnteam/barnteam-paminnelse.js';
 import { formatSwedishDate, formatSwedishDateOfInstant } from '../cards/swedish-format.js';
-import { renderUpptackarkortKvitto } from '../cards/upptackarkort-kvitto.js';
-import { authorize, currentBarnkontakt } from '../flows/access.js';
-import { readBarnteamRecords } from '../flows/barnteam-outcome.js';
-import type { Case, UserId } from '../flows/case.js';
-import { currentRouting } from '../flows/case-effects.js';
-import { type Directory, findBarnteamForUnit, findUnit } from '../flows/directory.js';
-import { type NoticeKind, noticeSummaries, readNoticeData } from '../flows/notices.js';
+import { renderBarnkontaktNotis } from '../cards/upptackt/barnkontakt-notis.js';
+import { renderOrosanmalan } from '../cards/upptackt/orosanmalan.js';
+import { renderUpptackarkortKvitto } from '../cards/upptackt/upptackarkort-kvitto.js';
+import { authorize, currentBarnkontakt } from '../flows/kernel/access.js';
+import type { Case, UserId } from '../flows/kernel/case.js';
+import { currentRouting } from '../flows/kernel/case-effects.js';
+import { type Directory, findBarnteamForUnit, findUnit } from '../flows/kernel/directory.js';
+import { type NoticeKind, noticeSummaries, readNoticeData } from '../flows/kernel/notices.js';
 import type {
   AuditLog,
   BarnteamMeeting,
@@ -38,8 +37,9 @@ import type {
   MeetingStore,
   OutboxMessage,
   Versioned,
-} from '../flows/ports.js';
-import { toStockholmDate } from '../flows/working-time.js';
+} from '../flows/kernel/ports.js';
+import { readBarnteamRecords } from '../flows/kernel/records/barnteam-outcome.js';
+import { toStockholmDate } from '../flows/kernel/working-time.js';
 import {
   formatMeetingTime,
   toBarnteamPaminnelseData,
@@ -47,7 +47,7 @@ import {
   toNotisData,
   toOrosanmalanData,
   withNoticeLine,
-} from './card-views.js';
+} from './card-views/upptackt-views.js';
 import type { ProactivePayload } from './proactive.js';
 
 export type NoticePayload = Extract<OutboxMessage['payload'], { kind: 'notice' }>;

@@ -18,7 +18,7 @@ import {
 } from 'botbuilder';
 import { AuthenticationConstants } from 'botframework-connector';
 import type { AdaptiveCardJson } from '../cards/render-template.js';
-import type { Clock, Stores } from '../flows/ports.js';
+import type { Clock, Stores } from '../flows/kernel/ports.js';
 import type { Logger } from '../infra/logger.js';
 import { toPersonalKey, toStoredConversation } from './conversation-references.js';
 import type { ProactiveSender } from './proactive.js';

@@ -13,7 +13,7 @@
  * proactive turn and the outbox, which persists every attempt, owns all retries.
  */
 import { type Activity, ActivityTypes, CardFactory, type CloudAdapter } from 'botbuilder';
-import type { Clock, OutboxMessage, StoredConversation } from '../flows/ports.js';
+import type { Clock, OutboxMessage, StoredConversation } from '../flows/kernel/ports.js';
 import type { BotMode } from '../infra/config.js';
 import type { Logger } from '../infra/logger.js';
 import { parseRetryAfterMs } from '../infra/outbox/backoff.js';

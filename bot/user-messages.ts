@@ -1,10 +1,10 @@
 /**
  * What a user is told when something goes wrong: one Swedish message per domain error code,
  * in this one file. Where the domain's own message is specific and safe (it never carries a
- * name or identity number, see flows/errors.ts) it is shown; where detail could reveal
+ * name or identity number, see flows/kernel/errors.ts) it is shown; where detail could reveal
  * something (whether a case exists, why access was refused) the fixed message is all there is.
  */
-import { type DomainErrorCode, isDomainError } from '../flows/errors.js';
+import { type DomainErrorCode, isDomainError } from '../flows/kernel/errors.js';
 
 const messages: Readonly<Record<DomainErrorCode, string>> = {
   transitionRefused: 'Det går inte att göra så i ärendets nuvarande läge.',

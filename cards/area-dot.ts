@@ -1,7 +1,7 @@
 /**
  * A small coloured dot per Behovskompass area, as a PNG data URI. Adaptive Cards only know a
  * handful of named text colours, but staff know the areas by colour ("den rosa"), so each area
- * is shown with an image in its own colour from `flows/compass.ts`. Teams renders data-URI
+ * is shown with an image in its own colour from `flows/kernel/compass.ts`. Teams renders data-URI
  * images, so no image host is needed and nothing about the card leaves the message.
  */
 import { encodePng, parseHexColour, RgbaImage, toPngDataUri } from './png.js';

@@ -7,8 +7,8 @@
  * they are the strings Teams sends back when the card is submitted.
  */
 import { z } from 'zod';
-import { type ConsentGiver, ZChild, ZConsentGiver, ZInstant } from '../flows/case.js';
-import { type CompassAreaKey, compassAreas } from '../flows/compass.js';
+import { type ConsentGiver, ZChild, ZConsentGiver, ZInstant } from '../flows/kernel/case.js';
+import { type CompassAreaKey, compassAreas } from '../flows/kernel/compass.js';
 import {
   type AreaAssessment,
   areaAssessmentLabels,
@@ -22,10 +22,10 @@ import {
   ZAreaAssessment,
   ZDiscoveryPath,
   ZReporterOrganisation,
-} from '../flows/discovery.js';
+} from '../flows/kernel/records/discovery.js';
 import { areaDotDataUri } from './area-dot.js';
 
-// The value lists and their labels are the domain's (flows/discovery.ts): the strings Teams sends
+// The value lists and their labels are the domain's (flows/kernel/records/discovery.ts): the strings Teams sends
 // back when the card is submitted must be exactly the ones the form parser accepts.
 export {
   type AreaAssessment,

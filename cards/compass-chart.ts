@@ -9,8 +9,8 @@
  *   enough to fit under a bar would be unreadable at card size.
  * - SVG, for the tab, with the area names under the bars.
  */
-import { formatSwedishMean, type JointArea, type JointCompass } from '../flows/joint-assessment.js';
-import { skattningMax } from '../flows/skattning.js';
+import { formatSwedishMean, type JointArea, type JointCompass } from '../flows/barnteam/joint-assessment.js';
+import { skattningMax } from '../flows/kernel/skattning.js';
 import { encodePng, parseHexColour, type Rgb, RgbaImage, toPngDataUri } from './png.js';
 
 export interface CompassChart {

@@ -5,7 +5,7 @@
  * message under each field to correct (`fieldErrors`), as the Upptäckarkort does.
  */
 import { z } from 'zod';
-import { findSkattningStep, type SkattningValue, skattningScale } from '../flows/skattning.js';
+import { findSkattningStep, type SkattningValue, skattningScale } from '../flows/kernel/skattning.js';
 
 /** One input as a template binds it: `${f.scope.value}`, `${f.scope.hasError}`, `${f.scope.error}`. */
 export interface FieldState {

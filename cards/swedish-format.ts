@@ -3,8 +3,8 @@
  * them ("26 november 2026", "10 år"), always on the Stockholm calendar whatever the server's
  * own time zone is.
  */
-import type { CalendarDate, Instant } from '../flows/case.js';
-import { completedMonths, completedYears, swedishMonthNames } from '../flows/stockholm-date.js';
+import type { CalendarDate, Instant } from '../flows/kernel/case.js';
+import { completedMonths, completedYears, swedishMonthNames } from '../flows/kernel/stockholm-date.js';
 
 const stockholmDay = new Intl.DateTimeFormat('sv-SE', {
   timeZone: 'Europe/Stockholm',

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { type ZodErrorMap, type ZodIssue, ZodIssueCode, type ZodParsedType } from 'zod';
-import { type Directory, ZDirectory } from '../flows/directory.js';
+import { type Directory, ZDirectory } from '../flows/kernel/directory.js';
 
 /** The directory file could not be read or is not valid; `problems` lists each problem on its own line. */
 export class DirectoryFileError extends Error {

@@ -29,9 +29,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { createBot } from '../bot/create-bot.js';
-import { renderNewUpptackarkort } from '../bot/handlers/ny-upptackt.js';
-import type { Directory } from '../flows/directory.js';
-import type { Stores } from '../flows/ports.js';
+import { renderNewUpptackarkort } from '../bot/handlers/upptackt/ny-upptackt.js';
+import type { Directory } from '../flows/kernel/directory.js';
+import type { Stores } from '../flows/kernel/ports.js';
 import { type Config, loadConfig } from '../infra/config.js';
 import { loadDirectoryFile } from '../infra/directory-file.js';
 import { createLogger } from '../infra/logger.js';
@@ -539,7 +539,7 @@ async function main(): Promise<number> {
     if (countFailures(introduced.failures) > 0)
       throw new Error('Katalogens kontakter kunde inte skriva till boten.');
     const handlersPresent =
-      existsSync('bot/handlers/ny-upptackt.ts') && existsSync('bot/handlers/upptackarkort-submit.ts');
+      existsSync('bot/handlers/upptackt/ny-upptackt.ts') && existsSync('bot/handlers/upptackt/upptackarkort-submit.ts');
     const nyUpptacktWorks = await probeNyUpptackt(context);
     const submitProbe = await probeSubmit(context);
     await context.drainOutbox();

@@ -7,11 +7,11 @@
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { AdaptiveCardJson } from '../../cards/render-template.js';
-import type { Case, UserId } from '../../flows/case.js';
-import type { CaseCommandResult } from '../../flows/case-command.js';
-import type { Actor } from '../../flows/case-effects.js';
-import { isDomainError } from '../../flows/errors.js';
-import type { Versioned } from '../../flows/ports.js';
+import type { Case, UserId } from '../../flows/kernel/case.js';
+import type { CaseCommandResult } from '../../flows/kernel/case-command.js';
+import type { Actor } from '../../flows/kernel/case-effects.js';
+import { isDomainError } from '../../flows/kernel/errors.js';
+import type { Versioned } from '../../flows/kernel/ports.js';
 import { readCaseForCard } from '../case-cards.js';
 import { renderMessageCard } from '../invoke-response.js';
 import {

@@ -4,9 +4,9 @@
  * from the activity (SECURITY.md 6): a handler never takes an identity from card data.
  */
 import type { Activity } from 'botbuilder';
-import type { Calendar } from '../../flows/calendar.js';
-import { ZUserId } from '../../flows/case.js';
-import type { Actor, FlowDependencies } from '../../flows/case-effects.js';
+import type { Calendar } from '../../flows/kernel/calendar.js';
+import { ZUserId } from '../../flows/kernel/case.js';
+import type { Actor, FlowDependencies } from '../../flows/kernel/case-effects.js';
 import type { Logger } from '../../infra/logger.js';
 import { readTenantId } from '../tenant.js';
 

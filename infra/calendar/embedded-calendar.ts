@@ -21,8 +21,8 @@ import {
   checkMeetingTime,
   checkScheduleRequest,
   toMailboxKey,
-} from '../../flows/calendar.js';
-import { DomainError } from '../../flows/errors.js';
+} from '../../flows/kernel/calendar.js';
+import { DomainError } from '../../flows/kernel/errors.js';
 import { applyMigrations } from '../store/sqlite-migrations.js';
 
 /** An embedded calendar, with what the local demo needs on top of the port. */

@@ -16,7 +16,7 @@ import {
   type MailboxSchedule,
   maxSchedulesPerCall,
   toMailboxKey,
-} from '../../flows/calendar.js';
+} from '../../flows/kernel/calendar.js';
 import { type GraphClient, isGraphError } from './graph-client.js';
 import {
   type ScheduleInformation,

@@ -4,7 +4,7 @@
  * being throttled and waiting out a Retry-After. Per process only: instances share the
  * mailbox's budget, and the retry on 429 covers what this cannot.
  */
-import { toMailboxKey } from '../../flows/calendar.js';
+import { toMailboxKey } from '../../flows/kernel/calendar.js';
 
 export interface MailboxLimiter {
   /** Runs `task` once the mailbox has a free place. */

@@ -3,7 +3,7 @@
  * into the short `lastError` code stored on the message. Kept apart from `bot/` so that the
  * retry policy (SECURITY.md 13) is decided, documented and tested in one place.
  */
-import type { SendResult, SendStatus } from '../../flows/message-sender.js';
+import type { SendResult, SendStatus } from '../../flows/kernel/message-sender.js';
 
 /** What a sender knows about a failed send, whichever SDK produced it. */
 export interface DeliveryFailure {

@@ -17,9 +17,15 @@
  * Log lines carry ids, statuses and error codes only, never payload text.
  */
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { isDomainError } from '../../flows/errors.js';
-import type { MessageSender, SendResult } from '../../flows/message-sender.js';
-import type { Clock, ConversationStore, OutboxMessage, OutboxStore, Versioned } from '../../flows/ports.js';
+import { isDomainError } from '../../flows/kernel/errors.js';
+import type { MessageSender, SendResult } from '../../flows/kernel/message-sender.js';
+import type {
+  Clock,
+  ConversationStore,
+  OutboxMessage,
+  OutboxStore,
+  Versioned,
+} from '../../flows/kernel/ports.js';
 import { createLogger, type Logger } from '../logger.js';
 import {
   type BackoffPolicy,

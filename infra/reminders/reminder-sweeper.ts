@@ -20,8 +20,8 @@
  * deferred (claimed for `unknownKindDeferMs`, no attempt counted) so that another instance can
  * take it, and cancelled with an error log once it is `unknownKindGiveUpMs` overdue.
  */
-import { isDomainError } from '../../flows/errors.js';
-import type { Clock, Reminder, ReminderStore, Versioned } from '../../flows/ports.js';
+import { isDomainError } from '../../flows/kernel/errors.js';
+import type { Clock, Reminder, ReminderStore, Versioned } from '../../flows/kernel/ports.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createSweepLoop, type SweepLoop } from '../outbox/sweep-loop.js';
 

@@ -59,8 +59,8 @@ import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Container, CosmosClient, ItemDefinition, RequestOptions, SqlQuerySpec } from '@azure/cosmos';
 import { z } from 'zod';
-import { type Case, ZCase, ZInstant } from '../../flows/case.js';
-import { isDomainError } from '../../flows/errors.js';
+import { type Case, ZCase, ZInstant } from '../../flows/kernel/case.js';
+import { isDomainError } from '../../flows/kernel/errors.js';
 import {
   type ActivityLedger,
   type AuditEntry,
@@ -81,7 +81,7 @@ import {
   ZOutboxMessage,
   ZReminder,
   ZStoredConversation,
-} from '../../flows/ports.js';
+} from '../../flows/kernel/ports.js';
 import {
   type CosmosContainers,
   ensureCosmosContainers,

@@ -14,8 +14,8 @@ import { dirname } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import Database, { type Database as SqliteDatabase } from 'better-sqlite3';
 import type { z } from 'zod';
-import { type Case, ZCase, ZInstant } from '../../flows/case.js';
-import { isDomainError } from '../../flows/errors.js';
+import { type Case, ZCase, ZInstant } from '../../flows/kernel/case.js';
+import { isDomainError } from '../../flows/kernel/errors.js';
 import {
   type ActivityLedger,
   type ActivityRecord,
@@ -38,7 +38,7 @@ import {
   ZOutboxMessage,
   ZReminder,
   ZStoredConversation,
-} from '../../flows/ports.js';
+} from '../../flows/kernel/ports.js';
 import { applyMigrations, auditMigrations, mainMigrations } from './sqlite-migrations.js';
 import {
   assertStorableId,

@@ -3,7 +3,7 @@
  * the embedded store behaves the same on Cosmos DB.
  */
 import type { z } from 'zod';
-import type { OutboxMessage, Reminder } from '../../flows/ports.js';
+import type { OutboxMessage, Reminder } from '../../flows/kernel/ports.js';
 import {
   createInvalidDocumentError,
   createStorageUnavailableError,

@@ -3,7 +3,7 @@
  * Cosmos DB fail in the same words. Messages and details carry ids only, never document
  * content: a case document holds a child's name and identity number.
  */
-import { DomainError } from '../../flows/errors.js';
+import { DomainError } from '../../flows/kernel/errors.js';
 
 /** What kind of document a store was handling, for error details and messages. */
 export type StoredKind = 'case' | 'conversation' | 'outbox' | 'reminder' | 'audit' | 'activity' | 'meeting';

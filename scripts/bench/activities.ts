@@ -4,8 +4,8 @@
  * the ids are derived from the conversation number.
  */
 import { randomUUID } from 'node:crypto';
-import { compassAreaKeys } from '../../flows/compass.js';
-import { computeLuhnCheckDigit } from '../../flows/identity-number.js';
+import { compassAreaKeys } from '../../flows/kernel/compass.js';
+import { computeLuhnCheckDigit } from '../../flows/kernel/identity-number.js';
 import { sampleTenantId } from '../../infra/config.js';
 
 export const submitVerb = 'upptackarkort.skicka';

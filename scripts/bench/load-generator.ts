@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { type BenchUser, buildMessageActivity, buildSubmitInvoke, createBenchUser } from './activities.js';
 import type { LoadMessage, RunRequest, RunResult } from './protocol.js';
 
-/** A case reference as the receipt shows it (flows/case-reference.ts). */
+/** A case reference as the receipt shows it (flows/kernel/case-reference.ts). */
 const caseReferencePattern = /BB-[0-9A-Z]{4}-[0-9A-Z]{4}/;
 const replyPathPattern = /^\/v3\/conversations\/[^/]+\/activities(\/[^/]+)?$/;
 

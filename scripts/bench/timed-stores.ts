@@ -5,7 +5,7 @@
  * returned promise would also count time spent in other turns at high concurrency.
  */
 import { performance } from 'node:perf_hooks';
-import type { Stores } from '../../flows/ports.js';
+import type { Stores } from '../../flows/kernel/ports.js';
 
 export interface StoreTiming {
   readonly calls: number;

@@ -5,8 +5,8 @@
  * cancelling that free the old time, and refusing requests Graph would refuse.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Calendar, CreateMeetingRequest } from '../../flows/calendar.js';
-import { isDomainError } from '../../flows/errors.js';
+import type { Calendar, CreateMeetingRequest } from '../../flows/kernel/calendar.js';
+import { isDomainError } from '../../flows/kernel/errors.js';
 
 export interface CalendarContractSetup {
   /** A fresh, empty calendar for one test. */

@@ -1,6 +1,6 @@
 /** Valid documents for the storage contract. */
-import type { Case } from '../../flows/case.js';
-import type { AuditEntry, OutboxMessage, Reminder, StoredConversation } from '../../flows/ports.js';
+import type { Case } from '../../flows/kernel/case.js';
+import type { AuditEntry, OutboxMessage, Reminder, StoredConversation } from '../../flows/kernel/ports.js';
 import { buildCase, tenantId, users } from '../fixtures/case-fixtures.js';
 
 const alexId = users.upptackare;

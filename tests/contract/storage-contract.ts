@@ -4,8 +4,8 @@
  * talks to its database.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isDomainError } from '../../flows/errors.js';
-import type { ActivityRecord, BarnteamMeeting, Stores, Versioned } from '../../flows/ports.js';
+import { isDomainError } from '../../flows/kernel/errors.js';
+import type { ActivityRecord, BarnteamMeeting, Stores, Versioned } from '../../flows/kernel/ports.js';
 import {
   buildAuditEntry,
   buildContractCase,

@@ -12,8 +12,8 @@
 // booking. The reminder sweep runs every 30 seconds.
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
-import { compassAreas } from '../../flows/compass.js';
-import { guidingPrinciples } from '../../flows/guiding-principles.js';
+import { compassAreas } from '../../flows/kernel/compass.js';
+import { guidingPrinciples } from '../../flows/kernel/guiding-principles.js';
 import {
   botMessages,
   chooseCardOption,

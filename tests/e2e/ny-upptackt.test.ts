@@ -9,7 +9,7 @@
 import Database from 'better-sqlite3';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
-import { compassAreas } from '../../flows/compass.js';
+import { compassAreas } from '../../flows/kernel/compass.js';
 import {
   chooseCardOption,
   chooseCardRadio,

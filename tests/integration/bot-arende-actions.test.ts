@@ -9,7 +9,7 @@
  */
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../../flows/ports.js';
+import type { Clock } from '../../flows/kernel/ports.js';
 import {
   buildActionExecute,
   buildTeamsMessage,

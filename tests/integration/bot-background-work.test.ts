@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { toChaseReminderId, toNoticeId } from '../../flows/case-effects.js';
+import { toChaseReminderId, toNoticeId } from '../../flows/kernel/case-effects.js';
 import {
   createDeliveryStack,
   createTestClock,

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { toNoticeId } from '../../flows/case-effects.js';
-import { fileDiscovery } from '../../flows/file-discovery.js';
-import type { OutboxMessage, Stores } from '../../flows/ports.js';
-import { respondToCase } from '../../flows/respond-to-case.js';
+import { toNoticeId } from '../../flows/kernel/case-effects.js';
+import type { OutboxMessage, Stores } from '../../flows/kernel/ports.js';
+import { fileDiscovery } from '../../flows/upptackt/file-discovery.js';
+import { respondToCase } from '../../flows/upptackt/respond-to-case.js';
 import { openSqliteStores } from '../../infra/store/sqlite-stores.js';
 import {
   collectActions,
@@ -174,7 +174,7 @@ describe('when the Bot Connector answers 429', () => {
 
 describe('when the Bot Connector fails', () => {
   // A 500 may mean Teams showed the card and then failed: the retry can duplicate it. We accept
-  // that (flows/message-sender.ts): a duplicate card refreshes to the current state on any click,
+  // that (flows/kernel/message-sender.ts): a duplicate card refreshes to the current state on any click,
   // while a lost card leaves a child's case unseen.
   it('500 then success: delivered on the next try, after a backoff, two requests in all', async () => {
     await saveConversations(stores, [users.barnkontakt]);

@@ -6,7 +6,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sentToPersonalChat } from '../../bot/user-messages.js';
-import type { Clock } from '../../flows/ports.js';
+import type { Clock } from '../../flows/kernel/ports.js';
 import {
   buildActionExecute,
   buildTeamsMessage,

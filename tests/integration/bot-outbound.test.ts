@@ -5,7 +5,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isAllowedServiceUrl } from '../../bot/outbound-guard.js';
-import type { StoredConversation } from '../../flows/ports.js';
+import type { StoredConversation } from '../../flows/kernel/ports.js';
 import { loadConfig } from '../../infra/config.js';
 import {
   alexUserId,

@@ -1,6 +1,6 @@
 import type { CosmosClient } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isDomainError } from '../../flows/errors.js';
+import { isDomainError } from '../../flows/kernel/errors.js';
 import { createCosmosClient } from '../../infra/store/cosmos-client.js';
 import { cosmosContainers } from '../../infra/store/cosmos-containers.js';
 import { openCosmosStores } from '../../infra/store/cosmos-stores.js';

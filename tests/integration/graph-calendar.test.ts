@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Calendar } from '../../flows/calendar.js';
+import type { Calendar } from '../../flows/kernel/calendar.js';
 import { createGraphCalendar } from '../../infra/graph/graph-calendar.js';
 import { createGraphClient, GraphError } from '../../infra/graph/graph-client.js';
 import { createMsalTokenProvider } from '../../infra/graph/graph-token.js';

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { MessageSender, SendResult } from '../../flows/message-sender.js';
-import type { OutboxMessage, Stores } from '../../flows/ports.js';
+import type { MessageSender, SendResult } from '../../flows/kernel/message-sender.js';
+import type { OutboxMessage, Stores } from '../../flows/kernel/ports.js';
 import { createLogger } from '../../infra/logger.js';
 import {
   createOutboxDispatcher,

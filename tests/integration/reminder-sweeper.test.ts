@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Reminder, Stores } from '../../flows/ports.js';
+import type { Reminder, Stores } from '../../flows/kernel/ports.js';
 import { createLogger } from '../../infra/logger.js';
 import {
   createReminderSweeper,

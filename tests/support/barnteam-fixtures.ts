@@ -3,10 +3,10 @@
  * Barnkontakt convenes), the Upptäckare listed in the directory so their mailbox is known, the
  * in-memory stores, a fake calendar, and cases lifted to Barnteam with written consent.
  */
-import type { BarnteamDependencies, BookBarnteamInput } from '../../flows/book-barnteam.js';
-import type { Case } from '../../flows/case.js';
-import type { Actor } from '../../flows/case-effects.js';
-import type { Directory } from '../../flows/directory.js';
+import type { BarnteamDependencies, BookBarnteamInput } from '../../flows/barnteam/book-barnteam.js';
+import type { Case } from '../../flows/kernel/case.js';
+import type { Actor } from '../../flows/kernel/case-effects.js';
+import type { Directory } from '../../flows/kernel/directory.js';
 import { buildCase, buildConsent, defaultRoles } from '../fixtures/case-fixtures.js';
 import { createFakeCalendar, type FakeCalendar } from './fake-calendar.js';
 import {

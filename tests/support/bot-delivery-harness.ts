@@ -16,11 +16,11 @@ import {
 } from '../../bot/background-work.js';
 import { GuardedBotFrameworkAuthentication } from '../../bot/guarded-authentication.js';
 import { createProactiveSender } from '../../bot/proactive.js';
-import type { Actor } from '../../flows/case-effects.js';
-import { toCaseId } from '../../flows/case-effects.js';
-import type { Directory } from '../../flows/directory.js';
-import { fileDiscovery } from '../../flows/file-discovery.js';
-import type { Clock, StoredConversation, Stores } from '../../flows/ports.js';
+import type { Actor } from '../../flows/kernel/case-effects.js';
+import { toCaseId } from '../../flows/kernel/case-effects.js';
+import type { Directory } from '../../flows/kernel/directory.js';
+import type { Clock, StoredConversation, Stores } from '../../flows/kernel/ports.js';
+import { fileDiscovery } from '../../flows/upptackt/file-discovery.js';
 import { loadConfig } from '../../infra/config.js';
 import { createLogger } from '../../infra/logger.js';
 import { sampleTenantId, teamsServiceUrl } from './bot-harness.js';

@@ -3,7 +3,7 @@
  * activity touched no state at all. Conversations and handled activity ids are kept in
  * memory; the other stores are not used by the bot edge and fail loudly if they are.
  */
-import type { StoredConversation, Stores } from '../../flows/ports.js';
+import type { StoredConversation, Stores } from '../../flows/kernel/ports.js';
 
 export interface RecordingStores extends Stores {
   /** `store.method` for every call, in order. */

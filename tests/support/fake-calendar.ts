@@ -1,5 +1,5 @@
 /**
- * A calendar for unit tests of the Barnteam use cases: our own port (`flows/calendar.ts`), kept in
+ * A calendar for unit tests of the Barnteam use cases: our own port (`flows/kernel/calendar.ts`), kept in
  * memory. It keeps the port's promises (one meeting per organizer and transaction id, a mailbox
  * busy while it attends a meeting, an unreadable mailbox answered with `error`, requests Graph
  * would refuse refused) and counts every call, so a test can say "one getSchedule call".
@@ -16,8 +16,8 @@ import {
   type MeetingTime,
   type ScheduleRequest,
   toMailboxKey,
-} from '../../flows/calendar.js';
-import { DomainError } from '../../flows/errors.js';
+} from '../../flows/kernel/calendar.js';
+import { DomainError } from '../../flows/kernel/errors.js';
 
 export interface FakeCalendarEvent {
   readonly eventId: string;

@@ -3,9 +3,9 @@
  * config/directory.sample.yaml, built here so tests do not depend on that file), a settable
  * clock, the in-memory stores and a valid Upptäckarkort submit.
  */
-import type { Actor, FlowDependencies } from '../../flows/case-effects.js';
-import { type Directory, ZDirectory } from '../../flows/directory.js';
-import { type DiscoverySubmission, parseDiscoverySubmission } from '../../flows/discovery-form.js';
+import type { Actor, FlowDependencies } from '../../flows/kernel/case-effects.js';
+import { type Directory, ZDirectory } from '../../flows/kernel/directory.js';
+import { type DiscoverySubmission, parseDiscoverySubmission } from '../../flows/upptackt/discovery-form.js';
 import { tenantId, users } from '../fixtures/case-fixtures.js';
 import { createInMemoryStores, type InMemoryStores } from './in-memory-stores.js';
 

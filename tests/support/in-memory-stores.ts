@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
-import { type Case, ZCase, ZInstant } from '../../flows/case.js';
+import { type Case, ZCase, ZInstant } from '../../flows/kernel/case.js';
 import {
   type ActivityRecord,
   type AuditEntry,
@@ -26,7 +26,7 @@ import {
   ZOutboxMessage,
   ZReminder,
   ZStoredConversation,
-} from '../../flows/ports.js';
+} from '../../flows/kernel/ports.js';
 import {
   assertStorableId,
   isOutboxActive,

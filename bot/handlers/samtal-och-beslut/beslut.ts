@@ -1,0 +1,83 @@
+/**
+ * The Beslut card: `beslut.visa` opens it for a case (`caseId`), `beslut.spara` records the
+ * decision with the four guiding-principle answers. Barnteam without the written consent comes
+ * back as the same card with the guard's Swedish reason ("Skriftligt samtycke saknas: …").
+ */
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import {
+  type BeslutInputId,
+  beslutInputIds,
+  beslutVerb,
+  renderBeslut,
+} from '../../../cards/samtal-och-beslut/beslut.js';
+import { guidingPrinciples, type PrincipleAnswersInput } from '../../../flows/kernel/guiding-principles.js';
+import { ZBeslutKind } from '../../../flows/kernel/records/beslut.js';
+import { decide } from '../../../flows/samtal-och-beslut/decide.js';
+import { toBeslutData } from '../../card-views/samtal-beslut-barnteam-views.js';
+import { withCaseNavigation } from '../../card-views/upptackt-views.js';
+import { onActionExecute } from '../../invoke-response.js';
+import { type CaseFormAction, openCaseForm, type RenderCaseForm, submitCaseForm } from '../case-form.js';
+import type { HandlerContext } from '../handler-context.js';
+
+/** Opens the Beslut card; sent by the buttons that lead to it. */
+export const beslutOpenVerb = 'beslut.visa';
+
+const decisionMissing = 'Välj ett beslut.';
+
+export function registerBeslut<TState extends TurnState>(
+  app: Application<TState>,
+  handlers: HandlerContext,
+): void {
+  const render: RenderCaseForm<BeslutInputId> = (current, viewerId, form) => {
+    const data = toBeslutData(current, viewerId, form);
+    return data === undefined
+      ? undefined
+      : withCaseNavigation(
+          renderBeslut(data),
+          current.value,
+          viewerId,
+          handlers.flow.directory,
+          beslutOpenVerb,
+        );
+  };
+  onActionExecute(app, beslutOpenVerb, (context, data) =>
+    openCaseForm(context, data, beslutOpenVerb, render, handlers),
+  );
+  onActionExecute(app, beslutVerb, (context, data) => {
+    const decision = ZBeslutKind.safeParse(data.decision);
+    const action: CaseFormAction<BeslutInputId> = {
+      verb: beslutVerb,
+      inputIds: beslutInputIds,
+      render,
+      run: async ({ actor, caseId, etag, at }) => {
+        if (!decision.success) {
+          return { outcome: 'refused', cause: 'invalidInput', message: decisionMissing, field: 'decision' };
+        }
+        return decide(handlers.flow, {
+          caseId,
+          etag,
+          actor,
+          decision: decision.data,
+          principles: readPrinciples(data),
+          ...(typeof data.note === 'string' ? { note: data.note } : {}),
+          ...(typeof data.followUpDate === 'string' ? { followUpDate: data.followUpDate } : {}),
+          at,
+        });
+      },
+    };
+    return submitCaseForm(context, data, action, handlers);
+  });
+}
+
+function readPrinciples(data: Record<string, unknown>): PrincipleAnswersInput {
+  const answers: Record<string, { answer?: string; comment?: string }> = {};
+  for (const principle of guidingPrinciples) {
+    const answer = data[`principle_${principle.key}`];
+    const comment = data[`principleComment_${principle.key}`];
+    answers[principle.key] = {
+      ...(typeof answer === 'string' ? { answer } : {}),
+      ...(typeof comment === 'string' && comment.trim() !== '' ? { comment } : {}),
+    };
+  }
+  return answers;
+}

@@ -1,0 +1,93 @@
+/**
+ * The confirmation after a Barnteam is booked: the time, the Teams meeting link, the children on
+ * the agenda (initials and case reference only), the members and the standard dagordning, with
+ * actions to move the meeting (`barnteam.flytta`) or cancel it (`barnteam.stall`, with a reason).
+ *
+ * Moving offers the alternative slots when the bot has them; without them the action asks the bot
+ * to find new times, and the card comes back with them.
+ */
+import { z } from 'zod';
+import { buildFieldState, buildFormSchemas, describeFormSummary } from '../form-fields.js';
+import { type AdaptiveCardJson, renderCardTemplate } from '../render-template.js';
+import template from './barnteam-bokat.json' with { type: 'json' };
+import {
+  buildMemberRows,
+  formatAgendaItem,
+  numberDagordning,
+  ZCardAgendaItem,
+  ZCardDagordning,
+  ZCardMember,
+  ZCardSlot,
+} from './barnteam-parts.js';
+
+export const barnteamBokatVerbs = {
+  flytta: 'barnteam.flytta',
+  stall: 'barnteam.stall',
+} as const;
+
+/** `newSlot` is the chosen slot's start instant. */
+export const barnteamBokatInputIds = ['newSlot', 'cancelReason'] as const;
+const form = buildFormSchemas(barnteamBokatInputIds);
+export const ZBarnteamBokatInputId = form.ZInputId;
+export type BarnteamBokatInputId = z.infer<typeof ZBarnteamBokatInputId>;
+
+export const ZBarnteamBokatData = z.object({
+  meetingId: z.string().min(1).max(200),
+  /** The meeting document's ETag when the card was rendered. */
+  etag: z.string().min(1).max(200),
+  teamName: z.string().min(1).max(200),
+  /** The booked slot's label: "tisdag 7 april 2026 kl. 09:00–10:00". */
+  timeLabel: z.string().min(1).max(100),
+  /** The Teams online meeting's join link; absent when the calendar made none (local run). */
+  joinUrl: z.string().url().max(2000).optional(),
+  agenda: z.array(ZCardAgendaItem).min(1).max(50),
+  members: z.array(ZCardMember).min(1).max(30),
+  dagordning: ZCardDagordning,
+  /** Other free times to move to, when the bot has looked them up. */
+  alternativeSlots: z.array(ZCardSlot).max(10).default([]),
+  values: form.ZValues,
+  fieldErrors: form.ZFieldErrors,
+  formError: form.ZFormError,
+});
+export type BarnteamBokatData = z.input<typeof ZBarnteamBokatData>;
+
+/**
+ * Renders the booking confirmation.
+ *
+ * @throws CardRenderError when the data does not match `ZBarnteamBokatData`.
+ */
+export function renderBarnteamBokat(data: BarnteamBokatData): AdaptiveCardJson {
+  return renderCardTemplate('barnteam-bokat', template, ZBarnteamBokatData, data, (parsed) => {
+    const values: Partial<Record<BarnteamBokatInputId, string>> = parsed.values ?? {};
+    const errors: Partial<Record<BarnteamBokatInputId, string>> = parsed.fieldErrors ?? {};
+    const alternatives = parsed.alternativeSlots;
+    return {
+      meetingId: parsed.meetingId,
+      etag: parsed.etag,
+      teamName: parsed.teamName,
+      timeLabel: parsed.timeLabel,
+      hasJoinUrl: parsed.joinUrl !== undefined,
+      joinUrl: parsed.joinUrl ?? '',
+      ...describeFormSummary(parsed.fieldErrors, parsed.formError),
+      agenda: parsed.agenda.map((item) => ({ text: `• ${formatAgendaItem(item)}` })),
+      dagordning: numberDagordning(parsed.dagordning),
+      members: buildMemberRows(parsed.members),
+      hasAlternatives: alternatives.length > 0,
+      alternatives: alternatives.map((slot) => ({
+        start: slot.start,
+        title:
+          slot.optionalConflicts.length === 0
+            ? slot.label
+            : `${slot.label} (${slot.optionalConflicts.map((conflict) => conflict.note).join(', ')})`,
+      })),
+      moveTitle: alternatives.length > 0 ? 'Flytta till vald tid' : 'Föreslå nya tider',
+      f: {
+        newSlot: buildFieldState(
+          alternatives.some((slot) => slot.start === values.newSlot) ? values.newSlot : undefined,
+          errors.newSlot,
+        ),
+        cancelReason: buildFieldState(values.cancelReason, errors.cancelReason),
+      },
+    };
+  });
+}

@@ -1,0 +1,74 @@
+/**
+ * What the Barnteam cards share: the children on an agenda, the members, the proposed times and
+ * the dagordning. Meeting cards reach every member of the team, and the members do not all have
+ * a role in every child's case, so a child appears on them by initials and case reference only
+ * (DOMAIN.md, information sharing; SECURITY.md 8): the schemas below have no field a name could go
+ * in, and the initials must look like initials.
+ */
+import { z } from 'zod';
+import { ZInstant } from '../../flows/kernel/case.js';
+
+/** "E.Å.", "EÅ", "E-Å": capitals with dots, spaces or hyphens; a name in lower case fails. */
+export const ZCardInitials = z
+  .string()
+  .trim()
+  .min(1)
+  .max(6)
+  .regex(/^(?=.*\p{Lu})[\p{Lu}.\s-]+$/u, 'Bara initialer');
+
+/** A child as a meeting card shows it. */
+export const ZCardAgendaItem = z
+  .object({
+    caseId: z.string().min(1).max(100),
+    reference: z.string().min(1).max(40),
+    initials: ZCardInitials,
+  })
+  .strict();
+export type CardAgendaItem = z.infer<typeof ZCardAgendaItem>;
+
+/** A Barnteam member by role, e.g. "Elevhälsan", with whether the meeting needs them. */
+export const ZCardMember = z
+  .object({
+    role: z.string().min(1).max(100),
+    displayName: z.string().min(1).max(200),
+    required: z.boolean(),
+  })
+  .strict();
+export type CardMember = z.infer<typeof ZCardMember>;
+
+/**
+ * A proposed time, as `findMeetingSlots` returns it (`MeetingSlot`): the label is the Swedish
+ * text of the button, the conflicts are optional members who cannot come.
+ */
+export const ZCardSlot = z.object({
+  start: ZInstant,
+  end: ZInstant,
+  label: z.string().min(1).max(100),
+  optionalConflicts: z
+    .array(z.object({ label: z.string().min(1).max(100), note: z.string().min(1).max(300) }))
+    .max(30)
+    .default([]),
+});
+export type CardSlot = z.input<typeof ZCardSlot>;
+
+/** The standard agenda, the same at every Barnteam (seeds/002: "alla kör samma dagordning"). */
+export const ZCardDagordning = z.array(z.string().min(1).max(300)).min(1).max(20);
+
+/** "Elevhälsan – Kim Berg", with whether the member is needed. */
+export function buildMemberRows(members: readonly CardMember[]) {
+  return members.map((member) => ({
+    role: member.role,
+    name: member.displayName,
+    need: member.required ? 'krävs' : 'valfri',
+  }));
+}
+
+/** The dagordning numbered: "1. Inledning". */
+export function numberDagordning(items: readonly string[]): { text: string }[] {
+  return items.map((item, index) => ({ text: `${index + 1}. ${item}` }));
+}
+
+/** "E.Å. (BB-4K7Q-2M9C)" */
+export function formatAgendaItem(item: CardAgendaItem): string {
+  return `${item.initials} (${item.reference})`;
+}

@@ -1,0 +1,152 @@
+/**
+ * The joint compass card (den gemensamma behovskompassen) for one child at a Barnteam: the chart
+ * drawn by the bot, per area the mean and spread, the flags (Låg, Oenighet), how many rated and
+ * the members' comments with their role, the areas to talk about first, and the meeting's outcome
+ * for the child (`barnteam.utfall`): proposed support, by whom and a follow-up date, or the start
+ * of an Individuellt barnteam.
+ *
+ * Starting an Individuellt barnteam needs the updated written consent. Without it the button is
+ * shown disabled with the reason beside it, so the team sees what is missing before the meeting
+ * ends. The button sends no inputs: the support fields are required for "Spara utfall" only.
+ */
+import { z } from 'zod';
+import type { JointArea, JointCompass } from '../../flows/barnteam/joint-assessment.js';
+import { areaDotDataUri } from '../area-dot.js';
+import { compassChartLegend, describeJointCompassChart, renderJointCompassChart } from '../compass-chart.js';
+import {
+  buildFieldState,
+  buildFormSchemas,
+  describeFormSummary,
+  formatSkattningShort,
+  keepDateValue,
+} from '../form-fields.js';
+import { type AdaptiveCardJson, renderCardTemplate } from '../render-template.js';
+import { ZCardInitials } from './barnteam-parts.js';
+import template from './gemensam-behovskompass.json' with { type: 'json' };
+
+export const gemensamBehovskompassVerb = 'barnteam.utfall';
+
+/** What `barnteam.utfall` carries in `outcome`. */
+export const barnteamOutcomes = ['stod', 'individuelltBarnteam'] as const;
+
+export const gemensamBehovskompassInputIds = ['proposedSupport', 'supportBy', 'followUpDate'] as const;
+const form = buildFormSchemas(gemensamBehovskompassInputIds);
+export const ZGemensamBehovskompassInputId = form.ZInputId;
+export type GemensamBehovskompassInputId = z.infer<typeof ZGemensamBehovskompassInputId>;
+
+// The joint compass is computed by the bot (`computeJointCompass`) right before rendering, so a
+// shape check is enough here; a full schema would repeat flows/barnteam/joint-assessment.ts.
+const ZJointCompass = z.custom<JointCompass>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as { areas?: unknown }).areas) &&
+    (value as { areas: unknown[] }).areas.length === 8 &&
+    Array.isArray((value as { prioritised?: unknown }).prioritised),
+  'Den gemensamma behovskompassen ska ha åtta områden',
+);
+
+export const ZGemensamBehovskompassData = z.object({
+  meetingId: z.string().min(1).max(200),
+  caseId: z.string().min(1).max(100),
+  /** The version of the document the outcome is written to, as rendered. */
+  etag: z.string().min(1).max(200),
+  reference: z.string().min(1).max(40),
+  initials: ZCardInitials,
+  /** "tisdag 7 april 2026 kl. 09:00–10:00". */
+  timeLabel: z.string().min(1).max(100),
+  joint: ZJointCompass,
+  /** Set when an Individuellt barnteam cannot start yet (the updated written consent is missing). */
+  individuelltBarnteamBlockedReason: z.string().min(1).max(500).optional(),
+  values: form.ZValues,
+  fieldErrors: form.ZFieldErrors,
+  formError: form.ZFormError,
+});
+export type GemensamBehovskompassData = z.input<typeof ZGemensamBehovskompassData>;
+
+/**
+ * Renders the joint compass with the outcome form.
+ *
+ * @throws CardRenderError when the data does not match `ZGemensamBehovskompassData`.
+ */
+export function renderGemensamBehovskompass(data: GemensamBehovskompassData): AdaptiveCardJson {
+  return renderCardTemplate(
+    'gemensam-behovskompass',
+    template,
+    ZGemensamBehovskompassData,
+    data,
+    (parsed) => {
+      const values: Partial<Record<GemensamBehovskompassInputId, string>> = parsed.values ?? {};
+      const errors: Partial<Record<GemensamBehovskompassInputId, string>> = parsed.fieldErrors ?? {};
+      const joint = parsed.joint;
+      const blocked = parsed.individuelltBarnteamBlockedReason;
+      const child = `${parsed.initials} (${parsed.reference})`;
+      return {
+        meetingId: parsed.meetingId,
+        caseId: parsed.caseId,
+        etag: parsed.etag,
+        ...describeFormSummary(parsed.fieldErrors, parsed.formError),
+        facts: [
+          { label: 'Barn', value: child },
+          { label: 'Möte', value: parsed.timeLabel },
+          { label: 'Skattat av', value: describeRaterCount(joint.raterCount) },
+        ],
+        chartUrl: renderJointCompassChart(joint).dataUri,
+        chartAltText: describeJointCompassChart(joint),
+        chartLegend: compassChartLegend,
+        hasPrioritised: joint.prioritised.length > 0,
+        prioritised: joint.prioritised.map((key) => {
+          const area = findJointArea(joint, key);
+          return {
+            name: area.name,
+            dot: areaDotDataUri(area.colour),
+            summary: area.summary,
+            flags: describeFlags(area),
+          };
+        }),
+        areas: joint.areas.map((area) => ({
+          name: area.name,
+          dot: areaDotDataUri(area.colour),
+          summary: area.summary,
+          ratersText: describeAreaRaters(area),
+          hasFlags: area.lag || area.oenighet,
+          flags: describeFlags(area),
+          comments: area.comments.map((comment) => ({
+            who: `${comment.role} (${comment.raterName}), ${formatSkattningShort(comment.rating)}`,
+            comment: comment.comment,
+          })),
+        })),
+        outcomeHeading: `Utfall för ${child}`,
+        ibBlocked: blocked !== undefined,
+        ibBlockedReason: blocked ?? '',
+        ibEnabled: blocked === undefined,
+        f: {
+          proposedSupport: buildFieldState(values.proposedSupport, errors.proposedSupport),
+          supportBy: buildFieldState(values.supportBy, errors.supportBy),
+          followUpDate: buildFieldState(keepDateValue(values.followUpDate) ?? '', errors.followUpDate),
+        },
+      };
+    },
+  );
+}
+
+function findJointArea(joint: JointCompass, key: JointArea['key']): JointArea {
+  const area = joint.areas.find((candidate) => candidate.key === key);
+  if (area === undefined) {
+    throw new Error(`Området ${key} saknas i den gemensamma behovskompassen`);
+  }
+  return area;
+}
+
+function describeFlags(area: JointArea): string {
+  return [area.lag ? 'Låg' : '', area.oenighet ? 'Oenighet' : ''].filter(Boolean).join(' · ');
+}
+
+function describeRaterCount(count: number): string {
+  return count === 1 ? '1 medlem' : `${count} medlemmar`;
+}
+
+function describeAreaRaters(area: JointArea): string {
+  const rated = area.count === 1 ? '1 skattning' : `${area.count} skattningar`;
+  return area.vetEj > 0 ? `${rated}, ${area.vetEj} vet ej` : rated;
+}

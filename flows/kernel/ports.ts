@@ -1,0 +1,256 @@
+/**
+ * The ports the support process talks to. `flows/` depends only on these interfaces;
+ * `infra/` implements them (Cosmos DB, the embedded SQLite store, Graph, the outbox sender)
+ * and `tests/` implements them with small fakes. Nothing here knows Teams or a database.
+ */
+import { z } from 'zod';
+import { type Case, type CaseState, ZInstant, ZUserId } from './case.js';
+import { ZNoticeKind } from './notice-kinds.js';
+
+/** A document together with the version it was read at (the Cosmos ETag, or its SQLite twin). */
+export interface Versioned<T> {
+  readonly value: T;
+  readonly etag: string;
+}
+
+/** Time comes from here so that the domain never reads the machine clock itself. */
+export interface Clock {
+  now(): Date;
+}
+
+/**
+ * Cases, each with its chronology and roles. Every write is conditional: `create` fails with
+ * `DomainError('alreadyExists')` on a duplicate id, `replace` fails with
+ * `DomainError('concurrencyConflict')` when `ifMatch` is no longer the stored version and with
+ * `DomainError('notFound')` when the case does not exist.
+ *
+ * Ids of every stored document must not contain `/ \ ? #` or control characters (Cosmos DB
+ * refuses them); the stores reject such ids with `invalidInput` so that what works locally works
+ * in Azure too.
+ */
+export interface CaseStore {
+  create(value: Case): Promise<Versioned<Case>>;
+  get(caseId: string): Promise<Versioned<Case> | undefined>;
+  replace(value: Case, ifMatch: string): Promise<Versioned<Case>>;
+  /** Case ids whose child has this keyed identity hash (never the plain number). */
+  findCaseIdsByIdentityKey(identityKey: string): Promise<string[]>;
+  /**
+   * Ids of at most `limit` cases of this unit in this state, sorted by id. Ids only: the
+   * caller reads each case and checks the actor's access, since the state may have moved on.
+   */
+  listIdsByUnitAndState(unitId: string, state: CaseState, limit: number): Promise<string[]>;
+}
+
+/**
+ * Where to reach a user or a conversation proactively. The reference itself is the Bot
+ * Framework's shape and stays opaque outside `bot/`.
+ */
+export const ZStoredConversation = z.object({
+  /** Entra object id for a personal chat, or `conversation:<id>` for a channel or group chat. */
+  key: z.string().min(1).max(400),
+  tenantId: z.string().uuid(),
+  serviceUrl: z.string().url(),
+  conversationId: z.string().min(1),
+  updatedAt: ZInstant,
+  reference: z.record(z.string(), z.unknown()),
+});
+export type StoredConversation = z.infer<typeof ZStoredConversation>;
+
+export interface ConversationStore {
+  /** Insert or overwrite (the latest reference for a key wins). */
+  save(value: StoredConversation): Promise<void>;
+  get(key: string): Promise<StoredConversation | undefined>;
+}
+
+/** One outgoing message, persisted before it is sent so that nothing is lost on a crash. */
+export const ZOutboxMessage = z.object({
+  /** Chosen by the producer from what caused the message, so enqueueing twice is harmless. */
+  id: z.string().min(1).max(200),
+  /** A `ConversationStore` key. */
+  recipientKey: z.string().min(1).max(400),
+  caseId: z.string().min(1).optional(),
+  payload: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('text'), text: z.string().min(1) }),
+    z.object({ kind: z.literal('card'), card: z.record(z.string(), z.unknown()), summary: z.string() }),
+    /**
+     * A notice of the support process (`notices.ts`): ids and a few facts, rendered into a card
+     * by the bot at delivery time from the current case, so the outbox holds no child data.
+     */
+    z.object({
+      kind: z.literal('notice'),
+      notice: ZNoticeKind,
+      caseId: z.string().min(1),
+      data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    }),
+  ]),
+  /** `dropped`: not sent on purpose because it no longer applies (consent withdrawn, case moved on). */
+  status: z.enum(['pending', 'sending', 'delivered', 'dropped', 'parked']),
+  attempts: z.number().int().nonnegative(),
+  /** When the sender may try next (after a back-off or a Retry-After). */
+  nextAttemptAt: ZInstant,
+  /** While `sending`: which instance holds it, and until when its claim lasts. */
+  claimedBy: z.string().optional(),
+  claimedUntil: ZInstant.optional(),
+  lastError: z.string().max(500).optional(),
+  createdAt: ZInstant,
+  deliveredAt: ZInstant.optional(),
+});
+export type OutboxMessage = z.infer<typeof ZOutboxMessage>;
+
+export interface OutboxStore {
+  /** Stores the message unless one with the same id exists; returns whether it was new. */
+  enqueue(message: OutboxMessage): Promise<boolean>;
+  get(id: string): Promise<Versioned<OutboxMessage> | undefined>;
+  /**
+   * Pending messages (and `sending` ones whose claim ran out) due at `now`, ordered by due time;
+   * an expired claim counts as due from the moment it ran out.
+   */
+  listDue(now: Date, limit: number): Promise<Versioned<OutboxMessage>[]>;
+  /** Conditional on `ifMatch`; `concurrencyConflict` tells the caller another instance won. */
+  replace(message: OutboxMessage, ifMatch: string): Promise<Versioned<OutboxMessage>>;
+}
+
+/** Something the bot must do at a time: chase a card, remind a member, follow up support. */
+export const ZReminder = z.object({
+  id: z.string().min(1).max(200),
+  kind: z.string().min(1).max(100),
+  caseId: z.string().min(1).optional(),
+  dueAt: ZInstant,
+  status: z.enum(['scheduled', 'claimed', 'done', 'cancelled']),
+  claimedBy: z.string().optional(),
+  claimedUntil: ZInstant.optional(),
+  /** Kind-specific data: ids and references only, never a child's details. */
+  data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  createdAt: ZInstant,
+});
+export type Reminder = z.infer<typeof ZReminder>;
+
+export interface ReminderStore {
+  /** Stores the reminder unless one with the same id exists; returns whether it was new. */
+  schedule(reminder: Reminder): Promise<boolean>;
+  get(id: string): Promise<Versioned<Reminder> | undefined>;
+  /**
+   * Reminders due at `now` that nobody holds: `scheduled` ones with `dueAt <= now`, and
+   * `claimed` ones whose claim expired (the instance holding them died). Oldest first.
+   */
+  listDue(now: Date, limit: number): Promise<Versioned<Reminder>[]>;
+  /** Conditional on `ifMatch`: exactly one of several instances claiming the same version wins. */
+  replace(reminder: Reminder, ifMatch: string): Promise<Versioned<Reminder>>;
+  listForCase(caseId: string): Promise<Versioned<Reminder>[]>;
+}
+
+/** One read or write of a case by a person (or by the bot itself, as `system`). */
+export const ZAuditEntry = z.object({
+  id: z.string().min(1).max(200),
+  at: ZInstant,
+  actor: z.union([ZUserId, z.literal('system')]),
+  action: z.string().min(1).max(100),
+  caseId: z.string().min(1),
+  unitId: z.string().optional(),
+  /** Whether the action was carried out or refused (a refusal is audited too). */
+  outcome: z.enum(['allowed', 'refused']),
+  /** Why a share of information met "nödvändig, relevant, proportionerlig", when it is a share. */
+  purpose: z.string().max(500).optional(),
+});
+export type AuditEntry = z.infer<typeof ZAuditEntry>;
+
+/**
+ * Append-only, kept apart from case data. If `append` fails the audited action must not happen.
+ * Appending the identical entry twice is harmless (a retried turn); a different entry under an
+ * existing id fails with `alreadyExists`.
+ */
+export interface AuditLog {
+  append(entry: AuditEntry): Promise<void>;
+  listForCase(caseId: string): Promise<AuditEntry[]>;
+}
+
+/** One handled Teams activity. The id is chosen by the bot (e.g. a hash of tenant + activity id). */
+export const ZActivityRecord = z.object({
+  id: z.string().min(1).max(200),
+  handledAt: ZInstant,
+  /** After this the record may be forgotten (Teams stops redelivering within minutes). */
+  expiresAt: ZInstant,
+});
+export type ActivityRecord = z.infer<typeof ZActivityRecord>;
+
+/**
+ * Which Teams activities were handled, so that a redelivered message or a resent invoke is
+ * acted on once. Of several instances recording the same id at once, exactly one gets `true`.
+ */
+export interface ActivityLedger {
+  /** Records the activity; `false` when it was recorded before (a redelivery). */
+  record(entry: ActivityRecord): Promise<boolean>;
+}
+
+/**
+ * A Barnteam meeting: several children on one agenda, held in the convener's calendar.
+ * The id is chosen by the booking use case so that a repeated booking is idempotent.
+ */
+export const ZBarnteamMeeting = z.object({
+  id: z.string().min(1).max(200),
+  /** The Barnteam's unit; the meeting belongs to that team. */
+  unitId: z.string().min(1),
+  convenerUserId: ZUserId,
+  state: z.enum(['proposed', 'booked', 'moved', 'cancelled', 'held']),
+  start: ZInstant,
+  end: ZInstant,
+  calendar: z
+    .object({
+      organizer: z.string().min(1),
+      eventId: z.string().min(1),
+      joinUrl: z.string().url().optional(),
+      webLink: z.string().url().optional(),
+    })
+    .optional(),
+  /** The children on the agenda: case ids and references only, never names. */
+  agenda: z.array(
+    z.object({
+      caseId: z.string().min(1),
+      reference: z.string().min(1),
+      initials: z.string().min(1).max(6),
+      removedAt: ZInstant.optional(),
+    }),
+  ),
+  members: z.array(
+    z.object({
+      userId: ZUserId,
+      email: z.string().email(),
+      role: z.string().min(1),
+      required: z.boolean(),
+    }),
+  ),
+  createdAt: ZInstant,
+  updatedAt: ZInstant,
+});
+export type BarnteamMeeting = z.infer<typeof ZBarnteamMeeting>;
+
+/** Barnteam meetings, replaced whole under an ETag like cases. */
+export interface MeetingStore {
+  /** Fails with `alreadyExists` when the id is taken. */
+  create(value: BarnteamMeeting): Promise<Versioned<BarnteamMeeting>>;
+  get(id: string): Promise<Versioned<BarnteamMeeting> | undefined>;
+  /** Fails with `concurrencyConflict` on a stale ETag, `notFound` when the meeting is gone. */
+  replace(value: BarnteamMeeting, ifMatch: string): Promise<Versioned<BarnteamMeeting>>;
+  /**
+   * Meetings whose agenda holds the case, in start order. An agenda item that was removed
+   * (`removedAt` set) still lists: the meeting stays part of the case's history.
+   */
+  listForCase(caseId: string): Promise<Versioned<BarnteamMeeting>[]>;
+  /** The unit's meetings starting at or after `fromInstant`, in start order. */
+  listForUnit(unitId: string, fromInstant: string): Promise<Versioned<BarnteamMeeting>[]>;
+}
+
+/** Everything a running bot stores, as one bundle handed to the use cases. */
+export interface Stores {
+  readonly cases: CaseStore;
+  readonly conversations: ConversationStore;
+  readonly outbox: OutboxStore;
+  readonly reminders: ReminderStore;
+  readonly audit: AuditLog;
+  readonly activities: ActivityLedger;
+  readonly meetings: MeetingStore;
+  /** Releases what the stores opened themselves (a Cosmos client passed in stays the caller's). */
+  close(): Promise<void>;
+}
+
+export { ZUserId };

@@ -1,0 +1,98 @@
+/**
+ * Calendar dates in the product are Europe/Stockholm dates written `YYYY-MM-DD`. The
+ * arithmetic on them is done on a fixed UTC midnight so that the machine's own time zone
+ * (and the shift to summer time) can never move a date by a day. `YYYY-MM-DD` strings
+ * sort in date order, so comparing two dates is plain string comparison.
+ */
+import { TZDate, tz } from '@date-fns/tz';
+import { addDays, addMonths, differenceInCalendarDays, format, setISODay, setISOWeek } from 'date-fns';
+import type { CalendarDate } from './value-types.js';
+
+const stockholm = tz('Europe/Stockholm');
+
+/** The Stockholm calendar date of an instant, e.g. 2025-03-30T22:30Z is `2025-03-31`. */
+export function toStockholmDate(instant: Date): CalendarDate {
+  return format(instant, 'yyyy-MM-dd', { in: stockholm });
+}
+
+/** Weekdays as ISO numbers: 1 = måndag … 7 = söndag. */
+export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+function toUtcMidnight(date: CalendarDate): TZDate {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return new TZDate(year, month - 1, day, 'UTC');
+}
+
+function fromUtcMidnight(date: TZDate): CalendarDate {
+  return format(date, 'yyyy-MM-dd');
+}
+
+export function addDaysToDate(date: CalendarDate, days: number): CalendarDate {
+  return fromUtcMidnight(addDays(toUtcMidnight(date), days));
+}
+
+/**
+ * Adds whole months. A day that does not exist in the target month becomes that month's
+ * last day: 2020-02-29 plus 12 months is 2021-02-28.
+ */
+export function addMonthsToDate(date: CalendarDate, months: number): CalendarDate {
+  return fromUtcMidnight(addMonths(toUtcMidnight(date), months));
+}
+
+export function daysBetween(from: CalendarDate, to: CalendarDate): number {
+  return differenceInCalendarDays(toUtcMidnight(to), toUtcMidnight(from));
+}
+
+export function yearOf(date: CalendarDate): number {
+  return Number(date.slice(0, 4));
+}
+
+/** The date of a weekday in an ISO week of a year, e.g. måndag vecka 34 2026 is 2026-08-17. */
+export function dateOfIsoWeekday(year: number, isoWeek: number, weekday: IsoWeekday): CalendarDate {
+  // Mid-year lies in ISO week-year `year`, so setting the week stays in that week-year.
+  return fromUtcMidnight(setISODay(setISOWeek(new TZDate(year, 6, 1, 'UTC'), isoWeek), weekday));
+}
+
+/**
+ * Completed years on `on`. A child born on 29 February has its birthday on 1 March in a
+ * common year (it has not yet completed the year on 28 February).
+ */
+export function completedYears(birthDate: CalendarDate, on: CalendarDate): number {
+  const years = yearOf(on) - yearOf(birthDate);
+  return on.slice(5) < birthDate.slice(5) ? years - 1 : years;
+}
+
+/** Completed months on `on`, with the same rule as `completedYears` for a missing day. */
+export function completedMonths(birthDate: CalendarDate, on: CalendarDate): number {
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
+  const [oy, om, od] = on.split('-').map(Number) as [number, number, number];
+  const months = (oy - by) * 12 + (om - bm);
+  return od < bd ? months - 1 : months;
+}
+
+/** Month names as Swedish text writes them, January first: one list for cards and slot labels. */
+export const swedishMonthNames = [
+  'januari',
+  'februari',
+  'mars',
+  'april',
+  'maj',
+  'juni',
+  'juli',
+  'augusti',
+  'september',
+  'oktober',
+  'november',
+  'december',
+] as const;
+
+/** Weekday names, Monday first (ISO order). */
+export const swedishWeekdayNames = [
+  'måndag',
+  'tisdag',
+  'onsdag',
+  'torsdag',
+  'fredag',
+  'lördag',
+  'söndag',
+] as const;

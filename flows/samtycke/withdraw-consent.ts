@@ -1,0 +1,144 @@
+/**
+ * Use case: the family withdraws its consent ("Samtycket återkallas"). Consent can be withdrawn
+ * at any step (DOMAIN.md); the process then stops and nothing more is shared. Anyone with a role
+ * in the case may record it: the family may tell whoever they meet, and recording that must
+ * never be harder than that (`access.ts`).
+ *
+ * Unlike the other actions, a withdrawal does not wait for a current card: what the family said
+ * holds whatever changed in the case meanwhile, so it applies to the case as it is now.
+ *
+ * What stops, and where:
+ * - the case moves to `samtyckeAterkallat` (`aterkallaSamtycke` in the transition table) and
+ *   every consent in force gets its withdrawal; no transition leads out of that state;
+ * - the case's scheduled reminders (chases, follow-ups, meeting reminders filed under the case)
+ *   are cancelled here;
+ * - queued notices are not touched here: the notice renderer drops every notice of a case whose
+ *   consent is withdrawn at delivery time (bot/notice-renderer.ts, `consentWithdrawn`), which
+ *   also covers a notice enqueued by a use case racing this one;
+ * - the child's items on coming Barnteam meetings are returned, for the booking code to take
+ *   off the agenda and update the calendar event.
+ */
+import { authorize } from '../kernel/access.js';
+import type { Case, ConsentGiver, Instant } from '../kernel/case.js';
+import { type CaseCommandResult, runCaseCommand } from '../kernel/case-command.js';
+import type { Actor, FlowDependencies } from '../kernel/case-effects.js';
+import { DomainError, isDomainError } from '../kernel/errors.js';
+import { applyTransition, guards } from '../kernel/transitions.js';
+
+export interface WithdrawConsentInput {
+  readonly caseId: string;
+  /** From the activity, never from card data. */
+  readonly actor: Actor;
+  readonly withdrawnBy: ConsentGiver;
+  readonly at: Instant;
+  /** Free text by staff; never logged, never in a notice. */
+  readonly note?: string;
+}
+
+/** One child's item on one Barnteam meeting's agenda. */
+export interface AgendaItemRef {
+  readonly meetingId: string;
+  readonly caseId: string;
+}
+
+export type WithdrawConsentResult =
+  | (Extract<CaseCommandResult, { outcome: 'applied' | 'alreadyApplied' }> & {
+      /** Reminders of the case this call cancelled (a repeat finds none left to cancel). */
+      readonly cancelledReminderIds: readonly string[];
+      /** Items to take off coming meetings' agendas. */
+      readonly agendaItemsToRemove: readonly AgendaItemRef[];
+    })
+  | Extract<CaseCommandResult, { outcome: 'stale' | 'refused' }>;
+
+export const withdrawMessages = {
+  already: 'Samtycket är redan återkallat och ärendet är stoppat.',
+  noteTooLong: 'Anteckningen får vara högst 2000 tecken.',
+} as const;
+
+/**
+ * Records the withdrawal, audited, then cancels the case's reminders and lists its agenda items
+ * on coming Barnteam meetings. A repeat (another click, another staff member told the same)
+ * answers `alreadyApplied` and runs the cancellations again, which repairs a crash after the write.
+ *
+ * @throws DomainError('notFound') for an unknown case; any error of the audit log or the stores.
+ */
+export async function withdrawConsent(
+  deps: FlowDependencies,
+  input: WithdrawConsentInput,
+): Promise<WithdrawConsentResult> {
+  const result = await runCaseCommand(deps, {
+    caseId: input.caseId,
+    actorId: input.actor.userId,
+    action: 'aterkallaSamtycke',
+    at: input.at,
+    alreadyMessage: withdrawMessages.already,
+    hasApplied: (caseValue) => isWithdrawn(caseValue, input),
+    build: (caseValue) => {
+      const note = input.note?.trim();
+      if (note !== undefined && note.length > 2000) {
+        throw new DomainError('invalidInput', withdrawMessages.noteTooLong, { field: 'note' });
+      }
+      return applyTransition(caseValue, {
+        event: 'aterkallaSamtycke',
+        actor: input.actor.userId,
+        at: input.at,
+        withdrawnBy: input.withdrawnBy,
+        ...(note ? { note } : {}),
+      });
+    },
+  });
+  if (result.outcome !== 'applied' && result.outcome !== 'alreadyApplied') {
+    return result;
+  }
+  const cancelledReminderIds = await cancelCaseReminders(deps, input.caseId);
+  const agendaItemsToRemove = await findComingAgendaItems(deps, input.caseId, input.at);
+  return { ...result, cancelledReminderIds, agendaItemsToRemove };
+}
+
+/** The refusal a user sees when the withdrawal names nobody (the transition's own guard). */
+export const withdrawnByMissingMessage = guards.vemAterkallarAngivet.reason;
+
+function isWithdrawn(caseValue: Case, input: WithdrawConsentInput): boolean {
+  // Only someone who may still read the case learns that it was already stopped.
+  return (
+    caseValue.state === 'samtyckeAterkallat' && authorize(caseValue, input.actor.userId, 'lasArende').allowed
+  );
+}
+
+/**
+ * Cancels every scheduled reminder filed under the case. A reminder another instance holds right
+ * now is left to its handler, which finds the case stopped and sends nothing.
+ */
+async function cancelCaseReminders(deps: FlowDependencies, caseId: string): Promise<string[]> {
+  const cancelled: string[] = [];
+  for (const item of await deps.stores.reminders.listForCase(caseId)) {
+    if (item.value.status !== 'scheduled') continue;
+    try {
+      await deps.stores.reminders.replace({ ...item.value, status: 'cancelled' }, item.etag);
+      cancelled.push(item.value.id);
+    } catch (error) {
+      // Claimed or cancelled by someone else in between: its handler checks the case first.
+      if (!isDomainError(error, 'concurrencyConflict') && !isDomainError(error, 'notFound')) throw error;
+    }
+  }
+  return cancelled;
+}
+
+/** The case's items on meetings that have not ended, were not cancelled and still list it. */
+async function findComingAgendaItems(
+  deps: FlowDependencies,
+  caseId: string,
+  at: Instant,
+): Promise<AgendaItemRef[]> {
+  const meetings = await deps.stores.meetings.listForCase(caseId);
+  return meetings
+    .map((item) => item.value)
+    .filter(
+      (meeting) =>
+        meeting.state !== 'cancelled' && meeting.state !== 'held' && Date.parse(meeting.end) > Date.parse(at),
+    )
+    .filter((meeting) =>
+      meeting.agenda.some((entry) => entry.caseId === caseId && entry.removedAt === undefined),
+    )
+    .map((meeting) => ({ meetingId: meeting.id, caseId }));
+}

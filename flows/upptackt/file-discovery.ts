@@ -1,0 +1,317 @@
+/**
+ * Use case: the Upptäckare files the Upptäckarkort (step 1 of the stödprocess) and the chosen
+ * path starts at once: the Barnkontakt is routed and notified, support in the own organisation
+ * gets its follow-up reminder, or the orosanmälan goes to social services' intake.
+ *
+ * Idempotent by design: the case id is derived from the card instance (`draftId`), so Teams
+ * redelivering the submit and a double click on the same card both end in ONE case. The
+ * messages and reminders are enqueued after the case is written, under ids derived from the
+ * case; a crash between the two is repaired by the next delivery of the same submit, which
+ * finds the case (`alreadyFiled`) and enqueues the same ids again (a no-op where they exist).
+ */
+import { withRole } from '../kernel/access.js';
+import type { Case, Instant } from '../kernel/case.js';
+import {
+  type Actor,
+  appendAudit,
+  currentRouting,
+  enqueueNotice,
+  type FlowDependencies,
+  findUpptackare,
+  isValidDraftId,
+  reminderKinds,
+  scheduleChase,
+  toCaseId,
+  toFollowUpReminderId,
+  toNoticeId,
+} from '../kernel/case-effects.js';
+import { caseReferenceByteLength, formatCaseReference } from '../kernel/case-reference.js';
+import { recordConsent } from '../kernel/consent.js';
+import { type Directory, findContact, findUnit } from '../kernel/directory.js';
+import { DomainError, isDomainError } from '../kernel/errors.js';
+import { deriveIdentityKey } from '../kernel/identity-number.js';
+import type { Versioned } from '../kernel/ports.js';
+import type { Discovery } from '../kernel/records/discovery.js';
+import { computeMorningOf } from '../kernel/reminder-times.js';
+import { applyTransition, type CaseEvent } from '../kernel/transitions.js';
+import { toStockholmDate } from '../kernel/working-time.js';
+import type { DiscoverySubmission } from './discovery-form.js';
+import { type EnrolmentFacts, routeToBarnkontakt } from './routing.js';
+import { assignRouting } from './routing-roles.js';
+
+export interface FileDiscoveryInput {
+  /** From the activity (`from.aadObjectId`, name, tenant), never from card data. */
+  readonly actor: Actor;
+  /** The card instance, from the card's Action.Execute data. */
+  readonly draftId: string;
+  readonly submission: DiscoverySubmission;
+  /** When the submit arrived. */
+  readonly receivedAt: Instant;
+}
+
+export interface FileDiscoveryResult {
+  /** `alreadyFiled`: the same card was filed before (redelivery, double click); nothing new was created. */
+  readonly outcome: 'created' | 'alreadyFiled';
+  /** The stored case: the Upptäckare's receipt is rendered from it. */
+  readonly caseValue: Versioned<Case>;
+}
+
+const pathEvents: Readonly<Record<Discovery['path'], CaseEvent>> = {
+  aktiveraBarnkontakt: 'aktiveraBarnkontakt',
+  stodIEgenVerksamhet: 'valjStodIEgenVerksamhet',
+  orosanmalan: 'gorOrosanmalan',
+};
+
+/** Why each path's share of the card is necessary, relevant and proportionate (DOMAIN.md). */
+const sharePurposes: Readonly<Record<Discovery['path'], string>> = {
+  aktiveraBarnkontakt:
+    'Vårdnadshavare har gett muntligt samtycke; Barnkontakten behöver Upptäckarkortet för att ta ställning till stöd.',
+  stodIEgenVerksamhet: 'Stöd i egen verksamhet: inget delas utanför Upptäckarens verksamhet.',
+  orosanmalan:
+    'Orosanmälan enligt anmälningsskyldigheten; Upptäckarkortet bifogas så att socialtjänsten får hela underlaget.',
+};
+
+/**
+ * Files an Upptäckarkort: creates the case with the Upptäckare's role, the discovery data and the
+ * chosen path, audits it before writing, then enqueues the path's notices and reminders.
+ *
+ * @returns `created`, or `alreadyFiled` with the stored case when this card was filed before.
+ * @throws DomainError('accessDenied') when the card was filed by another user (a replayed draft
+ *   id), audited as refused; DomainError('invalidInput') for a draft id that cannot name a case;
+ *   any error of the audit log, in which case nothing was written.
+ */
+export async function fileDiscovery(
+  deps: FlowDependencies,
+  input: FileDiscoveryInput,
+): Promise<FileDiscoveryResult> {
+  if (!isValidDraftId(input.draftId)) {
+    throw new DomainError(
+      'invalidInput',
+      'Kortet kunde inte kännas igen. Skriv ”ny upptäckt” för att öppna ett nytt Upptäckarkort.',
+      { field: 'draftId' },
+    );
+  }
+  const caseId = toCaseId(input.draftId);
+  const existing = await deps.stores.cases.get(caseId);
+  if (existing !== undefined) {
+    return answerAlreadyFiled(deps, input, existing);
+  }
+
+  const caseValue = buildFiledCase(deps, input, caseId);
+  await appendAudit(deps, {
+    at: input.receivedAt,
+    actor: input.actor.userId,
+    action: 'skapaArende',
+    caseId,
+    unitId: caseValue.unitId,
+    outcome: 'allowed',
+    purpose: sharePurposes[input.submission.path],
+  });
+  let created: Versioned<Case>;
+  try {
+    created = await deps.stores.cases.create(caseValue);
+  } catch (error) {
+    // The same card filed at the same moment by a concurrent delivery: that one won.
+    if (!isDomainError(error, 'alreadyExists')) throw error;
+    const winner = await deps.stores.cases.get(caseId);
+    if (winner === undefined) throw error;
+    return answerAlreadyFiled(deps, input, winner);
+  }
+  await enqueueFilingEffects(deps, created.value);
+  return { outcome: 'created', caseValue: created };
+}
+
+async function answerAlreadyFiled(
+  deps: FlowDependencies,
+  input: FileDiscoveryInput,
+  existing: Versioned<Case>,
+): Promise<FileDiscoveryResult> {
+  const filedBy = existing.value.discovery?.filedBy ?? findUpptackare(existing.value)?.userId;
+  if (filedBy !== input.actor.userId) {
+    await appendAudit(deps, {
+      at: input.receivedAt,
+      actor: input.actor.userId,
+      action: 'skapaArende',
+      caseId: existing.value.id,
+      unitId: existing.value.unitId,
+      outcome: 'refused',
+    });
+    throw new DomainError(
+      'accessDenied',
+      'Kortet hör till ett ärende som någon annan har skickat in. Skriv ”ny upptäckt” för att öppna ett eget kort.',
+      { caseId: existing.value.id },
+    );
+  }
+  await appendAudit(deps, {
+    at: input.receivedAt,
+    actor: input.actor.userId,
+    action: 'lasArende',
+    caseId: existing.value.id,
+    unitId: existing.value.unitId,
+    outcome: 'allowed',
+  });
+  await enqueueFilingEffects(deps, existing.value);
+  return { outcome: 'alreadyFiled', caseValue: existing };
+}
+
+function buildFiledCase(deps: FlowDependencies, input: FileDiscoveryInput, caseId: string): Case {
+  const { actor, submission, receivedAt: at } = input;
+  const { directory } = deps;
+  const unit = findUnit(directory, submission.unitId);
+  if (unit === undefined) {
+    throw new DomainError('invalidInput', 'Enheten finns inte i kommunens katalog.', { field: 'unitId' });
+  }
+  const { identityNumber, birthDate, dueDate } = submission.child;
+  const discovery: Discovery = {
+    draftId: input.draftId,
+    filedBy: actor.userId,
+    filedAt: at,
+    reporter: submission.reporter,
+    external: submission.reporter.organisation !== unit.organisation,
+    enrolment: submission.enrolment,
+    areas: [...submission.areas],
+    observation: submission.observation,
+    talkedWithGuardian: submission.talkedWithGuardian,
+    path: submission.path,
+    ...(submission.followUpDate === undefined ? {} : { followUpDate: submission.followUpDate }),
+  };
+  const filed: Case = {
+    id: caseId,
+    reference: formatCaseReference(deps.randomBytes(caseReferenceByteLength)),
+    tenantId: actor.tenantId,
+    state: 'upptackt',
+    child: {
+      givenName: submission.child.givenName,
+      familyName: submission.child.familyName,
+      ...(identityNumber === undefined
+        ? {}
+        : { identityNumber, identityKey: deriveIdentityKey(identityNumber, deps.identityKeySecret) }),
+      ...(birthDate === undefined ? {} : { birthDate }),
+      ...(dueDate === undefined ? {} : { dueDate }),
+    },
+    unitId: unit.id,
+    roles: [],
+    chronology: [{ at, by: actor.userId, event: 'upptackarkortInlamnat', to: 'upptackt' }],
+    consents: [],
+    discovery,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const withUpptackare = withRole(
+    filed,
+    { userId: actor.userId, role: 'upptackare', displayName: actor.displayName, since: at },
+    { actor: actor.userId, at },
+  );
+  return startPath(withUpptackare, input, directory);
+}
+
+function startPath(caseValue: Case, input: FileDiscoveryInput, directory: Directory): Case {
+  const { actor, submission, receivedAt: at } = input;
+  const command = { event: pathEvents[submission.path], actor: actor.userId, at };
+  switch (submission.path) {
+    case 'aktiveraBarnkontakt': {
+      const unitName = findUnit(directory, submission.unitId)?.name ?? submission.unitId;
+      const consented = recordConsent(
+        caseValue,
+        {
+          step: 'muntligt',
+          givenBy: [submission.verbalConsent?.givenBy ?? 'vardnadshavare'],
+          scope: `Upptäckarkortet delas med barnets Barnkontakt (${unitName}, eller den enhet kortet skickas vidare till) för att Barnkontakten ska kunna ta ställning till stöd.`,
+        },
+        { actor: actor.userId, at },
+      );
+      const routing = routeToBarnkontakt({
+        child: submission.child,
+        unitId: submission.unitId,
+        enrolment: toEnrolmentFacts(submission),
+        decisionDate: toStockholmDate(at),
+        directory,
+      });
+      const routed = assignRouting(consented, routing, directory, {
+        by: actor.userId,
+        at,
+        cause: 'upptackarkort',
+      });
+      return applyTransition(routed, command);
+    }
+    case 'stodIEgenVerksamhet':
+      return applyTransition(caseValue, command);
+    case 'orosanmalan':
+      return {
+        ...applyTransition(caseValue, command),
+        orosanmalan: { cardAttached: true, intakeUnitId: directory.socialServicesIntake.unit, sentAt: at },
+      };
+  }
+}
+
+function toEnrolmentFacts(submission: DiscoverySubmission): EnrolmentFacts {
+  const { firstBvcVisitDone, forskolaStartDate, schoolStartDate } = submission.enrolment;
+  return {
+    ...(firstBvcVisitDone === undefined ? {} : { firstBvcVisit: firstBvcVisitDone }),
+    ...(forskolaStartDate === undefined ? {} : { forskolaStart: forskolaStartDate }),
+    ...(schoolStartDate === undefined ? {} : { schoolStart: schoolStartDate }),
+  };
+}
+
+/**
+ * The messages and reminders the filing causes. Only while the case is still as filed: once
+ * someone has acted on it, a late redelivery must not send the first notification again.
+ */
+async function enqueueFilingEffects(deps: FlowDependencies, caseValue: Case): Promise<void> {
+  const discovery = caseValue.discovery;
+  if (discovery === undefined || !isStillAsFiled(caseValue, pathEvents[discovery.path])) {
+    return;
+  }
+  const at = discovery.filedAt;
+  switch (discovery.path) {
+    case 'aktiveraBarnkontakt': {
+      const routing = currentRouting(caseValue);
+      if (routing === undefined || routing.routingNo !== 1) return;
+      await enqueueNotice(deps, {
+        id: toNoticeId(caseValue.id, 'nyttArende', routing.routingNo),
+        kind: 'nyttArende',
+        caseId: caseValue.id,
+        recipientKey: routing.routing.contactUserId,
+        data: { routingNo: routing.routingNo, cause: 'upptackarkort' },
+        at,
+      });
+      await scheduleChase(deps, caseValue.id, routing.routingNo, 1, at);
+      return;
+    }
+    case 'stodIEgenVerksamhet': {
+      if (discovery.followUpDate === undefined) return;
+      await deps.stores.reminders.schedule({
+        id: toFollowUpReminderId(caseValue.id),
+        kind: reminderKinds.foljUppEgenVerksamhet,
+        caseId: caseValue.id,
+        dueAt: computeMorningOf(discovery.followUpDate, deps.directory.workingTime),
+        status: 'scheduled',
+        data: { followUpDate: discovery.followUpDate },
+        createdAt: at,
+      });
+      return;
+    }
+    case 'orosanmalan': {
+      const intake = caseValue.orosanmalan?.intakeUnitId ?? deps.directory.socialServicesIntake.unit;
+      for (const contactId of deps.directory.socialServicesIntake.contacts) {
+        const contact = findContact(deps.directory, contactId);
+        if (contact === undefined) continue;
+        await enqueueNotice(deps, {
+          id: toNoticeId(caseValue.id, 'orosanmalan', contact.aadObjectId),
+          kind: 'orosanmalan',
+          caseId: caseValue.id,
+          recipientKey: contact.aadObjectId,
+          data: { intakeUnitId: intake, cardAttached: true },
+          at,
+        });
+      }
+      return;
+    }
+  }
+}
+
+/** Whether the path's transition is the last change of state in the case. */
+function isStillAsFiled(caseValue: Case, pathEvent: CaseEvent): boolean {
+  const transitions = caseValue.chronology.filter((entry) => entry.to !== undefined);
+  return transitions.at(-1)?.event === pathEvent;
+}

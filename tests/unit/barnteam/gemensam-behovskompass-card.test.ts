@@ -1,0 +1,185 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: user text containing ${…} is the input under test
+import { describe, expect, it } from 'vitest';
+import {
+  type GemensamBehovskompassData,
+  renderGemensamBehovskompass,
+} from '../../../cards/barnteam/gemensam-behovskompass.js';
+import { CardRenderError } from '../../../cards/render-template.js';
+import { computeJointCompass } from '../../../flows/barnteam/joint-assessment.js';
+import {
+  bindingLookalike,
+  sampleCase,
+  sampleJointCompass,
+  sampleMeeting,
+  sampleSkattningAnswers,
+} from '../../fixtures/samtal-barnteam-card-samples.js';
+import {
+  findCardProblems,
+  findElementAfterInput,
+  listExecuteActions,
+  listInputs,
+  readCardText,
+} from '../../support/card-validation.js';
+
+const allowedVerbs = ['barnteam.utfall'];
+// A member's comment on Trygghet holds "${okänt}": it must come out as typed.
+const typedComment = 'Hon säger att hon är rädd på vägen hem – ${okänt}.';
+
+function buildData(overrides: Partial<GemensamBehovskompassData> = {}): GemensamBehovskompassData {
+  return {
+    meetingId: sampleMeeting.meetingId,
+    caseId: sampleCase.caseId,
+    etag: sampleMeeting.etag,
+    reference: sampleCase.reference,
+    initials: sampleCase.initials,
+    timeLabel: sampleMeeting.label,
+    joint: sampleJointCompass,
+    ...overrides,
+  };
+}
+
+const validation = { allowedVerbs, literalUserTexts: [typedComment] };
+
+function findImage(card: unknown, predicate: (image: Record<string, unknown>) => boolean) {
+  const images: Record<string, unknown>[] = [];
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (value !== null && typeof value === 'object') {
+      const record = value as Record<string, unknown>;
+      if (record.type === 'Image' && predicate(record)) images.push(record);
+      Object.values(record).forEach(walk);
+    }
+  };
+  walk(card);
+  return images;
+}
+
+describe('renderGemensamBehovskompass', () => {
+  it('renders a valid card with the chart image and its alt text', () => {
+    const card = renderGemensamBehovskompass(buildData());
+    expect(findCardProblems(card, validation)).toEqual([]);
+    const [chart] = findImage(card, (image) => image.size === 'stretch');
+    expect(String(chart?.url)).toMatch(/^data:image\/png;base64,/);
+    expect(String(chart?.altText)).toContain(
+      'Gemensam behovskompass, medelvärde (lägsta–högsta) per område: Omsorg 2,0 (1–3)',
+    );
+    expect(readCardText(card)).toContain('▼ lågt skattat · ↕ stor oenighet');
+  });
+
+  it('shows per area the mean and spread, the flags, the raters and the comments with role', () => {
+    const text = readCardText(renderGemensamBehovskompass(buildData()));
+    expect(text).toContain('Skattat av');
+    expect(text).toContain('3 medlemmar');
+    // Trygghet rated 1, 4, 2: mean 2,3, spread 3 → Oenighet.
+    expect(text).toContain('2,3 (1–4)');
+    expect(text).toContain(' · Oenighet');
+    // Omsorg rated 2, 3, 1: mean 2,0 → Låg.
+    expect(text).toContain('2,0 (1–3)');
+    expect(text).toContain(' · Låg');
+    // Respekteras: one member answered vet ej.
+    expect(text).toContain('2 skattningar, 1 vet ej');
+    expect(text).toContain('Elevhälsan (Kim Berg), 😐 3: ');
+    expect(text).toContain('Elevhälsan (Kim Berg), 🙂 4: ');
+    expect(text).toContain('Elevhälsan (Kim Berg), 😢 1: ');
+    expect(text).toContain(typedComment);
+    for (const name of [
+      'Omsorg',
+      'Trygghet',
+      'Må bra',
+      'Fritid',
+      'Tillhörighet',
+      'Ansvar',
+      'Respekteras',
+      'Utvecklas',
+    ]) {
+      expect(text).toContain(name);
+    }
+  });
+
+  it('lists the areas to talk about first, low before disagreement', () => {
+    const card = renderGemensamBehovskompass(buildData());
+    const text = readCardText(card);
+    const first = text.indexOf('Prata först om');
+    const perArea = text.indexOf('Per område');
+    const prioritised = text.slice(first, perArea);
+    expect(sampleJointCompass.prioritised).toEqual(['maBra', 'omsorg', 'trygghet']);
+    expect(prioritised.indexOf('Må bra')).toBeLessThan(prioritised.indexOf('Omsorg'));
+    expect(prioritised.indexOf('Omsorg')).toBeLessThan(prioritised.indexOf('Trygghet'));
+    expect(prioritised).toContain('Må bra\n – 1,7 (1–2)\n – Låg');
+    expect(prioritised).toContain('Trygghet\n – 2,3 (1–4)\n – Oenighet');
+    expect(prioritised).not.toContain('Fritid');
+    expect(prioritised).not.toContain('Tillhörighet');
+
+    const calm = computeJointCompass(
+      sampleSkattningAnswers.map((answer) => ({
+        ...answer,
+        areas: answer.areas.map((area) => ({ key: area.key, rating: 4 })),
+      })),
+    );
+    expect(readCardText(renderGemensamBehovskompass(buildData({ joint: calm })))).toContain(
+      'Inget område är lågt skattat eller har stor oenighet.',
+    );
+  });
+
+  it('records the outcome: support, by whom and follow-up, or an Individuellt barnteam', () => {
+    const card = renderGemensamBehovskompass(buildData());
+    expect(listInputs(card).map((input) => [input.id, input.isRequired])).toEqual([
+      ['proposedSupport', true],
+      ['supportBy', true],
+      ['followUpDate', true],
+    ]);
+    const ids = { meetingId: sampleMeeting.meetingId, caseId: sampleCase.caseId, etag: sampleMeeting.etag };
+    const actions = listExecuteActions(card);
+    expect(actions.map((action) => [action.verb, action.title, action.data])).toEqual([
+      ['barnteam.utfall', 'Spara utfall', { ...ids, outcome: 'stod' }],
+      ['barnteam.utfall', 'Starta Individuellt barnteam', { ...ids, outcome: 'individuelltBarnteam' }],
+    ]);
+    expect(actions[1]).toMatchObject({ associatedInputs: 'none', isEnabled: true });
+    expect(readCardText(card)).toContain('Utfall för E.Å. (BB-4K7Q-2M9C)');
+  });
+
+  it('shows Starta Individuellt barnteam disabled, with the reason, without updated consent', () => {
+    const reason =
+      'Uppdaterat skriftligt samtycke saknas: registrera det innan ett Individuellt barnteam startas.';
+    const card = renderGemensamBehovskompass(buildData({ individuelltBarnteamBlockedReason: reason }));
+    expect(findCardProblems(card, validation)).toEqual([]);
+    expect(listExecuteActions(card)[1]).toMatchObject({
+      title: 'Starta Individuellt barnteam',
+      isEnabled: false,
+    });
+    const text = readCardText(card);
+    expect(text).toContain('Starta Individuellt barnteam kan inte väljas ännu');
+    expect(text).toContain(reason);
+  });
+
+  it('comes back with typed values and errors under their fields, user text literal', () => {
+    const support = `Samtalsstöd hos skolkuratorn varje vecka. ${bindingLookalike}`;
+    const values = {
+      proposedSupport: support,
+      supportBy: 'Elevhälsan, skolkurator',
+      followUpDate: '2026-05-05',
+    };
+    const fieldErrors = { followUpDate: 'Uppföljningsdatumet ska ligga efter mötet.' };
+    const card = renderGemensamBehovskompass(buildData({ values, fieldErrors }));
+    expect(findCardProblems(card, { ...validation, literalUserTexts: [typedComment, support] })).toEqual([]);
+    for (const [id, value] of Object.entries(values)) {
+      expect(listInputs(card).find((input) => input.id === id)?.value, id).toBe(value);
+    }
+    expect(findElementAfterInput(card, 'followUpDate')).toMatchObject({
+      text: fieldErrors.followUpDate,
+      color: 'attention',
+    });
+    expect(findElementAfterInput(card, 'supportBy')?.color).not.toBe('attention');
+  });
+
+  it('shows the child by initials and reference only, and refuses a compass without eight areas', () => {
+    const json = JSON.stringify(renderGemensamBehovskompass(buildData()));
+    expect(json).toContain('E.Å. (BB-4K7Q-2M9C)');
+    expect(() => renderGemensamBehovskompass(buildData({ initials: 'Ella' }))).toThrow(CardRenderError);
+    expect(() =>
+      renderGemensamBehovskompass(
+        buildData({ joint: { ...sampleJointCompass, areas: sampleJointCompass.areas.slice(1) } }),
+      ),
+    ).toThrow(CardRenderError);
+  });
+});

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, sampleTenantId, summarizeConfig } from '../../../infra/config.js';
+
+const appId = '11111111-2222-4333-8444-555555555555';
+const tenantId = sampleTenantId;
+const production = {
+  BOT_MODE: 'production',
+  MicrosoftAppId: appId,
+  MicrosoftAppPassword: 'hemligt-lösenord',
+  MicrosoftAppTenantId: tenantId,
+  MicrosoftAppType: 'SingleTenant',
+  ALLOWED_TENANT_IDS: tenantId,
+  IDENTITY_HASH_KEY: 'x'.repeat(32),
+  STORE: 'cosmos',
+  COSMOS_ENDPOINT: 'https://exempelby.documents.azure.com:443/',
+  COSMOS_DATABASE: 'backa',
+  DIRECTORY_FILE: 'config/directory.yaml',
+};
+
+function problemsOf(env: Record<string, string | undefined>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('loadConfig accepted the environment');
+}
+
+describe('loadConfig', () => {
+  it('refuses to start with neither BOT_MODE nor credentials, and says how to run locally', () => {
+    const problems = problemsOf({});
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^BOT_MODE: /);
+    expect(problems[0]).toContain('BOT_MODE=local');
+  });
+
+  it('runs locally without credentials, bound to loopback, for the sample tenant and SQLite', () => {
+    const config = loadConfig({ BOT_MODE: 'local' });
+    expect(config).toMatchObject({
+      mode: 'local',
+      port: 3978,
+      host: '127.0.0.1',
+      botAuth: { kind: 'none' },
+      allowedTenantIds: [sampleTenantId],
+      directoryFile: 'config/directory.sample.yaml',
+      store: { kind: 'sqlite', path: '.data/backa.sqlite' },
+    });
+    expect(Buffer.byteLength(config.identityHashKey)).toBeGreaterThanOrEqual(32);
+  });
+
+  it('refuses a local run on an address other than loopback', () => {
+    expect(problemsOf({ BOT_MODE: 'local', HOST: '0.0.0.0' })).toEqual([expect.stringMatching(/^HOST: /)]);
+    expect(loadConfig({ BOT_MODE: 'local', HOST: 'localhost' }).host).toBe('localhost');
+  });
+
+  it('refuses local mode when credentials are set, naming each variable', () => {
+    const problems = problemsOf({ BOT_MODE: 'local', MicrosoftAppId: appId, MicrosoftAppPassword: 'p' });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['MicrosoftAppId', 'MicrosoftAppPassword']);
+  });
+
+  it('accepts a complete single-tenant production setup', () => {
+    const config = loadConfig(production);
+    expect(config).toMatchObject({
+      mode: 'production',
+      host: '0.0.0.0',
+      botAuth: { kind: 'SingleTenant', appId, tenantId, password: 'hemligt-lösenord' },
+      allowedTenantIds: [tenantId],
+      store: { kind: 'cosmos', endpoint: production.COSMOS_ENDPOINT, database: 'backa' },
+    });
+  });
+
+  it('treats credentials without BOT_MODE as production, with all its requirements', () => {
+    const problems = problemsOf({ MicrosoftAppId: appId });
+    const variables = problems.map((p) => p.split(':')[0]);
+    expect(variables).toEqual([
+      'MicrosoftAppTenantId',
+      'MicrosoftAppType',
+      'ALLOWED_TENANT_IDS',
+      'IDENTITY_HASH_KEY',
+      'STORE',
+      'DIRECTORY_FILE',
+    ]);
+  });
+
+  it('refuses production without credentials, listing every missing variable at once', () => {
+    const variables = problemsOf({ BOT_MODE: 'production' }).map((p) => p.split(':')[0]);
+    expect(variables).toEqual(
+      expect.arrayContaining([
+        'MicrosoftAppId',
+        'MicrosoftAppTenantId',
+        'MicrosoftAppType',
+        'ALLOWED_TENANT_IDS',
+      ]),
+    );
+  });
+
+  it('refuses a multi-tenant app', () => {
+    expect(problemsOf({ ...production, MicrosoftAppType: 'MultiTenant' })).toEqual([
+      expect.stringMatching(/^MicrosoftAppType: 'MultiTenant' stöds inte/),
+    ]);
+  });
+
+  it('requires a password for SingleTenant and refuses one for a managed identity', () => {
+    expect(problemsOf({ ...production, MicrosoftAppPassword: '' })).toEqual([
+      expect.stringMatching(/^MicrosoftAppPassword: krävs/),
+    ]);
+    const msi = { ...production, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppPassword: undefined };
+    expect(loadConfig(msi).botAuth).toEqual({ kind: 'UserAssignedMSI', appId, tenantId });
+    expect(problemsOf({ ...msi, MicrosoftAppPassword: 'p' })).toEqual([
+      expect.stringMatching(/^MicrosoftAppPassword: ska inte vara satt/),
+    ]);
+  });
+
+  it('requires a hash key of at least 32 bytes and Cosmos DB in production', () => {
+    const problems = problemsOf({
+      ...production,
+      IDENTITY_HASH_KEY: 'kort',
+      STORE: 'sqlite',
+      COSMOS_ENDPOINT: undefined,
+    });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['IDENTITY_HASH_KEY', 'STORE']);
+  });
+
+  it('reports malformed values together with the missing ones', () => {
+    const problems = problemsOf({
+      ...production,
+      PORT: 'åttio',
+      MicrosoftAppTenantId: 'inte-ett-guid',
+      ALLOWED_TENANT_IDS: `${tenantId}, exempelby`,
+      LOG_LEVEL: 'chatty',
+      DIRECTORY_FILE: undefined,
+    });
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'PORT',
+      'MicrosoftAppTenantId',
+      'ALLOWED_TENANT_IDS',
+      'LOG_LEVEL',
+      'DIRECTORY_FILE',
+    ]);
+  });
+
+  it('never puts a secret in its error message or in the start-up summary', () => {
+    const secret = 'super-hemligt-värde-som-inte-får-synas';
+    let message = '';
+    try {
+      loadConfig({
+        ...production,
+        MicrosoftAppPassword: secret,
+        IDENTITY_HASH_KEY: 'kort',
+        COSMOS_KEY: secret,
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('IDENTITY_HASH_KEY');
+    expect(message).not.toContain(secret);
+    expect(message).not.toContain('kort');
+
+    const summary = JSON.stringify(
+      summarizeConfig(loadConfig({ ...production, MicrosoftAppPassword: secret, COSMOS_KEY: secret })),
+    );
+    expect(summary).not.toContain(secret);
+    expect(summary).not.toContain('x'.repeat(32));
+  });
+});
