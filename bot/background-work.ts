@@ -1,7 +1,7 @@
 /**
  * The bot's background work: one outbox dispatcher that delivers every proactive message
- * (SECURITY.md 13) and one reminder sweeper that runs the support process's timed steps
- * (SECURITY.md 14: chasing an unanswered card, the follow-ups of stöd i egen verksamhet and of a
+ * (docs/security.md 13) and one reminder sweeper that runs the support process's timed steps
+ * (docs/security.md 14: chasing an unanswered card, the follow-ups of stöd i egen verksamhet and of a
  * Beslut, the Barnteam reminders and follow-ups, and completing an interrupted booking).
  *
  * Both sweep the shared store and claim each item with its ETag, so any number of instances may

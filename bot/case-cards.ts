@@ -2,7 +2,7 @@
  * The current card of a case for one viewer, and the audited read behind a card. Every card the
  * bot answers with shows case data read for a person, so each read that the use cases do not
  * audit themselves (a refresh, the notification shown again after a missing reason) is audited
- * here, in one place (SECURITY.md 7): allowed when a card was shown, refused when the viewer may
+ * here, in one place (docs/security.md 7): allowed when a card was shown, refused when the viewer may
  * see none. If the audit write fails, no card is shown.
  */
 

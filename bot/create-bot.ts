@@ -163,7 +163,7 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
   };
 
   /**
-   * SECURITY.md 10 for messages: each message activity is acted on once. The id is recorded
+   * docs/security.md 10 for messages: each message activity is acted on once. The id is recorded
    * BEFORE acting, so a redelivery that arrives while the first turn is still slow is ignored
    * rather than answered twice. The price: if the process dies between recording and answering,
    * the redelivery is ignored too and the user gets no answer and writes again; nothing is lost,

@@ -1,5 +1,5 @@
 /**
- * Who may talk to the bot (SECURITY.md 1–4), in the one place every inbound request and every
+ * Who may talk to the bot (docs/security.md 1–4), in the one place every inbound request and every
  * outbound connector passes: the SDK's `BotFrameworkAuthentication`. The SDK validates the token
  * (issuer, audience = app id, signing keys from the Bot Framework OpenID metadata, `serviceurl`
  * claim); this class never bypasses that, and adds what the SDK does not check: the activity's

@@ -2,7 +2,7 @@
  * Answers to `Action.Execute` invokes. The answer is the invoke response itself (HTTP 200 with
  * the card), set here before teams-ai's router sees the handler's result: for a card with a
  * `refresh` section teams-ai would otherwise also PUT the card to the Bot Connector inside the
- * invoke, one more outbound call against Teams' ~5 s budget (SECURITY.md 11). The invoke
+ * invoke, one more outbound call against Teams' ~5 s budget (docs/security.md 11). The invoke
  * response alone replaces the card for the user who clicked; the card's refresh shows the rest.
  */
 import type { Application, TurnState } from '@microsoft/teams-ai';

@@ -6,7 +6,7 @@
  * still justifies.
  *
  * Every decision reads the case, and every read is audited as `system` with the reason the share
- * is "nödvändig, relevant, proportionerlig" (SECURITY.md 7). If the audit write fails, the error
+ * is "nödvändig, relevant, proportionerlig" (docs/security.md 7). If the audit write fails, the error
  * propagates and nothing is sent.
  *
  * What goes to whom (all personal chats; no channel posts):

@@ -1,5 +1,5 @@
 /**
- * The outbound allow-list (SECURITY.md 4). botbuilder 4.23 attaches the bot's bearer token to
+ * The outbound allow-list (docs/security.md 4). botbuilder 4.23 attaches the bot's bearer token to
  * every call it makes to an activity's `serviceUrl`, whatever host that names. Whoever could
  * plant a `serviceUrl` (a forged activity, a tampered stored reference) would receive a token
  * that lets them post as the bot. So the bot only ever talks to the Teams Bot Connector.

@@ -1,7 +1,7 @@
 /**
  * Sends a card to the acting user's PERSONAL chat with the bot, from a turn in a channel or group
  * chat: a card that will hold a child's details must never be posted where people without a role
- * in the case can read it (SECURITY.md 8).
+ * in the case can read it (docs/security.md 8).
  *
  * First the stored personal conversation (saved whenever the user writes to the bot 1:1); if
  * there is none, or it no longer works, a 1:1 conversation is created through the Bot Connector

@@ -1,7 +1,7 @@
 /**
  * Sends a message to a stored conversation outside a turn (notifications, reminders). The
  * outbox decides what and when; this decides only how, and refuses any stored reference whose
- * `serviceUrl` is not the Teams Bot Connector before a token could leave (SECURITY.md 4).
+ * `serviceUrl` is not the Teams Bot Connector before a token could leave (docs/security.md 4).
  *
  * One send is one HTTP request. The SDK's HTTP pipeline (@azure/core-rest-pipeline's
  * `defaultRetryPolicy`, which botframework-connector's ConnectorClient gets through
@@ -9,7 +9,7 @@
  * repeat a 429 or 503 up to three times after each Retry-After, and a 408/500/502/503/504 or a
  * reset connection up to three times with exponential backoff. Those repeats are invisible,
  * unbounded in time (three times the server's Retry-After) and blind on a 500, where the first
- * request may have arrived (SECURITY.md 13). So the policy is removed from the client of each
+ * request may have arrived (docs/security.md 13). So the policy is removed from the client of each
  * proactive turn and the outbox, which persists every attempt, owns all retries.
  */
 import { type Activity, ActivityTypes, CardFactory, type CloudAdapter } from 'botbuilder';

@@ -3,7 +3,7 @@
  * child and the Upptäckare as cards show them, and the eight Behovskompass areas prepared for a
  * template (name, the child's words, colour dot, assessment).
  *
- * The value lists match the Upptäckarkort contract with the flows (notes/issue3-contract.md):
+ * The value lists match the Upptäckarkort contract with the flows (`flows/upptackt/discovery-form.ts`):
  * they are the strings Teams sends back when the card is submitted.
  */
 import { z } from 'zod';

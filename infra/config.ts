@@ -2,7 +2,7 @@
  * The bot's configuration: one zod schema over the environment, checked once at start. It
  * lists every problem at once (each naming its variable) so that IT staff fix a deployment in
  * one round, and it refuses the combinations that would run the bot without authentication
- * outside an explicit local mode (SECURITY.md 1).
+ * outside an explicit local mode (docs/security.md 1).
  */
 import { z } from 'zod';
 

@@ -1,7 +1,7 @@
 /**
  * What every handler gets from bot/create-bot.ts: the use cases' dependencies, the logger, and
  * a way to wake the background work after something was enqueued. Also the acting user, read
- * from the activity (SECURITY.md 6): a handler never takes an identity from card data.
+ * from the activity (docs/security.md 6): a handler never takes an identity from card data.
  */
 import type { Activity } from 'botbuilder';
 import type { Calendar } from '../../flows/kernel/calendar.js';

@@ -2,7 +2,7 @@
  * What the Barnteam cards share: the children on an agenda, the members, the proposed times and
  * the dagordning. Meeting cards reach every member of the team, and the members do not all have
  * a role in every child's case, so a child appears on them by initials and case reference only
- * (DOMAIN.md, information sharing; SECURITY.md 8): the schemas below have no field a name could go
+ * (docs/domain.md, information sharing; docs/security.md 8): the schemas below have no field a name could go
  * in, and the initials must look like initials.
  */
 import { z } from 'zod';

@@ -1,7 +1,7 @@
 /**
  * The Beslut card: the Barnkontakt's decision after the talks. The four guiding-principle
  * questions are always on it, each required (ja / nej / delvis) with an optional comment, so that
- * no decision is saved without them (DOMAIN.md, step 4).
+ * no decision is saved without them (docs/domain.md, step 4).
  *
  * Barnteam needs the written consent. Without it the choice is left out of the list (a choice
  * cannot be greyed out in Adaptive Cards 1.5) and shown under it with the reason, so the

@@ -1,7 +1,7 @@
 /**
  * The Upptäckarkort: the discovery card behind "ny upptäckt". Its input ids are the keys of the
- * submitted data and are fixed by notes/issue3-contract.md. A submit that does not validate
- * comes back as this same card with everything the user typed (`values`) and a Swedish message
+ * submitted data and are fixed by `flows/upptackt/discovery-form.ts`, which reads them. A
+ * submit that does not validate comes back as this same card with everything the user typed (`values`) and a Swedish message
  * under each field that must be corrected (`fieldErrors`).
  */
 import { z } from 'zod';

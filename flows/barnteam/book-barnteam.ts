@@ -1,6 +1,6 @@
 /**
  * Use cases: propose times for a Barnteam meeting and book it in the convener's calendar
- * (issue 4, item 4). The convener is the unit's Barnkontakt; the children on the agenda are
+ * (step 5 of the stödprocess). The convener is the unit's Barnkontakt; the children on the agenda are
  * cases lifted to Barnteam with the family's written consent.
  *
  * Write order of a booking, chosen so that a crash never leaves a meeting in someone's calendar

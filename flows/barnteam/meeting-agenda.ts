@@ -2,7 +2,7 @@
  * The Barnteam invitation: what goes into every attendee's inbox. An invitation is copied,
  * forwarded and kept in mailboxes the product does not control, so it carries the unit, the
  * time, the standard dagordning and the children only as initials and case reference
- * (SECURITY.md 8). The staff know which child "T.E. (BB-4K7Q-2M9C)" is; a stray reader does not.
+ * (docs/security.md 8). The staff know which child "T.E. (BB-4K7Q-2M9C)" is; a stray reader does not.
  */
 import type { Case } from '../kernel/case.js';
 import type { BarnteamMeeting } from '../kernel/ports.js';

@@ -1,5 +1,5 @@
 /**
- * Reminders before a Barnteam meeting (issue 4, item 5; SECURITY.md 14): each member gets a
+ * Reminders before a Barnteam meeting (reminders are stored and claimed, docs/security.md): each member gets a
  * personal reminder per configured offset (default the day before and one hour before), which
  * the bot renders into a card with the time, the Teams link, the agenda and a Skattningsformulär
  * button per child.

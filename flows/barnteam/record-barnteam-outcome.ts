@@ -1,6 +1,6 @@
 /**
- * Use case: the convener records what the Barnteam meeting decided for one child (issue 4,
- * item 6): proposed support and by whom, a follow-up date, or the start of an Individuellt
+ * Use case: the convener records what the Barnteam meeting decided for one child:
+ * proposed support and by whom, a follow-up date, or the start of an Individuellt
  * barnteam. Starting the Individuellt barnteam is the transition `startaIndividuelltBarnteam`,
  * whose guard asks for the updated written consent: without it nothing is recorded and the
  * guard's Swedish reason is returned, so the Barnkontakt can gather the consent and record again.

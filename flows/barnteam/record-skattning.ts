@@ -1,6 +1,6 @@
 /**
  * Use case: a Barnteam member fills in the Skattningsformulär for a child on the meeting's agenda
- * (issue 4, item 6), and the joint compass of the meeting's answers.
+ * (step 5 of the stödprocess), and the joint compass of the meeting's answers.
  *
  * Who may answer is decided by the meeting, not by the case's roles: the members (and the
  * convener) are invited for the meeting, and the family's written consent covers sharing with

@@ -1,7 +1,7 @@
 /**
  * Who may see and do what in a case: the ONE place that decides it. Every handler, card refresh
  * and tab request asks `authorize` (or `assertAllowed`) with the user taken from the activity or
- * the validated token. Principles (DOMAIN.md, "Information sharing"):
+ * the validated token. Principles (docs/domain.md, "Information sharing"):
  * - a person sees a case only through an active role in it: being a Barnkontakt elsewhere,
  *   or having had a role that ended, grants nothing;
  * - an Upptäckare sees what they filed and whether it was received (`kvitto`), not the

@@ -2,7 +2,7 @@
  * The common shape of a staff action on a case after the Barnkontakt has taken it (consent,
  * talks, decisions): load, authorise, check the card's version, build the new case, audit, and
  * write conditionally — the steps of `respond-to-case.ts`, written once so that every action
- * refuses, audits and reports a lost race the same way (SECURITY.md 6, 7 and 12).
+ * refuses, audits and reports a lost race the same way (docs/security.md 6, 7 and 12).
  */
 import { type AccessContext, authorize, type CaseAction } from './access.js';
 import type { Case, Instant, UserId } from './case.js';

@@ -21,7 +21,7 @@ export {
 } from './value-types.js';
 
 /**
- * The states follow the eight steps of the stödprocess (DOMAIN.md), plus the ways a case
+ * The states follow the eight steps of the stödprocess (docs/domain.md), plus the ways a case
  * leaves the main path. The allowed moves between them are one table in `transitions.ts`.
  */
 export const caseStates = [

@@ -1,6 +1,6 @@
 /**
  * Behovskompassen: the eight wellbeing areas every card, form, chart and plan is scaled on.
- * The order and wording are fixed by the model (see ../shared/DOMAIN.md); staff refer to areas by
+ * The order and wording are fixed by the model (see docs/domain.md); staff refer to areas by
  * colour ("den rosa"), so each colour is part of the definition and must never be reassigned.
  */
 import { z } from 'zod';

@@ -1,6 +1,6 @@
 /**
  * The four guiding principles (vägledande principer, seeds/000) as the questions the
- * Barnkontakt answers at every Beslut (DOMAIN.md, step 4). The questions are the model's own
+ * Barnkontakt answers at every Beslut (docs/domain.md, step 4). The questions are the model's own
  * wording and must not be rephrased; each is tied to the principle it asks about so the card can
  * name it. Answers are recorded with the decision, so that a later reader sees not only what was
  * decided but how the principles were weighed.
@@ -18,13 +18,13 @@ export type GuidingPrincipleKey = z.infer<typeof ZGuidingPrincipleKey>;
 
 export interface GuidingPrinciple {
   readonly key: GuidingPrincipleKey;
-  /** The question, exactly as DOMAIN.md writes it. */
+  /** The question, exactly as docs/domain.md writes it. */
   readonly question: string;
   /** The principle it asks about, as seeds/000 names it. */
   readonly principle: string;
 }
 
-/** In the order DOMAIN.md asks them. */
+/** In the order docs/domain.md asks them. */
 export const guidingPrinciples: readonly GuidingPrinciple[] = Object.freeze([
   {
     key: 'tidigInsats',

@@ -137,7 +137,7 @@ export interface TransitionRow {
 const everyActiveState: readonly CaseState[] = activeStates;
 
 /**
- * THE table. One row per event. Read it top to bottom as the eight steps of DOMAIN.md:
+ * THE table. One row per event. Read it top to bottom as the eight steps of docs/domain.md:
  *
  * 1. The Upptäckare files the card (`upptackt`) and picks one of three paths.
  * 2. The routed Barnkontakt accepts, forwards (stays waiting, with new routing) or declines.

@@ -1,6 +1,6 @@
 /**
  * Use case: the family withdraws its consent ("Samtycket återkallas"). Consent can be withdrawn
- * at any step (DOMAIN.md); the process then stops and nothing more is shared. Anyone with a role
+ * at any step (docs/domain.md); the process then stops and nothing more is shared. Anyone with a role
  * in the case may record it: the family may tell whoever they meet, and recording that must
  * never be harder than that (`access.ts`).
  *

@@ -1,6 +1,5 @@
 /**
- * Use case: a notification card the Barnkontakt has not answered is chased (issue 3, step 7;
- * the evaluation: "det går ibland lång tid från upptäckarkortet fylls i tills det att tid för
+ * Use case: a notification card the Barnkontakt has not answered is chased (the evaluation: "det går ibland lång tid från upptäckarkortet fylls i tills det att tid för
  * möte bokats"). Handler of the reminder kind `chaseBarnkontakt`:
  *
  * 1st chase → the card again to the contact it was routed to;

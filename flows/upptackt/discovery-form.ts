@@ -1,6 +1,6 @@
 /**
  * Reads the Upptäckarkort's submit (the `Action.Execute` data: every Input's value as a string,
- * keyed by input id, see notes/issue3-contract.md) into a checked `DiscoverySubmission`, or into
+ * keyed by the input ids of `cards/upptackt/upptackarkort.json`) into a checked `DiscoverySubmission`, or into
  * Swedish messages per field together with what the user typed, so the bot can show the same
  * card again with the values kept. Pure: nothing is stored here, and an invalid card is never
  * stored anywhere.

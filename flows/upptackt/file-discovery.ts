@@ -62,7 +62,7 @@ const pathEvents: Readonly<Record<Discovery['path'], CaseEvent>> = {
   orosanmalan: 'gorOrosanmalan',
 };
 
-/** Why each path's share of the card is necessary, relevant and proportionate (DOMAIN.md). */
+/** Why each path's share of the card is necessary, relevant and proportionate (docs/domain.md). */
 const sharePurposes: Readonly<Record<Discovery['path'], string>> = {
   aktiveraBarnkontakt:
     'Vårdnadshavare har gett muntligt samtycke; Barnkontakten behöver Upptäckarkortet för att ta ställning till stöd.',

@@ -1,5 +1,5 @@
 /**
- * Use case: the follow-up date of "stöd i egen verksamhet" has come (issue 3, item 5). Handler
+ * Use case: the follow-up date of "stöd i egen verksamhet" has come. Handler
  * of the reminder kind `foljUppEgenVerksamhet`: the Upptäckare is reminded to follow up. Runs at
  * least once; the notice id is derived from the reminder, so a repeat sends nothing new.
  */

@@ -3,7 +3,7 @@
  * (step 2 of the stödprocess): Ta emot, Skicka vidare to another unit's Barnkontakt, or Avböj
  * with a reason. The Upptäckare always hears back.
  *
- * Every answer is conditional on the version the card was rendered from (SECURITY.md 12): a card
+ * Every answer is conditional on the version the card was rendered from (docs/security.md 12): a card
  * that is no longer current, or a race another click won, is answered with the current case
  * (`stale`) so the bot can show the current card instead of an error. The same person repeating
  * what they already did (a double click, a redelivered invoke) gets `alreadyApplied`, and its

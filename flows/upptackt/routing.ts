@@ -1,5 +1,5 @@
 /**
- * Routing by age band: who is the child's Barnkontakt on a given day (DOMAIN.md, "Who is the
+ * Routing by age band: who is the child's Barnkontakt on a given day (docs/domain.md, "Who is the
  * Barnkontakt"). Pure: the decision date and the directory come in as arguments.
  *
  * Bands and their boundaries, each boundary belonging to the later band (on the day of the

@@ -1,7 +1,7 @@
 /**
  * Turns a failed proactive send into the `SendResult` the dispatcher acts on, and a result
  * into the short `lastError` code stored on the message. Kept apart from `bot/` so that the
- * retry policy (SECURITY.md 13) is decided, documented and tested in one place.
+ * retry policy (docs/security.md 13) is decided, documented and tested in one place.
  */
 import type { SendResult, SendStatus } from '../../flows/kernel/message-sender.js';
 

@@ -1,5 +1,5 @@
 /**
- * Delivers the outbox (SECURITY.md 13): every due message is claimed with a conditional write
+ * Delivers the outbox (docs/security.md 13): every due message is claimed with a conditional write
  * before it is sent, so that any number of instances can sweep the same store and each message
  * goes out once per claim. Delivery is at least once: an instance that dies after sending but
  * before recording it leaves a claim that runs out, and the message is sent again.

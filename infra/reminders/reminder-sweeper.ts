@@ -1,5 +1,5 @@
 /**
- * Runs due reminders (SECURITY.md 14). A plain timer per process would fire once per scaled-out
+ * Runs due reminders (docs/security.md 14). A plain timer per process would fire once per scaled-out
  * instance, so each reminder is claimed with a conditional write (`claimed`, `claimedBy`,
  * `claimedUntil` = now + lease) before its handler runs: of several instances, exactly one wins
  * each reminder. A sweep lists what is due oldest first and keeps going until nothing due is

@@ -1,5 +1,5 @@
 /**
- * Booking a Barnteam meeting (issue 4, item 4), by the unit's Barnkontakt who convenes the team:
+ * Booking a Barnteam meeting, by the unit's Barnkontakt who convenes the team:
  * - `barnteam.visa` (`{ caseId }`) opens the Boka Barnteam card with that child. It is the
  *   "Boka Barnteam" button on the Barnkontakt's answered card while the case is in `barnteam`.
  * - "boka barnteam" typed in the personal chat by a convener opens the same card, one per unit
@@ -150,7 +150,7 @@ function listConvenedTeams(handlers: HandlerContext, userId: string): ResolvedBa
 /**
  * The unit's cases in `barnteam` that the convener may put on the agenda: they lead the case
  * as its Barnkontakt and the written consent is in force, as `proposeBarnteamSlots` requires.
- * Each case read is audited (SECURITY.md 7), refused when it is not shown.
+ * Each case read is audited (docs/security.md 7), refused when it is not shown.
  */
 async function readBookableCases(
   handlers: HandlerContext,

@@ -2,7 +2,7 @@
  * The Barnkontakt's actions on the notification card: `arende.taEmot`, `arende.skickaVidare`
  * (`targetUnitId`, `forwardReason`), `arende.avboj` (`declineReason`), and the card's refresh
  * `arende.visa`. The acting user comes from the activity; the case id and ETag from the card are
- * only claims, checked by the use case against the user's role in that case (SECURITY.md 6, 12).
+ * only claims, checked by the use case against the user's role in that case (docs/security.md 6, 12).
  *
  * The answer is always a card: the answered card, the notification as it is now (after a stale
  * click, with a line saying so), or a short refusal without any case data.

@@ -3,7 +3,7 @@
  * what they typed and a Swedish message per field, nothing stored. Valid → the case is filed
  * (one case per draft id, however often Teams redelivers or the user clicks) and the card turns
  * into the receipt. The notifications the filing enqueued are delivered after the answer by the
- * background work: nothing is sent to anyone inside the invoke (SECURITY.md 11).
+ * background work: nothing is sent to anyone inside the invoke (docs/security.md 11).
  */
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';

@@ -19,7 +19,7 @@ export const areaAssessmentLabels: Readonly<Record<AreaAssessment, string>> = {
   vetEj: 'Vet ej',
 };
 
-/** The three paths of step 1 (DOMAIN.md). */
+/** The three paths of step 1 (docs/domain.md). */
 export const discoveryPaths = ['orosanmalan', 'stodIEgenVerksamhet', 'aktiveraBarnkontakt'] as const;
 export const ZDiscoveryPath = z.enum(discoveryPaths);
 export type DiscoveryPath = z.infer<typeof ZDiscoveryPath>;
