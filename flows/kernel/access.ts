@@ -254,14 +254,33 @@ export function authorize(
     return { allowed: false, reason: conditionReason };
   }
   const mine = joinSwedish(unique(effective.map((assignment) => roleLabels[assignment.role])), 'och');
-  const permitted = joinSwedish(
-    unique(rules.flatMap((rule) => rule.roles).map((role) => roleSubjects[role])),
-    'eller',
-  );
+  const permitted = describePermittedRoles(rules.flatMap((rule) => rule.roles));
   return {
     allowed: false,
     reason: `Du är ${mine} i ärendet. Bara ${permitted} kan ${actionPhrases[action]}.`,
   };
+}
+
+/**
+ * "Barnkontakten eller …" for a refusal. A deputy gets the `ersattare` role only while the
+ * Barnkontakt is away or after an unanswered card was escalated to them, so a text that simply
+ * said "or the deputy" would send a deputy to a button that refuses them.
+ */
+function describePermittedRoles(roles: readonly CaseRole[]): string {
+  const listed = unique(roles.filter((role) => role !== 'ersattare').map((role) => roleSubjects[role]));
+  const text = joinSwedish(listed, 'eller');
+  return roles.includes('ersattare') && roles.includes('barnkontakt') ? `${text} (${deputyCondition})` : text;
+}
+
+const deputyCondition =
+  'eller Barnkontaktens ersättare, när Barnkontakten är frånvarande eller ett obesvarat kort har gått vidare till ersättaren';
+
+/**
+ * Why a deputy named in the directory may not act yet: they have no role in the case until the
+ * Barnkontakt they stand in for is away or the card is escalated to them.
+ */
+export function describeDeputyWaiting(barnkontaktName: string): string {
+  return `Du är ersättare för Barnkontakten ${barnkontaktName}, men ärendet ligger hos ${barnkontaktName}. Du kan ta emot det när ${barnkontaktName} är frånvarande eller om kortet inte besvaras i tid och skickas vidare till dig.`;
 }
 
 /**

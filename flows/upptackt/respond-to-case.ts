@@ -9,8 +9,8 @@
  * what they already did (a double click, a redelivered invoke) gets `alreadyApplied`, and its
  * messages are enqueued again under the same ids, which repairs a crash after the write.
  */
-import { authorize, roleLabels } from '../kernel/access.js';
-import type { Case, Instant } from '../kernel/case.js';
+import { authorize, currentBarnkontakt, describeDeputyWaiting, roleLabels } from '../kernel/access.js';
+import type { Case, Instant, UserId } from '../kernel/case.js';
 import {
   type Actor,
   appendAudit,
@@ -26,7 +26,7 @@ import { DomainError, isDomainError } from '../kernel/errors.js';
 import type { Versioned } from '../kernel/ports.js';
 import { applyTransition, guards } from '../kernel/transitions.js';
 import { toStockholmDate } from '../kernel/working-time.js';
-import { assignRouting, routeForward } from './routing-roles.js';
+import { assignRouting, findContactsBehind, routeForward } from './routing-roles.js';
 
 export const responseActions = ['taEmot', 'skickaVidare', 'avboj'] as const;
 export type ResponseAction = (typeof responseActions)[number];
@@ -99,7 +99,10 @@ export async function respondToCase(
   const decision = authorize(current.value, userId, input.action);
   if (!decision.allowed) {
     await audit(deps, input, current.value, input.action, 'refused');
-    return { outcome: 'refused', message: decision.reason };
+    return {
+      outcome: 'refused',
+      message: describeDeputyRefusal(deps, current.value, userId) ?? decision.reason,
+    };
   }
   if (input.cardEtag !== current.etag) {
     await audit(deps, input, current.value, 'lasArende', 'allowed');
@@ -288,4 +291,25 @@ async function enqueueAnswerEffects(
       return;
     }
   }
+}
+
+/**
+ * A deputy named in the directory who presses the Barnkontakt's buttons before the card has
+ * come to them hears why, instead of "du har ingen roll", which reads as a fault.
+ */
+function describeDeputyRefusal(deps: FlowDependencies, caseValue: Case, userId: UserId): string | undefined {
+  const routing = caseValue.routing;
+  const barnkontakt = currentBarnkontakt(caseValue);
+  if (
+    routing === undefined ||
+    barnkontakt === undefined ||
+    caseValue.roles.some((role) => role.userId === userId)
+  ) {
+    return undefined;
+  }
+  const { deputies } = findContactsBehind(routing, deps.directory);
+  if (!deputies.some((deputy) => deputy.aadObjectId === userId)) {
+    return undefined;
+  }
+  return describeDeputyWaiting(barnkontakt.displayName);
 }

@@ -130,7 +130,7 @@ describe('the Upptäckare', () => {
     expect(authorize(caseValue, users.upptackare, 'beslutaBarnteam')).toEqual({
       allowed: false,
       reason:
-        'Du är Upptäckare i ärendet. Bara Barnkontakten eller Barnkontaktens ersättare kan besluta att lyfta ärendet till Barnteam.',
+        'Du är Upptäckare i ärendet. Bara Barnkontakten (eller Barnkontaktens ersättare, när Barnkontakten är frånvarande eller ett obesvarat kort har gått vidare till ersättaren) kan besluta att lyfta ärendet till Barnteam.',
     });
     const withPlan = buildCase({ state: 'planAktiv' });
     expect(authorize(withPlan, users.upptackare, 'lasPlan').allowed).toBe(false);
@@ -178,7 +178,7 @@ describe('answering the card', () => {
     }
     expect(authorize(otherBarnkontakt, users.annanBarnkontakt, 'taEmot')).toMatchObject({
       reason:
-        'Du är medlem i teamet i ärendet. Bara Barnkontakten eller Barnkontaktens ersättare kan ta emot ärendet.',
+        'Du är medlem i teamet i ärendet. Bara Barnkontakten (eller Barnkontaktens ersättare, när Barnkontakten är frånvarande eller ett obesvarat kort har gått vidare till ersättaren) kan ta emot ärendet.',
     });
   });
 

@@ -183,7 +183,7 @@ describe('decide', () => {
       outcome: 'refused',
       cause: 'accessDenied',
       message:
-        'Du är Upptäckare i ärendet. Bara Barnkontakten eller Barnkontaktens ersättare kan besluta att barnets behov är uppfyllt.',
+        'Du är Upptäckare i ärendet. Bara Barnkontakten (eller Barnkontaktens ersättare, när Barnkontakten är frånvarande eller ett obesvarat kort har gått vidare till ersättaren) kan besluta att barnets behov är uppfyllt.',
     });
   });
 

@@ -221,7 +221,7 @@ describe('recordSamtal', () => {
       outcome: 'refused',
       cause: 'accessDenied',
       message:
-        'Du är Upptäckare i ärendet. Bara Barnkontakten eller Barnkontaktens ersättare kan registrera barnsamtal och uppföljningssamtal.',
+        'Du är Upptäckare i ärendet. Bara Barnkontakten (eller Barnkontaktens ersättare, när Barnkontakten är frånvarande eller ett obesvarat kort har gått vidare till ersättaren) kan registrera barnsamtal och uppföljningssamtal.',
     });
   });
 

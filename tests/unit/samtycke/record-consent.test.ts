@@ -123,7 +123,7 @@ describe('recordConsentStep', () => {
       outcome: 'refused',
       cause: 'accessDenied',
       message:
-        'Du är Upptäckare i ärendet. Bara Barnkontakten eller Barnkontaktens ersättare kan registrera skriftligt samtycke.',
+        'Du är Upptäckare i ärendet. Bara Barnkontakten (eller Barnkontaktens ersättare, när Barnkontakten är frånvarande eller ett obesvarat kort har gått vidare till ersättaren) kan registrera skriftligt samtycke.',
     });
     expect(flow.stores.snapshot().audit).toEqual([
       expect.objectContaining({

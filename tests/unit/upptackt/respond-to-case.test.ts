@@ -99,6 +99,10 @@ describe('respondToCase: Ta emot', () => {
     // Only the routed Barnkontakt, or a deputy given a role (routing or chase), may act.
     const refused = await flow.respond({ actor: bitrRektor });
     expect(refused.outcome).toBe('refused');
+    // The deputy is told when they may act, not that a deputy may (which they are refused).
+    expect(refused.outcome === 'refused' && refused.message).toBe(
+      'Du är ersättare för Barnkontakten Maria Lind, men ärendet ligger hos Maria Lind. Du kan ta emot det när Maria Lind är frånvarande eller om kortet inte besvaras i tid och skickas vidare till dig.',
+    );
   });
 });
 
