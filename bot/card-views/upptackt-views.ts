@@ -194,7 +194,7 @@ export function toNotisData(
       displayName: findUpptackare(caseValue)?.displayName ?? 'Upptäckaren',
       organisation: discovery.reporter.organisation,
       role: discovery.reporter.role,
-      external: discovery.external,
+      external: isExternalTo(caseValue, viewerId, directory),
     },
     consent: {
       givenBy: consent.givenBy,
@@ -205,6 +205,25 @@ export function toNotisData(
     forwardTargets: listForwardTargets(caseValue, directory),
     refreshUserIds,
   };
+}
+
+/**
+ * Whether the card comes from another organisation than the viewer's own. The flag stored with
+ * the discovery compares with the child's unit (that is what the follow-up figures count); a
+ * card routed to the fallback contact or a deputy of another unit must be judged against the
+ * unit the viewer acts for, or it tells a colleague in the same organisation "annan organisation".
+ */
+function isExternalTo(caseValue: Case, viewerId: UserId, directory: Directory): boolean {
+  const reporterOrganisation = caseValue.discovery?.reporter.organisation;
+  const viewerUnitId = caseValue.roles.find(
+    (role) => role.userId === viewerId && isRoleActive(role) && role.unitId !== undefined,
+  )?.unitId;
+  const viewerOrganisation =
+    viewerUnitId === undefined ? undefined : findUnit(directory, viewerUnitId)?.organisation;
+  if (reporterOrganisation === undefined || viewerOrganisation === undefined) {
+    return caseValue.discovery?.external ?? false;
+  }
+  return reporterOrganisation !== viewerOrganisation;
 }
 
 /**

@@ -97,10 +97,8 @@ export function renderBarnkontaktNotis(data: BarnkontaktNotisData): AdaptiveCard
         { label: 'Organisation', value: reporterOrganisationLabels[reporter.organisation] },
         ...(reporter.unitName ? [{ label: 'Enhet', value: reporter.unitName }] : []),
         {
-          label: 'Extern',
-          value: reporter.external
-            ? 'Ja, från en annan organisation än din'
-            : 'Nej, från din egen organisation',
+          label: 'Från',
+          value: reporter.external ? 'En annan organisation än din (externt kort)' : 'Din egen organisation',
         },
       ],
       consentText: `Muntligt samtycke från ${joinSwedish(

@@ -18,6 +18,7 @@ import { renderUpptackarkortKvitto } from '../../../cards/upptackt/upptackarkort
 import { fileDiscovery } from '../../../flows/upptackt/file-discovery.js';
 import { respondToCase } from '../../../flows/upptackt/respond-to-case.js';
 import {
+  buildDirectory,
   buildSubmission,
   createTestFlow,
   draftId,
@@ -73,6 +74,36 @@ describe('toNotisData', () => {
     expect(
       toNotisData(filed.value, users.annanBarnkontakt, flow.deps.directory, filed.etag, { today }),
     ).toBeUndefined();
+  });
+
+  it('judges "extern" against the organisation of the unit the viewer acts for, not the child’s', async () => {
+    // A teacher of the municipality files for a child at a private school without a Barnkontakt:
+    // the card goes to the municipality's fallback contact, a colleague in the same organisation.
+    const directory = buildDirectory((input) => {
+      input.units.push({
+        id: 'ekens-skola',
+        name: 'Ekens skola',
+        type: 'grundskola',
+        organisation: 'privat',
+      });
+    });
+    const flow = createTestFlow({ directory });
+    const filed = await fileDiscovery(flow.deps, {
+      actor: upptackare,
+      draftId,
+      submission: buildSubmission({ unitId: 'ekens-skola' }, directory),
+      receivedAt: filedAt,
+    });
+    expect(filed.caseValue.value.routing?.viaFallback).toBe(true);
+
+    const data = toNotisData(filed.caseValue.value, users.socialtjanst, directory, filed.caseValue.etag, {
+      today,
+    });
+    const card = JSON.stringify(renderBarnkontaktNotis(data ?? ({} as never)));
+
+    expect(data?.reporter.external).toBe(false);
+    expect(card).toContain('Din egen organisation');
+    expect(card).not.toContain('En annan organisation än din');
   });
 });
 

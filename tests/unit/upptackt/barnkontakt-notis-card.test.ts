@@ -89,7 +89,7 @@ describe('renderBarnkontaktNotis', () => {
       'Alex Andersson',
       'Lärare',
       'Kommun',
-      'Nej, från din egen organisation',
+      'Din egen organisation',
       'Muntligt samtycke från vårdnadshavare, registrerat av Alex Andersson den 26 november 2026.',
       sampleRoutingReason,
     ]) {
@@ -121,7 +121,7 @@ describe('renderBarnkontaktNotis', () => {
         external: true,
       },
     });
-    expect(readCardText(card)).toContain('Ja, från en annan organisation än din');
+    expect(readCardText(card)).toContain('En annan organisation än din (externt kort)');
   });
 
   it('says so when no area is flagged', () => {
