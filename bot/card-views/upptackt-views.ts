@@ -29,6 +29,7 @@ import {
   type Directory,
   defaultBarnteamAgenda,
   findBarnteamForUnit,
+  findContact,
   findUnit,
   type Unit,
   unitTypeLabels,
@@ -203,8 +204,32 @@ export function toNotisData(
     },
     routingReason: routing.reason,
     forwardTargets: listForwardTargets(caseValue, directory),
+    recipientRole: describeRecipientRole(caseValue, viewerId, directory),
     refreshUserIds,
   };
+}
+
+/**
+ * The fallback contact holds the `barnkontakt` role while a card routed to them waits, and the
+ * `ersattare` role when an unanswered card is escalated to them; either way they are the
+ * municipality's reservkontakt, not the child's Barnkontakt.
+ */
+function describeRecipientRole(
+  caseValue: Case,
+  viewerId: UserId,
+  directory: Directory,
+): BarnkontaktNotisData['recipientRole'] {
+  const fallbackIds = [directory.fallback.contact, ...directory.fallback.deputies].map(
+    (id) => findContact(directory, id)?.aadObjectId,
+  );
+  const acting = caseValue.roles.find((role) => role.userId === viewerId && isRoleActive(role));
+  if (
+    fallbackIds.includes(viewerId) &&
+    (caseValue.routing?.viaFallback === true || acting?.role === 'ersattare')
+  ) {
+    return 'reservkontakt';
+  }
+  return acting?.role === 'ersattare' ? 'ersattare' : 'barnkontakt';
 }
 
 /**

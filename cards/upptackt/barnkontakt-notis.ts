@@ -31,6 +31,20 @@ export const barnkontaktNotisVerbs = {
   visa: 'arende.visa',
 } as const;
 
+export const recipientRoles = ['barnkontakt', 'ersattare', 'reservkontakt'] as const;
+
+const recipientRoleNames: Readonly<Record<(typeof recipientRoles)[number], string>> = {
+  barnkontakt: 'Barnkontakt',
+  ersattare: 'ersättare för Barnkontakten',
+  reservkontakt: 'kommunens reservkontakt',
+};
+
+const shareReasons: Readonly<Record<(typeof recipientRoles)[number], string>> = {
+  barnkontakt: 'barnets Barnkontakt',
+  ersattare: 'ersättare för barnets Barnkontakt',
+  reservkontakt: 'kommunens reservkontakt och ska se till att kortet når rätt Barnkontakt',
+};
+
 export const ZBarnkontaktNotisData = z.object({
   caseId: z.string().min(1).max(100),
   /** The case document's ETag when the card was rendered. */
@@ -54,6 +68,11 @@ export const ZBarnkontaktNotisData = z.object({
   routingReason: z.string().min(1).max(2000),
   /** Other units with a Barnkontakt, for Skicka vidare, titled and sorted by the caller. */
   forwardTargets: z.array(z.object({ id: z.string().min(1), title: z.string().min(1).max(300) })),
+  /**
+   * In which role the viewer gets the card. The municipality's fallback contact is not the
+   * child's Barnkontakt and must not be called so: they route the card on, they do not own it.
+   */
+  recipientRole: z.enum(recipientRoles).default('barnkontakt'),
   /** The routed Barnkontakt and deputy: the users whose card refreshes (Teams allows 60). */
   refreshUserIds: z.array(ZUserId).min(1).max(60),
 });
@@ -76,6 +95,8 @@ export function renderBarnkontaktNotis(data: BarnkontaktNotisData): AdaptiveCard
       caseId: parsed.caseId,
       etag: parsed.etag,
       refreshUserIds: parsed.refreshUserIds,
+      recipientRoleName: recipientRoleNames[parsed.recipientRole],
+      shareReason: shareReasons[parsed.recipientRole],
       caseFacts: [
         { label: 'Ärende', value: parsed.reference },
         { label: 'Barn', value: formatChildName(parsed.child) },

@@ -105,6 +105,32 @@ describe('toNotisData', () => {
     expect(card).toContain('Din egen organisation');
     expect(card).not.toContain('En annan organisation än din');
   });
+
+  it('calls the fallback contact kommunens reservkontakt, never the child’s Barnkontakt', async () => {
+    const directory = buildDirectory((input) => {
+      input.units.push({
+        id: 'ekens-skola',
+        name: 'Ekens skola',
+        type: 'grundskola',
+        organisation: 'privat',
+      });
+    });
+    const flow = createTestFlow({ directory });
+    const filed = await fileDiscovery(flow.deps, {
+      actor: upptackare,
+      draftId,
+      submission: buildSubmission({ unitId: 'ekens-skola' }, directory),
+      receivedAt: filedAt,
+    });
+    const data = toNotisData(filed.caseValue.value, users.socialtjanst, directory, filed.caseValue.etag, {
+      today,
+    });
+    const card = JSON.stringify(renderBarnkontaktNotis(data ?? ({} as never)));
+
+    expect(card).toContain('Nytt Upptäckarkort till dig som kommunens reservkontakt');
+    expect(card).toContain('för att du är kommunens reservkontakt');
+    expect(card).not.toMatch(/du är barnets Barnkontakt|dig som Barnkontakt/);
+  });
 });
 
 describe('toKvittoData', () => {
