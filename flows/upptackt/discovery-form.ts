@@ -106,14 +106,14 @@ export const discoveryFormMessages = {
   givenNameMissing: 'Skriv barnets förnamn.',
   nameTooLong: `Namnet får vara högst ${discoveryLimits.nameLength} tecken.`,
   identityMissing:
-    'Ange barnets personnummer, födelsedatum eller, för ett barn som inte är fött ännu, beräknat födelsedatum.',
+    'Ange barnets personnummer, födelsedatum eller, för ett barn som inte är fött ännu, beräknat förlossningsdatum.',
   birthDateInFuture:
-    'Födelsedatumet ligger i framtiden. Gäller det ett barn som inte är fött ännu, ange beräknat födelsedatum i stället.',
+    'Födelsedatumet ligger i framtiden. Gäller det ett barn som inte är fött ännu, ange beräknat förlossningsdatum i stället.',
   birthDateMismatch: 'Födelsedatumet stämmer inte med personnumret. Kontrollera båda.',
   dueDateWithBirth:
-    'Beräknat födelsedatum anges bara för ett barn som inte är fött ännu. Ta bort det när personnummer eller födelsedatum finns.',
-  dueDateTooOld: `Det beräknade födelsedatumet ligger mer än ${discoveryLimits.dueDatePastDays / 7} veckor bakåt i tiden. Är barnet fött, ange födelsedatum eller personnummer i stället.`,
-  dueDateTooFar: `Det beräknade födelsedatumet ligger mer än ${discoveryLimits.dueDateAheadMonths} månader fram i tiden.`,
+    'Beräknat förlossningsdatum anges bara för ett barn som inte är fött ännu. Ta bort det när personnummer eller födelsedatum finns.',
+  dueDateTooOld: `Det beräknade förlossningsdatumet ligger mer än ${discoveryLimits.dueDatePastDays / 7} veckor bakåt i tiden. Är barnet fött, ange födelsedatum eller personnummer i stället.`,
+  dueDateTooFar: `Det beräknade förlossningsdatumet ligger mer än ${discoveryLimits.dueDateAheadMonths} månader fram i tiden.`,
   dateFormat: 'Skriv datumet som ÅÅÅÅ-MM-DD.',
   unitMissing: 'Välj vilken enhet barnet hör till.',
   unitUnknown: 'Enheten finns inte i kommunens katalog. Välj en enhet i listan.',
@@ -123,6 +123,8 @@ export const discoveryFormMessages = {
   reporterRoleMissing: 'Skriv din yrkesroll, till exempel lärare.',
   reporterRoleTooLong: `Yrkesrollen får vara högst ${discoveryLimits.reporterRoleLength} tecken.`,
   areaInvalid: 'Välj behöver stärkas, fungerar bra eller vet ej.',
+  noAreaMarked:
+    'Markera minst ett område som behöver stärkas eller fungerar bra. Kortet säger annars inget som Barnkontakten kan utgå från.',
   areaCommentTooLong: `Kommentaren får vara högst ${discoveryLimits.areaCommentLength} tecken.`,
   observationMissing: 'Beskriv vad du har sett.',
   observationTooLong: `Beskrivningen får vara högst ${discoveryLimits.observationLength} tecken.`,
@@ -190,6 +192,11 @@ export function parseDiscoverySubmission(raw: unknown, context: DiscoveryFormCon
   }
 
   const areas = compassAreaKeys.map((key) => readArea(key, text, fail));
+  // A card that says nothing about any area gives the Barnkontakt nothing to act on; the message
+  // sits under the first area, where the reader starts.
+  if (areas.every((area) => area.assessment === 'vetEj')) {
+    fail(`area_${compassAreaKeys[0]}`, discoveryFormMessages.noAreaMarked);
+  }
 
   const observation = text('observation');
   if (observation === '') fail('observation', discoveryFormMessages.observationMissing);

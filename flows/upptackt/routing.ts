@@ -187,7 +187,7 @@ function findBand(input: RoutingInput): BandFinding {
     birthDate = dueDate;
     assumptions.push({
       fact: 'birthDate',
-      text: 'Födelsedatum saknas; det beräknade födelsedatumet användes.',
+      text: 'Födelsedatum saknas; det beräknade förlossningsdatumet användes.',
     });
   }
   if (today < birthDate) {

@@ -136,6 +136,21 @@ describe('parseDiscoverySubmission', () => {
     });
   });
 
+  it('needs at least one area marked behöver stärkas or fungerar bra, keeping what was typed', () => {
+    const allUnknown = errorsOf({ area_omsorg: 'vetEj', area_trygghet: 'vetEj', area_maBra: 'vetEj' });
+    expect(allUnknown.fieldErrors).toEqual({ area_omsorg: discoveryFormMessages.noAreaMarked });
+    expect(allUnknown.values).toMatchObject({
+      childGivenName: 'Testbarn',
+      areaComment_omsorg: 'Kommer ofta utan frukost.',
+    });
+
+    // Areas left out of the submit altogether count as "vet ej", the card's default.
+    const leftOut = errorsOf({ area_omsorg: undefined, area_trygghet: undefined, area_maBra: undefined });
+    expect(leftOut.fieldErrors.area_omsorg).toBe(discoveryFormMessages.noAreaMarked);
+
+    expect(parse({ area_omsorg: 'vetEj', area_trygghet: 'vetEj', area_maBra: 'fungerarBra' }).ok).toBe(true);
+  });
+
   it('limits text lengths', () => {
     const result = errorsOf({
       childGivenName: 'A'.repeat(101),

@@ -186,7 +186,7 @@ describe('band graviditet och nyfödd → smabarn: the first BVC visit', () => {
     const decision = route({ dueDate: '2025-06-01' }, 'exempelby-bvc', '2025-06-20');
     expect(decision.band).toBe('smabarn');
     expect(decision.defaultedFacts).toEqual(['birthDate', 'firstBvcVisit']);
-    expect(decision.reason).toContain('Födelsedatum saknas; det beräknade födelsedatumet användes.');
+    expect(decision.reason).toContain('Födelsedatum saknas; det beräknade förlossningsdatumet användes.');
   });
 });
 
