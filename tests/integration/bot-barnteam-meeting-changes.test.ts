@@ -1,191 +1,28 @@
 /**
- * Changes to a booked Barnteam through the real HTTP endpoint in production mode (signed channel
- * tokens, the Bot Connector faked by nock) and the embedded calendar on a temp file: the convener
- * moves or cancels the meeting, records its outcome for the child, and a withdrawn consent takes
- * the child off the agenda.
+ * Changes to a booked Barnteam through the bot as Teams talks to it (tests/support/teams-bot.ts),
+ * with the embedded calendar: the convener moves or cancels the meeting, records its outcome for
+ * the child, and a withdrawn consent takes the child off the agenda.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { skattningsformularInputIds } from '../../cards/barnteam/skattningsformular.js';
+import { describe, expect, it } from 'vitest';
 import type { BusyBlock } from '../../flows/kernel/calendar.js';
-import type { BarnteamMeeting, Clock, Reminder } from '../../flows/kernel/ports.js';
-import { type EmbeddedCalendar, openEmbeddedCalendar } from '../../infra/calendar/embedded-calendar.js';
-import { buildCase, buildConsent, buildRole, defaultRoles, units } from '../fixtures/case-fixtures.js';
-import {
-  buildActionExecute,
-  buildTeamsMessage,
-  nextActivityId,
-  type Person,
-  people,
-} from '../support/bot-activities.js';
-import {
-  closeNetworkExceptLoopback,
-  fakeTeamsConnector,
-  postAsTeams,
-  productionTestConfig,
-  type RunningBot,
-  sampleTenantId,
-  startBotWith,
-} from '../support/bot-harness.js';
-import {
-  createSigningKey,
-  type SigningKey,
-  serveBotFrameworkKeys,
-  serveEntraClientCredentials,
-} from '../support/bot-tokens.js';
-import { createInMemoryStores, type InMemoryStores } from '../support/in-memory-stores.js';
+import type { BarnteamMeeting, Reminder } from '../../flows/kernel/ports.js';
+import { people } from '../support/bot-activities.js';
+import { findAction, listChoices } from '../support/card-actions.js';
+import { useTeamsBot } from '../support/teams-bot.js';
+import { buildSkattningAnswers, walkCase } from '../support/walk-case.js';
 
-/** Tuesday 3 March 2026, 10:00 in Stockholm: a working day in term time. */
-const clock: Clock = { now: () => new Date('2026-03-03T09:00:00.000Z') };
-const caseId = 'arende-andring-0001';
-const reference = 'BB-8MHR-4VQN';
-/** Karin Sjöberg, skolsköterska: a member of Björkskolan's Barnteam in the sample directory. */
-const karin = { id: '29:karin', aadObjectId: '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e21', name: 'Karin Sjöberg' };
-
-let key: SigningKey;
-let bot: RunningBot<InMemoryStores>;
-let calendar: EmbeddedCalendar;
-let calendarDir: string;
-
-interface InvokeAnswer {
-  readonly statusCode: number;
-  readonly type: string;
-  readonly value: Record<string, unknown>;
-}
-
-beforeAll(async () => {
-  closeNetworkExceptLoopback();
-  key = await createSigningKey('bf-key-issue4-meeting-changes');
-});
-
-beforeEach(async () => {
-  serveBotFrameworkKeys([key]);
-  serveEntraClientCredentials(sampleTenantId);
-  fakeTeamsConnector();
-  calendarDir = mkdtempSync(join(tmpdir(), 'backa-kalender-'));
-  calendar = openEmbeddedCalendar({ path: join(calendarDir, 'kalender.sqlite') });
-  bot = await startBotWith(productionTestConfig, { stores: createInMemoryStores(), clock, calendar });
-  for (const person of [people.alex, people.maria, people.sara]) {
-    await postAsTeams(bot, key, buildTeamsMessage('hjälp', { person }));
-  }
-  await bot.stores.cases.create(
-    buildCase({
-      id: caseId,
-      reference,
-      state: 'barnteam',
-      consents: [buildConsent('muntligt'), buildConsent('skriftligt')],
-      // An Upptäckare the directory knows, so the booking invites them and files their reminders
-      // under the case (the ones a withdrawn consent must stop).
-      roles: [
-        buildRole({
-          userId: people.johan.aadObjectId,
-          role: 'upptackare',
-          displayName: people.johan.name,
-          unitId: units.bjorkskolan,
-        }),
-        ...defaultRoles().filter((role) => role.role !== 'upptackare'),
-      ],
-    }),
-  );
-});
-
-afterEach(async () => {
-  await bot.stop();
-  calendar.close();
-  rmSync(calendarDir, { recursive: true, force: true });
-  nock.cleanAll();
-});
-
-afterAll(() => nock.enableNetConnect());
-
-async function invoke(person: Person, verb: string, data: Record<string, unknown>) {
-  const response = await postAsTeams(
-    bot,
-    key,
-    buildActionExecute(verb, data, { person, id: nextActivityId() }),
-  );
-  expect(response.status).toBe(200);
-  const answer = (await response.json()) as InvokeAnswer;
-  expect(answer).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
-  return answer.value;
-}
-
-/** An invoke from a Barnteam member who is not one of the harness's people. */
-async function invokeAs(from: typeof karin, verb: string, data: Record<string, unknown>) {
-  const activity = {
-    ...buildActionExecute(verb, data, { person: people.maria, id: nextActivityId() }),
-    from,
-  };
-  const response = await postAsTeams(bot, key, activity);
-  expect(response.status).toBe(200);
-  return ((await response.json()) as InvokeAnswer).value;
-}
-
-/** Every `Action.Execute` of a card, at any depth. */
-function listActions(card: unknown): { verb: string; data: Record<string, unknown> }[] {
-  const found: { verb: string; data: Record<string, unknown> }[] = [];
-  const visit = (node: unknown) => {
-    if (typeof node !== 'object' || node === null) return;
-    if (Array.isArray(node)) return node.forEach(visit);
-    const record = node as Record<string, unknown>;
-    if (record.type === 'Action.Execute' && typeof record.verb === 'string') {
-      found.push({ verb: record.verb, data: (record.data ?? {}) as Record<string, unknown> });
-    }
-    Object.values(record).forEach(visit);
-  };
-  visit(card);
-  return found;
-}
-
-function findAction(card: unknown, verb: string) {
-  const action = listActions(card).find((item) => item.verb === verb);
-  if (action === undefined) throw new Error(`Kortet saknar ${verb}`);
-  return action;
-}
-
-/** The choices of the `Input.ChoiceSet` with this id. */
-function listChoices(card: unknown, id: string): string[] {
-  const found: string[] = [];
-  const visit = (node: unknown) => {
-    if (typeof node !== 'object' || node === null) return;
-    if (Array.isArray(node)) return node.forEach(visit);
-    const record = node as Record<string, unknown>;
-    if (record.type === 'Input.ChoiceSet' && record.id === id && Array.isArray(record.choices)) {
-      for (const choice of record.choices as { value?: unknown }[]) found.push(String(choice.value));
-    }
-    Object.values(record).forEach(visit);
-  };
-  visit(card);
-  return found;
-}
+const teams = useTeamsBot();
+const { invoke, clock } = teams;
 
 /**
- * Maria proposes times for the child and books the first one on a later day (so that its
- * reminders are still to come); returns the Barnteam bokat card.
+ * Johan files the card: an Upptäckare the directory knows, so the booking invites him and files
+ * his reminders under the case (the ones a withdrawn consent must stop). Maria takes the case,
+ * lifts it to Barnteam and books it on a later day, so that its reminders are still to come.
  */
-async function bookFirstSlot(): Promise<{ card: Record<string, unknown>; meeting: BarnteamMeeting }> {
-  const opened = await invoke(people.maria, 'barnteam.visa', { caseId });
-  const foresla = findAction(opened, 'barnteam.foreslaTider');
-  const proposed = await invoke(people.maria, 'barnteam.foreslaTider', {
-    ...foresla.data,
-    agendaCaseIds: caseId,
-  });
-  const halfADayAhead = clock.now().getTime() + 12 * 60 * 60_000;
-  const slot = listChoices(proposed, 'slot').find((start) => Date.parse(start) >= halfADayAhead);
-  if (slot === undefined) throw new Error('Ingen tid föreslogs en senare dag');
-  const boka = findAction(proposed, 'barnteam.boka');
-  const card = await invoke(people.maria, 'barnteam.boka', { ...boka.data, agendaCaseIds: caseId, slot });
-  const meeting = bot.stores.snapshot().meetings[0];
-  if (meeting === undefined) throw new Error('Inget möte bokades');
-  expect(meeting.state).toBe('booked');
-  return { card, meeting };
-}
+const bookFirstSlot = () => walkCase(teams).to('bokad', { filedBy: people.johan });
 
 async function readMeeting(meetingId: string): Promise<BarnteamMeeting> {
-  const stored = await bot.stores.meetings.get(meetingId);
+  const stored = await teams.stores.meetings.get(meetingId);
   if (stored === undefined) throw new Error('Mötet finns inte');
   return stored.value;
 }
@@ -194,7 +31,7 @@ async function readMeeting(meetingId: string): Promise<BarnteamMeeting> {
 async function readOrganizerBusy(meeting: BarnteamMeeting): Promise<BusyBlock[]> {
   const organizer = meeting.calendar?.organizer;
   if (organizer === undefined) throw new Error('Mötet har ingen kalenderhändelse');
-  const [schedule] = await calendar.getSchedules({
+  const [schedule] = await teams.calendar.getSchedules({
     mailboxes: [organizer],
     start: '2026-03-03T00:00:00.000Z',
     end: '2026-04-30T00:00:00.000Z',
@@ -209,18 +46,12 @@ function isBusyAt(busy: readonly BusyBlock[], start: string): boolean {
 
 /** The meeting's reminders (members' ones carry no case id, so they are read from the store). */
 function listMeetingReminders(meetingId: string): Reminder[] {
-  return bot.stores.snapshot().reminders.filter((reminder) => reminder.data.meetingId === meetingId);
-}
-
-function ratings(values: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    skattningsformularInputIds.map((id) => [id, values[id] ?? (id.startsWith('rating_') ? '3' : '')]),
-  );
+  return teams.stores.snapshot().reminders.filter((reminder) => reminder.data.meetingId === meetingId);
 }
 
 describe('moving a booked Barnteam', () => {
   it('moves the meeting, its calendar event and its reminders to another proposed time', async () => {
-    const { card, meeting } = await bookFirstSlot();
+    const { card, meeting, caseId } = await bookFirstSlot();
     const flytta = findAction(card, 'barnteam.flytta');
     const alternatives = await invoke(people.maria, 'barnteam.flytta', flytta.data);
     // A time on a later day, so that reminders before it are still to come.
@@ -256,7 +87,7 @@ describe('moving a booked Barnteam', () => {
       expect(Date.parse(String(reminder.data.meetingStart))).toBe(Date.parse(newSlot));
     }
     // The Upptäckare's reminders are filed under the child's case.
-    const caseReminders = await bot.stores.reminders.listForCase(caseId);
+    const caseReminders = await teams.stores.reminders.listForCase(caseId);
     const caseScheduled = caseReminders.filter((item) => item.value.status === 'scheduled');
     expect(caseScheduled.length).toBeGreaterThan(0);
     for (const item of caseScheduled) {
@@ -280,7 +111,7 @@ describe('moving a booked Barnteam', () => {
     const text = JSON.stringify(answer);
     expect(text).toContain('Mötet har ändrats sedan kortet visades');
     expect(text).toContain('barnteam.flytta');
-    const current = await bot.stores.meetings.get(meeting.id);
+    const current = await teams.stores.meetings.get(meeting.id);
     expect(Date.parse(current?.value.start ?? '')).toBe(Date.parse(first));
     expect(findAction(answer, 'barnteam.flytta').data.etag).toBe(current?.etag);
     const busy = await readOrganizerBusy(meeting);
@@ -288,7 +119,7 @@ describe('moving a booked Barnteam', () => {
   });
 
   it('refuses anyone but the convener, and the meeting stays where it was', async () => {
-    const { card, meeting } = await bookFirstSlot();
+    const { card, meeting, reference } = await bookFirstSlot();
     const flytta = findAction(card, 'barnteam.flytta');
     const later = new Date(Date.parse(meeting.start) + 24 * 60 * 60_000).toISOString();
 
@@ -329,11 +160,11 @@ describe('cancelling a booked Barnteam', () => {
 
 describe('the outcome for the child', () => {
   it('stores the proposed support and schedules the follow-up after a member has rated', async () => {
-    const { meeting } = await bookFirstSlot();
-    const rated = await invokeAs(karin, 'skattning.spara', {
+    const { meeting, caseId } = await bookFirstSlot();
+    const rated = await invoke(people.karin, 'skattning.spara', {
       meetingId: meeting.id,
       caseId,
-      ...ratings({ rating_maBra: '1', comment_maBra: 'Ofta frånvarande.' }),
+      ...buildSkattningAnswers({ rating_maBra: '1', comment_maBra: 'Ofta frånvarande.' }),
     });
     const utfall = findAction(rated, 'barnteam.utfall');
 
@@ -346,7 +177,7 @@ describe('the outcome for the child', () => {
     });
 
     expect(JSON.stringify(answer)).toContain('Utfallet är sparat.');
-    const stored = (await bot.stores.cases.get(caseId))?.value as unknown as {
+    const stored = (await teams.stores.cases.get(caseId))?.value as unknown as {
       state: string;
       barnteamUtfall?: { meetingId: string; followUpDate?: string; proposedSupport: unknown[] }[];
     };
@@ -357,7 +188,7 @@ describe('the outcome for the child', () => {
       followUpDate: '2026-04-14',
       proposedSupport: [{ what: 'Extra stöd i matematik två gånger i veckan.', byWhom: 'Specialpedagog' }],
     });
-    const followUps = (await bot.stores.reminders.listForCase(caseId)).filter(
+    const followUps = (await teams.stores.reminders.listForCase(caseId)).filter(
       (item) => item.value.kind === 'uppfoljningBarnteam',
     );
     expect(followUps).toHaveLength(1);
@@ -369,9 +200,13 @@ describe('the outcome for the child', () => {
   });
 
   it('does not start an Individuellt barnteam without the updated written consent', async () => {
-    const { meeting } = await bookFirstSlot();
-    const rated = await invokeAs(karin, 'skattning.spara', { meetingId: meeting.id, caseId, ...ratings({}) });
-    const before = await bot.stores.cases.get(caseId);
+    const { meeting, caseId } = await bookFirstSlot();
+    const rated = await invoke(people.karin, 'skattning.spara', {
+      meetingId: meeting.id,
+      caseId,
+      ...buildSkattningAnswers(),
+    });
+    const before = await teams.stores.cases.get(caseId);
 
     const answer = await invoke(people.maria, 'barnteam.utfall', {
       ...findAction(rated, 'barnteam.utfall').data,
@@ -381,7 +216,7 @@ describe('the outcome for the child', () => {
     const text = JSON.stringify(answer);
     expect(text).toContain('Uppdaterat skriftligt samtycke saknas');
     expect(text).toContain('barnteam.utfall');
-    const after = await bot.stores.cases.get(caseId);
+    const after = await teams.stores.cases.get(caseId);
     expect(after?.value.state).toBe('barnteam');
     expect(after?.etag).toBe(before?.etag);
   });
@@ -389,10 +224,10 @@ describe('the outcome for the child', () => {
 
 describe('a withdrawn consent after booking', () => {
   it('stops the case, takes the child off the agenda and cancels the case reminders', async () => {
-    const { meeting } = await bookFirstSlot();
-    const withReminders = await bot.stores.reminders.listForCase(caseId);
+    const { meeting, caseId } = await bookFirstSlot();
+    const withReminders = await teams.stores.reminders.listForCase(caseId);
     expect(withReminders.some((item) => item.value.status === 'scheduled')).toBe(true);
-    const current = await bot.stores.cases.get(caseId);
+    const current = await teams.stores.cases.get(caseId);
 
     const answer = await invoke(people.maria, 'samtycke.aterkalla', {
       caseId,
@@ -402,10 +237,10 @@ describe('a withdrawn consent after booking', () => {
     });
 
     expect(JSON.stringify(answer)).toContain('Sparat.');
-    expect((await bot.stores.cases.get(caseId))?.value.state).toBe('samtyckeAterkallat');
+    expect((await teams.stores.cases.get(caseId))?.value.state).toBe('samtyckeAterkallat');
     const item = (await readMeeting(meeting.id)).agenda.find((candidate) => candidate.caseId === caseId);
     expect(item?.removedAt).toBeDefined();
-    const reminders = await bot.stores.reminders.listForCase(caseId);
+    const reminders = await teams.stores.reminders.listForCase(caseId);
     expect(reminders.length).toBeGreaterThan(0);
     expect(reminders.filter((reminder) => reminder.value.status === 'scheduled')).toEqual([]);
   });

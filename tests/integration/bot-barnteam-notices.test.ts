@@ -15,7 +15,6 @@ import type { BarnteamMeeting, Stores } from '../../flows/kernel/ports.js';
 import { openSqliteStores } from '../../infra/store/sqlite-stores.js';
 import { buildBarnteamDirectory, memberEmail, memberUserId, slot } from '../support/barnteam-fixtures.js';
 import {
-  collectActions,
   createDeliveryStack,
   createTestClock,
   type FakeConnector,
@@ -25,6 +24,7 @@ import {
   type TestClock,
 } from '../support/bot-delivery-harness.js';
 import { closeNetworkExceptLoopback } from '../support/bot-harness.js';
+import { collectActions } from '../support/card-actions.js';
 import { childIdentityNumber, filedAt, users } from '../support/flow-fixtures.js';
 
 const directory = buildBarnteamDirectory();

@@ -15,7 +15,6 @@ import { fileDiscovery } from '../../flows/upptackt/file-discovery.js';
 import { respondToCase } from '../../flows/upptackt/respond-to-case.js';
 import { openSqliteStores } from '../../infra/store/sqlite-stores.js';
 import {
-  collectActions,
   createDeliveryStack,
   createTestClock,
   type DeliveryStack,
@@ -29,6 +28,7 @@ import {
 } from '../support/bot-delivery-harness.js';
 import { closeNetworkExceptLoopback } from '../support/bot-harness.js';
 import { outboundAccessToken } from '../support/bot-tokens.js';
+import { collectActions } from '../support/card-actions.js';
 import {
   buildDirectory,
   buildSubmission,

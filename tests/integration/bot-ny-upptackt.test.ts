@@ -1,12 +1,10 @@
 /**
- * "ny upptäckt" and the Upptäckarkort's submit through the real HTTP endpoint and CloudAdapter in
- * production mode (locally signed channel tokens), with the Bot Connector faked by nock at its
- * real address and the in-memory stores (which pass the storage contract suite).
+ * "ny upptäckt" and the Upptäckarkort's submit through the bot as Teams talks to it: the real
+ * HTTP endpoint and CloudAdapter in production mode, the Bot Connector faked at its real address
+ * (tests/support/teams-bot.ts).
  */
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sentToPersonalChat } from '../../bot/user-messages.js';
-import type { Clock } from '../../flows/kernel/ports.js';
 import {
   buildActionExecute,
   buildTeamsMessage,
@@ -14,60 +12,20 @@ import {
   nextActivityId,
   people,
 } from '../support/bot-activities.js';
-import {
-  type ConnectorRequest,
-  closeNetworkExceptLoopback,
-  fakeTeamsConnector,
-  postAsTeams,
-  productionTestConfig,
-  type RunningBot,
-  readCards,
-  startBotWith,
-} from '../support/bot-harness.js';
-import {
-  createSigningKey,
-  type SigningKey,
-  serveBotFrameworkKeys,
-  serveEntraClientCredentials,
-} from '../support/bot-tokens.js';
+import { productionTestConfig } from '../support/bot-harness.js';
+import { readCards } from '../support/card-actions.js';
 import { buildRawSubmit } from '../support/flow-fixtures.js';
-import { createInMemoryStores, type InMemoryStores } from '../support/in-memory-stores.js';
+import { useTeamsBot } from '../support/teams-bot.js';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-/** Tuesday 3 March 2026, 10:00 in Stockholm: a working day in term time. */
-const clock: Clock = { now: () => new Date('2026-03-03T09:00:00.000Z') };
 
-let key: SigningKey;
-let bot: RunningBot<InMemoryStores>;
-let connector: ConnectorRequest[];
-
-beforeAll(async () => {
-  closeNetworkExceptLoopback();
-  key = await createSigningKey('bf-key-ny-upptackt');
-});
-
-beforeEach(async () => {
-  serveBotFrameworkKeys([key]);
-  serveEntraClientCredentials(productionTestConfig.allowedTenantIds[0] ?? '');
-  connector = fakeTeamsConnector();
-  bot = await startBotWith(productionTestConfig, { stores: createInMemoryStores(), clock });
-});
-
-afterEach(async () => {
-  await bot.stop();
-  nock.cleanAll();
-});
-
-afterAll(() => nock.enableNetConnect());
-
-async function send(activity: Record<string, unknown>): Promise<Response> {
-  const response = await postAsTeams(bot, key, activity);
-  return response;
-}
+// Nobody has written to the bot yet: some tests are about the first message.
+const teams = useTeamsBot({ greet: [] });
+const { send } = teams;
 
 /** Every card the bot sent, with where it went. */
 function sentCards(): { path: string; card: Record<string, unknown> }[] {
-  return connector.flatMap((request) =>
+  return teams.connector.flatMap((request) =>
     readCards(request.body).map((card) => ({ path: request.path, card })),
   );
 }
@@ -165,8 +123,8 @@ describe('"ny upptäckt" in the personal chat', () => {
     const [first, second] = [await send(message), await send(message)];
     expect([first.status, second.status]).toEqual([200, 200]);
     expect(sentCards()).toHaveLength(1);
-    expect(bot.stores.snapshot().activities).toHaveLength(1);
-    expect(bot.logLines.join('\n')).toContain('Aktiviteten kom igen');
+    expect(teams.stores.snapshot().activities).toHaveLength(1);
+    expect(teams.bot.logLines.join('\n')).toContain('Aktiviteten kom igen');
   });
 
   it('gives two different messages two different drafts', async () => {
@@ -181,7 +139,7 @@ describe('"ny upptäckt" in a channel', () => {
     const response = await send(buildTeamsMessage('ny upptäckt', { where: 'channel' }));
     expect(response.status).toBe(200);
 
-    const create = connector.find((request) => request.path === '/v3/conversations');
+    const create = teams.connector.find((request) => request.path === '/v3/conversations');
     expect(create?.body).toMatchObject({
       isGroup: false,
       bot: { id: '28:backa-barnet' },
@@ -192,17 +150,17 @@ describe('"ny upptäckt" in a channel', () => {
     expect(cards).toHaveLength(1);
     expect(cards[0]?.path).toBe('/v3/conversations/a:ny-personlig-chatt/activities');
 
-    const inChannel = connector.filter((request) => request.path.includes(channelConversationId));
+    const inChannel = teams.connector.filter((request) => request.path.includes(channelConversationId));
     expect(inChannel).toHaveLength(1);
     expect(inChannel[0]?.body.text).toBe(sentToPersonalChat);
     expect(inChannel[0]?.body.attachments ?? []).toEqual([]);
 
     // The new chat is remembered, so the next card needs no new conversation.
-    expect(await bot.stores.conversations.get(people.alex.aadObjectId)).toMatchObject({
+    expect(await teams.stores.conversations.get(people.alex.aadObjectId)).toMatchObject({
       conversationId: 'a:ny-personlig-chatt',
     });
     await send(buildTeamsMessage('ny upptäckt', { where: 'groupChat' }));
-    expect(connector.filter((request) => request.path === '/v3/conversations')).toHaveLength(1);
+    expect(teams.connector.filter((request) => request.path === '/v3/conversations')).toHaveLength(1);
     expect(sentCards().map((sent) => sent.path)).toEqual([
       '/v3/conversations/a:ny-personlig-chatt/activities',
       '/v3/conversations/a:ny-personlig-chatt/activities',
@@ -213,22 +171,19 @@ describe('"ny upptäckt" in a channel', () => {
     await send(buildTeamsMessage('hjälp'));
     await send(buildTeamsMessage('ny upptäckt', { where: 'channel' }));
 
-    expect(connector.some((request) => request.path === '/v3/conversations')).toBe(false);
+    expect(teams.connector.some((request) => request.path === '/v3/conversations')).toBe(false);
     const cards = sentCards();
     expect(cards).toHaveLength(1);
     expect(cards[0]?.path).toBe('/v3/conversations/a:personal-alex/activities');
   });
 
   it('says how to open the personal chat when Teams refuses to create it, and posts no card', async () => {
-    nock.cleanAll();
-    serveBotFrameworkKeys([key]);
-    serveEntraClientCredentials(productionTestConfig.allowedTenantIds[0] ?? '');
-    connector = fakeTeamsConnector({ createConversation: { status: 403 } });
+    teams.replaceConnector({ createConversation: { status: 403 } });
 
     const response = await send(buildTeamsMessage('ny upptäckt', { where: 'channel' }));
     expect(response.status).toBe(200);
     expect(sentCards()).toEqual([]);
-    const inChannel = connector.filter((request) => request.path.includes(channelConversationId));
+    const inChannel = teams.connector.filter((request) => request.path.includes(channelConversationId));
     expect(String(inChannel[0]?.body.text)).toContain('Jag kunde inte öppna vår personliga chatt');
     expect(String(inChannel[0]?.body.text)).toContain('Appar');
   });
@@ -237,7 +192,7 @@ describe('"ny upptäckt" in a channel', () => {
 describe('submitting the Upptäckarkort', () => {
   it('answers a valid card with the receipt in the invoke response and stores one case and one notice', async () => {
     const draftId = await openCard();
-    const before = connector.length;
+    const before = teams.connector.length;
 
     const answer = await submit(draftId);
 
@@ -248,10 +203,10 @@ describe('submitting the Upptäckarkort', () => {
     expect(receipt).toContain('Maria Lind');
     expect(receipt).not.toContain('20170612');
     // Nothing was sent to anyone inside the invoke: delivery is the background work's.
-    expect(connector.length).toBe(before);
-    expect(bot.unmatchedRequests).toEqual([]);
+    expect(teams.connector.length).toBe(before);
+    expect(teams.bot.unmatchedRequests).toEqual([]);
 
-    const { cases, outbox } = bot.stores.snapshot();
+    const { cases, outbox } = teams.stores.snapshot();
     expect(cases).toHaveLength(1);
     expect(cases[0]).toMatchObject({ id: `arende-${draftId}`, state: 'vantarPaBarnkontakt' });
     expect(receipt).toContain(cases[0]?.reference);
@@ -274,7 +229,7 @@ describe('submitting the Upptäckarkort', () => {
 
     expect(redelivered.value).toEqual(first.value);
     expect(doubleClick.value).toEqual(first.value);
-    const { cases, outbox } = bot.stores.snapshot();
+    const { cases, outbox } = teams.stores.snapshot();
     expect(cases).toHaveLength(1);
     expect(outbox).toHaveLength(1);
   });
@@ -299,13 +254,13 @@ describe('submitting the Upptäckarkort', () => {
     expect(card).toContain('Barnkontakten kan bara aktiveras när vårdnadshavare');
     expect(card).toContain('"value":"Lärare på mellanstadiet"');
     expect(card).toContain('"value":"Har sett att barnet ofta är hungrigt."');
-    const { cases, outbox, audit } = bot.stores.snapshot();
+    const { cases, outbox, audit } = teams.stores.snapshot();
     expect([cases, outbox, audit]).toEqual([[], [], []]);
   });
 
   it('keeps the values and asks to try again when the store is unavailable', async () => {
     const draftId = await openCard();
-    bot.stores.failNext('cases.create');
+    teams.stores.failNext('cases.create');
 
     const answer = await submit(draftId, { reporterRole: 'Fritidspedagog' });
 
@@ -313,14 +268,14 @@ describe('submitting the Upptäckarkort', () => {
     expect(card).toContain('Försök igen om en stund');
     expect(card).toContain('"value":"Fritidspedagog"');
     expect(card).not.toMatch(/at \w+ \(|Error/);
-    expect(bot.stores.snapshot().cases).toEqual([]);
+    expect(teams.stores.snapshot().cases).toEqual([]);
   });
 
   it('never logs what was typed on the card', async () => {
     const draftId = await openCard();
     await submit(draftId);
     await submit(draftId, { childGivenName: '' });
-    const logs = bot.logLines.join('\n');
+    const logs = teams.bot.logLines.join('\n');
     expect(logs).toContain('upptackarkort.skicka');
     for (const value of ['Testbarn', 'Exempel', '20170612', '2387', 'tyst och trött', 'frukost']) {
       expect(logs).not.toContain(value);

@@ -5,12 +5,18 @@
  */
 import { sampleTenantId, teamsServiceUrl } from './bot-harness.js';
 
-/** People of the sample municipality (notes/preamble.md), as Teams names them in activities. */
+/**
+ * People of the sample municipality (config/directory.sample.yaml), as Teams names them in
+ * activities: Alex, a teacher (not in the directory); Maria, Barnkontakt of Björkskolan, and
+ * Johan, her deputy; Sara, Barnkontakt of Lärkans förskola; Karin, a member of Björkskolan's
+ * Barnteam.
+ */
 export const people = {
   alex: { aadObjectId: '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e01', id: '29:alex', name: 'Alex Andersson' },
   maria: { aadObjectId: '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e02', id: '29:maria', name: 'Maria Lind' },
   johan: { aadObjectId: '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e03', id: '29:johan', name: 'Johan Ek' },
   sara: { aadObjectId: '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e04', id: '29:sara', name: 'Sara Holm' },
+  karin: { aadObjectId: '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e21', id: '29:karin', name: 'Karin Sjöberg' },
 } as const;
 export type Person = (typeof people)[keyof typeof people];
 

@@ -272,12 +272,3 @@ export async function fileCard(
   );
   return toCaseId(draftId);
 }
-
-/** Every Adaptive Card action in a card, nested ones (Action.ShowCard) included. */
-export function collectActions(node: unknown): Record<string, unknown>[] {
-  if (Array.isArray(node)) return node.flatMap(collectActions);
-  if (node === null || typeof node !== 'object') return [];
-  const record = node as Record<string, unknown>;
-  const own = typeof record.type === 'string' && record.type.startsWith('Action.') ? [record] : [];
-  return [...own, ...Object.values(record).flatMap(collectActions)];
-}

@@ -216,11 +216,3 @@ export function fakeTeamsConnector(options: FakeConnectorOptions = {}): Connecto
     });
   return requests;
 }
-
-/** The Adaptive Card attachments of an activity the bot sent. */
-export function readCards(body: Record<string, unknown>): Record<string, unknown>[] {
-  const attachments = Array.isArray(body.attachments) ? (body.attachments as Record<string, unknown>[]) : [];
-  return attachments
-    .filter((attachment) => attachment.contentType === 'application/vnd.microsoft.card.adaptive')
-    .map((attachment) => attachment.content as Record<string, unknown>);
-}
