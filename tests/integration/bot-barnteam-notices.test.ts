@@ -1,5 +1,5 @@
 /**
- * Delivering the issue-4 notices through the real CloudAdapter to a nock'd Bot Connector: the
+ * Delivering the notices of samtal, Beslut and Barnteam through the real CloudAdapter to a nock'd Bot Connector: the
  * Barnteam reminder card to a member (children by initials and reference only), a reminder for a
  * cancelled meeting that is dropped, the Upptäckare's news of a Beslut without its content, and
  * a due `paminnelseBarnteam` reminder that the background work turns into a delivered card.
@@ -41,7 +41,7 @@ beforeAll(() => closeNetworkExceptLoopback());
 afterAll(() => nock.enableNetConnect());
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'backa-issue4-'));
+  dir = mkdtempSync(join(tmpdir(), 'backa-barnteam-notices-'));
   stores = openSqliteStores({ path: join(dir, 'backa.sqlite') });
   clock = createTestClock();
   connector = interceptConnector();

@@ -1,5 +1,5 @@
 /**
- * Shared set-up for the use-case tests of issue 3: Exempelby's directory (as in
+ * Shared set-up for the use-case tests: Exempelby's directory (as in
  * config/directory.sample.yaml, built here so tests do not depend on that file), a settable
  * clock, the in-memory stores and a valid Upptäckarkort submit.
  */

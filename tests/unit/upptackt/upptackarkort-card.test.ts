@@ -17,7 +17,7 @@ import {
 
 const allowedVerbs = ['upptackarkort.skicka'];
 
-// The ids written in notes/issue3-contract.md, typed out again so that a rename in the card fails here.
+// The ids flows/upptackt/discovery-form.ts reads, typed out again so that a rename in the card fails here.
 const contractIds = [
   'childGivenName',
   'childFamilyName',
