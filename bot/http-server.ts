@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Logger } from '../infra/logger.js';
 import type { BackaCloudAdapter } from './adapter.js';
 import { RequestRefusedError } from './guarded-authentication.js';
+import { MalformedActivityError } from './inbound-activity.js';
 
 /** Teams messages are at most ~28 KB; card submissions carry a form. Anything larger is not Teams. */
 export const maxBodyBytes = 256 * 1024;
@@ -67,6 +68,14 @@ export function createHttpApp(options: HttpAppOptions): Express {
       } catch (error) {
         if (error instanceof RequestRefusedError) {
           sendStatus(response, error.status);
+          return;
+        }
+        if (error instanceof MalformedActivityError) {
+          logger.warn(
+            { activityId: activity.id, activityType: activity.type, problem: error.code },
+            'Aktiviteten har fel form och besvaras med 400',
+          );
+          sendStatus(response, 400);
           return;
         }
         logger.error({ err: error, activityId: activity.id }, 'Aktiviteten kunde inte behandlas');

@@ -49,6 +49,9 @@ export function onActionExecute<TState extends TurnState>(
   verbs: string | string[],
   handle: (context: TurnContext, data: Record<string, unknown>) => Promise<AdaptiveCardJson>,
 ): void {
+  const known = routedVerbs.get(app) ?? new Set<string>();
+  for (const verb of Array.isArray(verbs) ? verbs : [verbs]) known.add(verb);
+  routedVerbs.set(app, known);
   app.adaptiveCards.actionExecute<Record<string, unknown>>(verbs, async (context, _state, data) => {
     const card = await handle(context, isRecord(data) ? data : {});
     await answerInvokeWithCard(context, card);
@@ -58,6 +61,15 @@ export function onActionExecute<TState extends TurnState>(
 }
 
 const answeredAlready = '';
+
+// The verbs each application routes, so that an invoke with any other verb can be refused as a
+// bad request before it reaches the router.
+const routedVerbs = new WeakMap<object, Set<string>>();
+
+/** The `Action.Execute` verbs registered on `app` through `onActionExecute`. */
+export function listRoutedVerbs(app: object): ReadonlySet<string> {
+  return routedVerbs.get(app) ?? new Set();
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
