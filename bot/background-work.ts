@@ -116,6 +116,7 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
     logger: deps.logger,
     onParked: (notice) => tellFallback(notice, 'parked'),
     onUnreachable: (notice) => tellFallback(notice, 'unreachable'),
+    onLate: (notice) => tellFallback(notice, 'late'),
     ...(options.outbox === undefined ? {} : { options: options.outbox }),
   });
 
@@ -233,7 +234,7 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
    * an id derived from the message's, so that a repeat (a crash before the park was stored) is
    * harmless. A failure propagates: the dispatcher then keeps the message and tries again.
    */
-  async function tellFallback(notice: OutboxNotice, kind: 'parked' | 'unreachable'): Promise<void> {
+  async function tellFallback(notice: OutboxNotice, kind: 'parked' | 'unreachable' | 'late'): Promise<void> {
     const fallback = findContact(directory, directory.fallback.contact);
     if (
       fallback === undefined ||
@@ -251,7 +252,9 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
     const text =
       kind === 'parked'
         ? `Ett meddelande från Backa barnet kunde inte levereras till ${about.who}${about.reference}. ${describeParkReason(notice.reason)} Meddelandet skickas inte igen automatiskt. Kontakta mottagaren på annat sätt och be IT-administratören se till att appen Backa barnet är installerad för hen.`
-        : `Backa barnet har ännu ingen chatt med ${about.who} och kan därför inte lämna ett meddelande${about.reference}. Meddelandet väntar och skickas så snart appen Backa barnet är installerad för mottagaren. Be IT-administratören installera appen för hela organisationen (eller för mottagaren), eller be mottagaren öppna Backa barnet i Teams en gång.`;
+        : kind === 'late'
+          ? `Ett meddelande från Backa barnet till ${about.who}${about.reference} är försenat: Teams tar inte emot det just nu och det skickas senare automatiskt. Är det brådskande, kontakta mottagaren på annat sätt.`
+          : `Backa barnet har ännu ingen chatt med ${about.who} och kan därför inte lämna ett meddelande${about.reference}. Meddelandet väntar och skickas så snart appen Backa barnet är installerad för mottagaren. Be IT-administratören installera appen för hela organisationen (eller för mottagaren), eller be mottagaren öppna Backa barnet i Teams en gång.`;
     const nowIso = clock.now().toISOString();
     const created = await stores.outbox.enqueue({
       id: toFallbackNoticeId(notice.outboxId, kind),
@@ -331,8 +334,10 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
 }
 
 /** The outbox id of the fallback's notice about `outboxId`, within the store's 200 characters. */
-export function toFallbackNoticeId(outboxId: string, kind: 'parked' | 'unreachable'): string {
-  const suffix = `${fallbackNoticeMarker}${kind === 'parked' ? 'parkerat' : 'onabar'}`;
+const fallbackNoticeSuffixes = { parked: 'parkerat', unreachable: 'onabar', late: 'forsenat' } as const;
+
+export function toFallbackNoticeId(outboxId: string, kind: keyof typeof fallbackNoticeSuffixes): string {
+  const suffix = `${fallbackNoticeMarker}${fallbackNoticeSuffixes[kind]}`;
   if (outboxId.length + suffix.length <= maxOutboxIdLength) return `${outboxId}${suffix}`;
   return `${createHash('sha256').update(outboxId).digest('hex')}${suffix}`;
 }

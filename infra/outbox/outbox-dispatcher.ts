@@ -60,6 +60,11 @@ export interface OutboxDispatcherOptions {
   readonly unreachableRetryMs: number;
   /** Minimum time between two sends to the same recipient. */
   readonly conversationIntervalMs: number;
+  /**
+   * How long after it was enqueued a message may still be waiting before someone is told. A
+   * Retry-After is honoured, but a notice held back for an hour must not be held back silently.
+   */
+  readonly lateAfterMs: number;
   readonly maxConcurrentConversations: number;
   readonly random: RandomSource;
   /** Waits for pacing; tests pass one that moves their fake clock. */
@@ -74,6 +79,7 @@ export const defaultOutboxDispatcherOptions: OutboxDispatcherOptions = {
   backoff: defaultBackoffPolicy,
   unreachableRetryMs: 15 * 60_000,
   conversationIntervalMs: 500,
+  lateAfterMs: 5 * 60_000,
   maxConcurrentConversations: 4,
   random: Math.random,
   sleep: async (ms) => {
@@ -101,6 +107,12 @@ export interface OutboxDispatcherDependencies {
    * them yet). The message keeps waiting; if the call throws it is made again on the next look.
    */
   readonly onUnreachable?: (notice: OutboxNotice) => Promise<void>;
+  /**
+   * Called when a retry would first go out later than `lateAfterMs` after the message was
+   * enqueued (a long Retry-After, a long back-off). The message keeps its turn; the call must be
+   * idempotent (an id derived from `outboxId`), as it may be made again on a later retry.
+   */
+  readonly onLate?: (notice: OutboxNotice) => Promise<void>;
   readonly options?: Partial<OutboxDispatcherOptions>;
 }
 
@@ -293,6 +305,9 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDependencies): Outb
       nextAttemptAt: toInstant(nowMs + delayMs),
       lastError: reason,
     });
+    if (stored !== undefined && nowMs + delayMs - Date.parse(message.createdAt) > options.lateAfterMs) {
+      await reportLate(stored.value, reason);
+    }
     logger.warn(
       {
         ...toLogIds(message),
@@ -304,6 +319,15 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDependencies): Outb
       'Utgående meddelande försöks igen senare',
     );
     return stored === undefined ? 'skipped' : 'retried';
+  }
+
+  async function reportLate(message: OutboxMessage, reason: string): Promise<void> {
+    try {
+      await deps.onLate?.(toNotice(message, reason));
+    } catch (error) {
+      // The message itself is safe in the outbox; the report is tried again on its next retry.
+      logger.error({ ...toLogIds(message), err: error }, 'Försenat meddelande kunde inte rapporteras');
+    }
   }
 
   async function waitForReference(claimed: Versioned<OutboxMessage>): Promise<SweepOutcome> {

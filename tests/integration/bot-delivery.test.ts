@@ -158,6 +158,33 @@ describe('when the Bot Connector answers 429', () => {
     expect(connector.to(users.barnkontakt)).toHaveLength(2);
   });
 
+  it('honours Retry-After: 3600, and tells the fallback contact at once that the notice is late', async () => {
+    await saveConversations(stores, [users.barnkontakt, users.socialtjanst]);
+    connector.script('a:personal-maria', [{ status: 429, headers: { 'Retry-After': '3600' } }]);
+    const caseId = await fileCard(stores, directory, clock);
+    const id = toNoticeId(caseId, 'nyttArende', 1);
+    const delivery = await stack();
+
+    await delivery.work.runOnce();
+    await delivery.work.runOnce();
+
+    const waiting = await outboxMessage(id);
+    expect(waiting.status).toBe('pending');
+    expect(Date.parse(waiting.nextAttemptAt) - clock.now().getTime()).toBeGreaterThanOrEqual(3_600_000);
+    const told = connector.to(users.socialtjanst);
+    expect(told).toHaveLength(1);
+    const text = String(told[0]?.body.text);
+    expect(text).toContain('till Maria Lind (Rektor)');
+    expect(text).toContain('är försenat');
+    expect(text).not.toContain('Testbarn');
+    expect(text).not.toContain(identityDigits);
+
+    clock.advance(3_600_000);
+    await delivery.work.runOnce();
+    expect((await outboxMessage(id)).status).toBe('delivered');
+    expect(connector.to(users.socialtjanst)).toHaveLength(1);
+  });
+
   it('reads a Retry-After given as an HTTP date', async () => {
     await saveConversations(stores, [users.barnkontakt]);
     const retryAt = new Date(clock.now().getTime() + 30_000).toUTCString();
@@ -213,9 +240,12 @@ describe('when the Bot Connector fails', () => {
       lastError: 'maxAttempts:retryable:503',
     });
     expect(connector.to(users.barnkontakt).map((request) => request.status)).toEqual([503, 503, 503]);
-    const told = connector.to(users.socialtjanst);
-    expect(told).toHaveLength(1);
-    const text = String(told[0]?.body.text);
+    // The sweeps here are an hour apart, so the fallback first hears the notice is late, once,
+    // and then, once, that it was given up.
+    const told = connector.to(users.socialtjanst).map((request) => String(request.body.text));
+    expect(told.filter((text) => text.includes('är försenat'))).toHaveLength(1);
+    expect(told.filter((text) => text.includes('kunde inte levereras'))).toHaveLength(1);
+    const text = told.at(-1) ?? '';
     expect(text).toContain('kunde inte levereras till Maria Lind (Rektor)');
     expect(text).toMatch(/ärende BB-/);
     expect(text).not.toContain('Testbarn');
