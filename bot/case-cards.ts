@@ -9,11 +9,16 @@
 import type { AdaptiveCardJson } from '../cards/render-template.js';
 import { renderBarnkontaktNotis } from '../cards/upptackt/barnkontakt-notis.js';
 import { renderBarnkontaktNotisBesvarad } from '../cards/upptackt/barnkontakt-notis-besvarad.js';
-import { renderUpptackarkortKvitto } from '../cards/upptackt/upptackarkort-kvitto.js';
+import { type KvittoDelivery, renderUpptackarkortKvitto } from '../cards/upptackt/upptackarkort-kvitto.js';
 import type { CalendarDate, Case, UserId } from '../flows/kernel/case.js';
-import { appendAudit, type FlowDependencies } from '../flows/kernel/case-effects.js';
+import {
+  appendAudit,
+  currentRouting,
+  type FlowDependencies,
+  toNoticeId,
+} from '../flows/kernel/case-effects.js';
 import type { Directory } from '../flows/kernel/directory.js';
-import type { Versioned } from '../flows/kernel/ports.js';
+import type { OutboxMessage, Stores, Versioned } from '../flows/kernel/ports.js';
 import { toStockholmDate } from '../flows/kernel/working-time.js';
 import {
   isAwaitingAnswer,
@@ -61,7 +66,7 @@ export function renderKvittoCard(
   caseValue: Case,
   viewerId: UserId,
   directory: Directory,
-  options: { readonly notice?: string } = {},
+  options: { readonly notice?: string; readonly delivery?: KvittoDelivery } = {},
 ): AdaptiveCardJson | undefined {
   const data = toKvittoData(caseValue, viewerId, directory, options);
   return data === undefined ? undefined : renderUpptackarkortKvitto(data);
@@ -82,12 +87,15 @@ export async function readCaseForCard(
   deps: FlowDependencies,
   caseId: string,
   viewerId: UserId,
-  render: (current: Versioned<Case>, today: CalendarDate) => AdaptiveCardJson | undefined,
+  render: (
+    current: Versioned<Case>,
+    today: CalendarDate,
+  ) => AdaptiveCardJson | undefined | Promise<AdaptiveCardJson | undefined>,
 ): Promise<CardRead> {
   const current = await deps.stores.cases.get(caseId);
   if (current === undefined) return { outcome: 'notFound' };
   const now = deps.clock.now();
-  const card = render(current, toStockholmDate(now));
+  const card = await render(current, toStockholmDate(now));
   await appendAudit(deps, {
     at: now.toISOString(),
     actor: viewerId,
@@ -97,4 +105,32 @@ export async function readCaseForCard(
     outcome: card === undefined ? 'refused' : 'allowed',
   });
   return card === undefined ? { outcome: 'refused' } : { outcome: 'shown', card, caseValue: current };
+}
+
+/**
+ * How far the card has got to the contact it was routed to, read from the outbox record of
+ * the current routing's notice: the receipt must never say "har fått kortet" before Teams took it.
+ */
+export async function readKvittoDelivery(stores: Stores, caseValue: Case): Promise<KvittoDelivery> {
+  const routing = currentRouting(caseValue);
+  if (routing === undefined) return 'paVag';
+  const message = await stores.outbox.get(toNoticeId(caseValue.id, 'nyttArende', routing.routingNo));
+  return toKvittoDelivery(message?.value);
+}
+
+/** The receipt's delivery state for one outbox message (exported for tests of the mapping). */
+export function toKvittoDelivery(message: OutboxMessage | undefined): KvittoDelivery {
+  if (message === undefined) return 'paVag';
+  switch (message.status) {
+    case 'delivered':
+      return 'levererat';
+    case 'parked':
+      return 'kundeInteLevereras';
+    case 'pending':
+    case 'sending':
+      return message.lastError?.startsWith('unreachable') ? 'vantarPaInstallation' : 'paVag';
+    case 'dropped':
+      // No longer applies (the card was answered or moved on): the case status tells the rest.
+      return 'levererat';
+  }
 }

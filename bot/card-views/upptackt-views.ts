@@ -19,7 +19,11 @@ import {
   buildCaseNavigationActions,
 } from '../../cards/upptackt/barnkontakt-notis-besvarad.js';
 import type { OrosanmalanData } from '../../cards/upptackt/orosanmalan.js';
-import type { KvittoStatus, UpptackarkortKvittoData } from '../../cards/upptackt/upptackarkort-kvitto.js';
+import type {
+  KvittoDelivery,
+  KvittoStatus,
+  UpptackarkortKvittoData,
+} from '../../cards/upptackt/upptackarkort-kvitto.js';
 import { upptackareMemberRole } from '../../flows/barnteam/meeting-reminders.js';
 import { authorize, isRoleActive } from '../../flows/kernel/access.js';
 import type { CalendarDate, Case, ChronologyEntry, UserId } from '../../flows/kernel/case.js';
@@ -69,7 +73,7 @@ export function toKvittoData(
   caseValue: Case,
   viewerId: UserId,
   directory: Directory,
-  options: { readonly notice?: string } = {},
+  options: { readonly notice?: string; readonly delivery?: KvittoDelivery } = {},
 ): UpptackarkortKvittoData | undefined {
   const view = viewCaseFor(caseValue, viewerId, directory);
   const discovery = caseValue.discovery;
@@ -95,7 +99,9 @@ export function toKvittoData(
             unitName: unitNameOf(directory, routing.unitId),
           },
           routingReason: routing.reason,
+          viaFallback: routing.viaFallback,
         }),
+    ...(options.delivery === undefined ? {} : { delivery: options.delivery }),
     ...(intake === undefined ? {} : { socialServicesName: intake.name }),
     ...(discovery.followUpDate === undefined ? {} : { followUpDate: discovery.followUpDate }),
     status: toKvittoStatus(caseValue, directory),

@@ -39,6 +39,13 @@ export const ZKvittoStatus = z.discriminatedUnion('kind', [
 ]);
 export type KvittoStatus = z.infer<typeof ZKvittoStatus>;
 
+/**
+ * Whether the notification reached the contact: on its way (the receipt right after the submit),
+ * delivered, waiting for the app to be installed for them, or given up (the fallback was told).
+ */
+export const kvittoDeliveries = ['paVag', 'levererat', 'vantarPaInstallation', 'kundeInteLevereras'] as const;
+export type KvittoDelivery = (typeof kvittoDeliveries)[number];
+
 export const ZUpptackarkortKvittoData = z
   .object({
     caseId: z.string().min(1).max(100),
@@ -50,6 +57,9 @@ export const ZUpptackarkortKvittoData = z
     filedAt: ZInstant,
     /** The Barnkontakt the card was routed to (path aktiveraBarnkontakt). */
     barnkontakt: ZContactPerson.optional(),
+    /** The card went to the municipality's fallback contact, who is not the child's Barnkontakt. */
+    viaFallback: z.boolean().default(false),
+    delivery: z.enum(kvittoDeliveries).default('paVag'),
     /** The routing's Swedish explanation (`RoutingOutcome.reason`). */
     routingReason: z.string().min(1).max(2000).optional(),
     /** The intake that received the orosanmälan (path orosanmalan). */
@@ -139,10 +149,28 @@ function describeBarnkontaktStep(parsed: ParsedKvitto): string {
     case 'avbojt':
       return 'Barnkontakten har avböjt kortet. Fundera på om stöd i egen verksamhet eller en orosanmälan behövs.';
     default:
-      return parsed.barnkontakt
-        ? `Barnkontakten ${describeContactPerson(parsed.barnkontakt)} har fått kortet. Du får besked här när Barnkontakten har tagit ställning.`
-        : 'Barnkontakten har fått kortet.';
+      return parsed.barnkontakt === undefined
+        ? 'Kortet är registrerat.'
+        : describeDelivery(parsed, parsed.barnkontakt);
   }
+}
+
+function describeDelivery(parsed: ParsedKvitto, contact: z.infer<typeof ZContactPerson>): string {
+  const who = `${parsed.viaFallback ? 'kommunens reservkontakt' : 'Barnkontakten'} ${describeContactPerson(contact)}`;
+  switch (parsed.delivery) {
+    case 'paVag':
+      return `Kortet är på väg till ${who}. Du får besked här när kortet har besvarats.`;
+    case 'levererat':
+      return `${capitalise(who)} har fått kortet. Du får besked här när kortet har besvarats.`;
+    case 'vantarPaInstallation':
+      return `Kortet har inte kommit fram till ${who} ännu, eftersom hen inte har appen Backa barnet i Teams. Det levereras så snart appen är installerad, och kommunens reservkontakt har fått besked.`;
+    case 'kundeInteLevereras':
+      return `Kortet kunde inte levereras till ${who}. Kommunens reservkontakt har fått besked och ser till att kortet når fram.`;
+  }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 interface StatusText {

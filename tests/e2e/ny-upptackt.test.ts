@@ -98,7 +98,7 @@ test('a teacher files an Upptäckarkort, corrects a mistyped personnummer, and t
   expect(reference, receiptText).toBeDefined();
   expect(receiptText).toContain('Väntar på Barnkontakt');
   expect(receiptText).toContain(`Barnkontakten ${barnkontaktName}`);
-  expect(receiptText).toContain('Du får besked här när Barnkontakten har tagit ställning.');
+  expect(receiptText).toContain('Du får besked här när kortet har besvarats.');
   // The receipt names the child by given name and initial only, never the personnummer.
   expect(receiptText).toContain('Ella Å.');
   expect(receiptText).not.toContain(child.familyName);

@@ -166,6 +166,15 @@ describe('card refresh', () => {
     );
   });
 
+  it('tells the Upptäckare the card has reached the Barnkontakt only once it has', async () => {
+    const { caseId } = await fileCase();
+    await deliverAndReadCard(people.maria);
+
+    const receipt = JSON.stringify(await invoke(people.alex, 'kvitto.visa', { caseId }));
+
+    expect(receipt).toContain('Barnkontakten Maria Lind (Rektor, Björkskolan) har fått kortet.');
+  });
+
   it('refuses a refresh by someone without a role in the case, and audits it', async () => {
     const { caseId } = await fileCase();
 

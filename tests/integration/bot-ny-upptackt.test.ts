@@ -16,6 +16,7 @@ import { productionTestConfig } from '../support/bot-harness.js';
 import { readCards } from '../support/card-actions.js';
 import { buildRawSubmit } from '../support/flow-fixtures.js';
 import { useTeamsBot } from '../support/teams-bot.js';
+import { walkCase } from '../support/walk-case.js';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -269,6 +270,18 @@ describe('submitting the Upptäckarkort', () => {
     expect(card).toContain('"value":"Fritidspedagog"');
     expect(card).not.toMatch(/at \w+ \(|Error/);
     expect(teams.stores.snapshot().cases).toEqual([]);
+  });
+
+  it('tells the Upptäckare where the card really is: on its way, then not arrived while Maria has no chat with the bot', async () => {
+    const { caseId, card } = await walkCase(teams).to('vantarPaBarnkontakt');
+    expect(JSON.stringify(card)).toContain('Kortet är på väg till Barnkontakten Maria Lind');
+    expect(JSON.stringify(card)).not.toContain('har fått kortet');
+
+    await teams.bot.backgroundWork.runOnce();
+    const receipt = JSON.stringify(await teams.invoke(people.alex, 'kvitto.visa', { caseId }));
+
+    expect(receipt).toContain('Kortet har inte kommit fram till Barnkontakten Maria Lind');
+    expect(receipt).toContain('kommunens reservkontakt har fått besked');
   });
 
   it('never logs what was typed on the card', async () => {

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { AdaptiveCardJson } from '../../../cards/render-template.js';
 import { kvittoRefreshVerb } from '../../../cards/upptackt/upptackarkort-kvitto.js';
 import { isDomainError } from '../../../flows/kernel/errors.js';
-import { readCaseForCard, renderKvittoCard } from '../../case-cards.js';
+import { readCaseForCard, readKvittoDelivery, renderKvittoCard } from '../../case-cards.js';
 import { onActionExecute, renderMessageCard } from '../../invoke-response.js';
 import {
   actorMissing,
@@ -42,8 +42,10 @@ async function showKvitto(
   if (!parsed.success) return renderMessageCard(cardNotRecognised);
   const caseLog = { ...log, caseId: parsed.data.caseId };
   try {
-    const read = await readCaseForCard(flow, parsed.data.caseId, actor.userId, (current) =>
-      renderKvittoCard(current.value, actor.userId, flow.directory),
+    const read = await readCaseForCard(flow, parsed.data.caseId, actor.userId, async (current) =>
+      renderKvittoCard(current.value, actor.userId, flow.directory, {
+        delivery: await readKvittoDelivery(flow.stores, current.value),
+      }),
     );
     logger.info({ ...caseLog, outcome: read.outcome }, 'Kvittot uppdaterat');
     if (read.outcome === 'shown') return read.card;

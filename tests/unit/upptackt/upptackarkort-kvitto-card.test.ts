@@ -13,9 +13,34 @@ describe('renderUpptackarkortKvitto', () => {
     const text = readCardText(card);
     expect(text).toContain('BB-4K7Q-2M9C');
     expect(text).toContain('Aktivera Barnkontakt');
-    expect(text).toContain('Barnkontakten Maria Lind (Rektor, Björkskolan) har fått kortet.');
+    // Right after the submit nothing has been delivered yet: the receipt says the card is on its way.
+    expect(text).toContain('Kortet är på väg till Barnkontakten Maria Lind (Rektor, Björkskolan).');
+    expect(text).not.toContain('har fått kortet');
     expect(text).toContain(sampleRoutingReason);
     expect(text).toContain('Väntar på Barnkontakt');
+  });
+
+  it.each([
+    ['levererat', 'Barnkontakten Maria Lind (Rektor, Björkskolan) har fått kortet.'],
+    [
+      'vantarPaInstallation',
+      'Kortet har inte kommit fram till Barnkontakten Maria Lind (Rektor, Björkskolan) ännu, eftersom hen inte har appen Backa barnet i Teams. Det levereras så snart appen är installerad, och kommunens reservkontakt har fått besked.',
+    ],
+    [
+      'kundeInteLevereras',
+      'Kortet kunde inte levereras till Barnkontakten Maria Lind (Rektor, Björkskolan). Kommunens reservkontakt har fått besked och ser till att kortet når fram.',
+    ],
+  ] as const)('tells the truth about the delivery when it is %s', (delivery, expected) => {
+    const text = readCardText(renderUpptackarkortKvitto(buildSampleKvitto({ delivery })));
+    expect(text).toContain(expected);
+  });
+
+  it('calls the fallback contact kommunens reservkontakt, not Barnkontakten', () => {
+    const text = readCardText(
+      renderUpptackarkortKvitto(buildSampleKvitto({ viaFallback: true, delivery: 'levererat' })),
+    );
+    expect(text).toContain('Kommunens reservkontakt Maria Lind (Rektor, Björkskolan) har fått kortet.');
+    expect(text).not.toContain('Barnkontakten Maria Lind');
   });
 
   it('names the child by first name and family initial, with no birth date or identity number', () => {
@@ -75,7 +100,7 @@ describe('renderUpptackarkortKvitto', () => {
       expect(text).toContain(part);
     }
     // Once the Barnkontakt has answered, the receipt no longer says an answer is coming.
-    expect(text.includes('Du får besked här när Barnkontakten har tagit ställning')).toBe(
+    expect(text.includes('Du får besked här när kortet har besvarats')).toBe(
       status.kind === 'vantarPaBarnkontakt',
     );
   });
