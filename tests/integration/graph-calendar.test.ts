@@ -7,6 +7,7 @@
  * the tests below it pin the exact requests and the handling of throttling and bad answers.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Calendar } from '../../flows/kernel/calendar.js';
@@ -557,9 +558,11 @@ describe('Graph calendar: creating the meeting', () => {
     ]);
     expect(tokenRequests).toBe(1);
 
-    mkdirSync('/work/notes', { recursive: true });
+    // The recorded requests, for whoever reads them, in the repository's gitignored test-results/.
+    const resultsDir = join(import.meta.dirname, '../../test-results');
+    mkdirSync(resultsDir, { recursive: true });
     writeFileSync(
-      '/work/notes/graph-requests.json',
+      join(resultsDir, 'graph-requests.json'),
       `${JSON.stringify(
         {
           note:
