@@ -114,6 +114,34 @@ export function renderUpptackarkort(data: UpptackarkortData): AdaptiveCardJson {
   });
 }
 
+/**
+ * A blank Upptäckarkort that is ready to send: "ny upptäckt" is the bot's most frequent turn,
+ * and expanding the 16 KB template (and checking it for unexpanded bindings) on every turn was
+ * most of that turn's time, for a card whose only per-turn value is the draft id. The card is
+ * rendered once per unit list with a placeholder id, kept as JSON text, and each turn parses a
+ * copy with its own id: the copy is the caller's to keep, and the full render's checks have
+ * already passed. A draft id that is not a UUID (which could carry a binding or break the JSON)
+ * goes through the full render and its schema instead.
+ */
+export function createBlankUpptackarkortRenderer(
+  units: UpptackarkortData['units'],
+): (draftId: string) => AdaptiveCardJson {
+  const placeholder = '00000000-0000-4000-8000-000000000000';
+  const text = JSON.stringify(renderUpptackarkort({ draftId: placeholder, units }));
+  const parts = text.split(placeholder);
+  if (parts.length !== 2) {
+    // The draft id shows up somewhere unexpected: keep rendering in full rather than guess.
+    return (draftId) => renderUpptackarkort({ draftId, units });
+  }
+  const [before, after] = parts as [string, string];
+  return (draftId) =>
+    uuidPattern.test(draftId)
+      ? (JSON.parse(`${before}${draftId}${after}`) as AdaptiveCardJson)
+      : renderUpptackarkort({ draftId, units });
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 function describeErrorCount(count: number): string {
   return count === 1
     ? 'Kortet är inte skickat. Rätta fältet som är markerat nedan.'

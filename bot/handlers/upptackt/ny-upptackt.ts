@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { type Activity, CardFactory, type TurnContext } from 'botbuilder';
 import type { AdaptiveCardJson } from '../../../cards/render-template.js';
-import { renderUpptackarkort } from '../../../cards/upptackt/upptackarkort.js';
+import { createBlankUpptackarkortRenderer } from '../../../cards/upptackt/upptackarkort.js';
 import type { Directory } from '../../../flows/kernel/directory.js';
 import { listChildUnitChoices } from '../../card-views/upptackt-views.js';
 import type { PersonalChat } from '../../personal-chat.js';
@@ -59,8 +59,16 @@ export function toDraftId(activity: Partial<Activity>): string {
 
 /** A new, empty Upptäckarkort for `draftId`. */
 export function renderNewUpptackarkort(draftId: string, directory: Directory): AdaptiveCardJson {
-  return renderUpptackarkort({ draftId, units: listChildUnitChoices(directory) });
+  let render = blankCardRenderers.get(directory);
+  if (render === undefined) {
+    render = createBlankUpptackarkortRenderer(listChildUnitChoices(directory));
+    blankCardRenderers.set(directory, render);
+  }
+  return render(draftId);
 }
+
+// One prepared blank card per loaded directory: a new directory (a restart) gets a new card.
+const blankCardRenderers = new WeakMap<Directory, (draftId: string) => AdaptiveCardJson>();
 
 export function registerNyUpptackt<TState extends TurnState>(
   app: Application<TState>,

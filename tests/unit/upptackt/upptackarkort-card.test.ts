@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CardRenderError } from '../../../cards/render-template.js';
 import {
+  createBlankUpptackarkortRenderer,
   renderUpptackarkort,
   type UpptackarkortInputId,
   upptackarkortInputIds,
@@ -202,5 +203,28 @@ describe('renderUpptackarkort', () => {
       }),
     ).toThrow(CardRenderError);
     expect(() => renderUpptackarkort({ draftId: 'inte-ett-uuid', units: sampleUnits })).toThrow(/draftId/);
+  });
+});
+
+describe('createBlankUpptackarkortRenderer', () => {
+  it('gives exactly the card the full render gives, with this turn’s draft id, as a copy of its own', () => {
+    const renderBlank = createBlankUpptackarkortRenderer(sampleUnits);
+    const otherDraftId = '6f1c2d3e-4b5a-5c6d-8e7f-8091a2b3c4d5';
+
+    expect(renderBlank(sampleDraftId)).toEqual(
+      renderUpptackarkort({ draftId: sampleDraftId, units: sampleUnits }),
+    );
+    const first = renderBlank(otherDraftId);
+    expect(first).toEqual(renderUpptackarkort({ draftId: otherDraftId, units: sampleUnits }));
+    (first.body as unknown[]).length = 0;
+    expect(renderBlank(otherDraftId)).toEqual(
+      renderUpptackarkort({ draftId: otherDraftId, units: sampleUnits }),
+    );
+  });
+
+  it('sends a draft id that is not a UUID through the full render, which refuses it', () => {
+    const renderBlank = createBlankUpptackarkortRenderer(sampleUnits);
+    // A quote and a binding: either could break out of the JSON text or expand.
+    expect(() => renderBlank(['"}],"x":"', '${', 'evil}'].join(''))).toThrow(CardRenderError);
   });
 });
