@@ -10,28 +10,26 @@
 // and the Barnteam reminds every minute from 100 to 55 minutes before the meeting: the first
 // proposed time is 60–90 minutes ahead, and one of its reminders falls due within a minute of
 // booking. The reminder sweep runs every 30 seconds.
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { expect, test } from 'vitest';
 import { compassAreas } from '../../flows/kernel/compass.js';
 import { guidingPrinciples } from '../../flows/kernel/guiding-principles.js';
 import {
-  botMessages,
   chooseCardOption,
   chooseCardRadio,
   chooseCardRadioIn,
+  escapeRegExp,
   fillCardDate,
   fillCardInput,
   findCardRow,
   findCardSection,
-  launchChromium,
-  openPlayground,
   pressCardButton,
+  readCardText,
   saveMessageScreenshot,
-  saveScreenshot,
   setCardCheckbox,
+  usePlayground,
   waitForBotMessage,
 } from '../support/e2e-playground.js';
-import { type LocalStack, startLocalStack } from '../support/e2e-stack.js';
 import {
   fileUpptackarkort,
   findChildDataIn,
@@ -42,10 +40,8 @@ import {
 /** Maria Lind, rektor of Björkskolan: the unit's Barnkontakt and the Barnteam's convener. */
 const barnkontaktId = '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e02';
 const directoryFile = 'tests/fixtures/directory/e2e-barnteam.yaml';
-const answerTimeoutMs = 20_000;
 /** Due within a minute of booking, then up to one 30-second sweep, then the outbox. */
 const reminderTimeoutMs = 150_000;
-const notesDir = '/work/notes';
 
 const child: TestChild = {
   givenName: 'Noah',
@@ -79,42 +75,22 @@ const skattning: Readonly<Record<string, string>> = {
 };
 const skattningComment = 'Har svårt att koncentrera sig efter helger.';
 
-let stack: LocalStack | undefined;
-let browser: Browser | undefined;
-let stackStopped = false;
-
-beforeAll(async () => {
-  stack = await startLocalStack({ actingUsers: [barnkontaktId], directoryFile });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  if (!stackStopped) await stack?.stop();
-});
+const playground = usePlayground({ actingUsers: [barnkontaktId], directoryFile });
 
 test('the Barnkontakt takes a case through samtycke, barnsamtal and beslut to a booked Barnteam and the joint compass', {
   timeout: 360_000,
 }, async () => {
-  const running = requireStack();
-  const teacher = await openPlaygroundForTest(running.playgroundUrl, 'e2e-barnteam-larare-fel');
-  const maria = await openPlaygroundForTest(
-    running.playgroundUrlsByUser.get(barnkontaktId) ?? '',
-    'e2e-barnteam-barnkontakt-fel',
-  );
+  const teacher = await playground.open('e2e-barnteam-larare-fel');
+  const maria = await playground.open('e2e-barnteam-barnkontakt-fel', barnkontaktId);
 
-  const reference = await fileUpptackarkort(teacher, child, answerTimeoutMs);
-  const notification = await waitForBotMessage(
-    maria,
-    'Nytt Upptäckarkort till dig som Barnkontakt',
-    answerTimeoutMs,
-  );
+  const reference = await fileUpptackarkort(teacher, child);
+  const notification = await waitForBotMessage(maria, 'Nytt Upptäckarkort till dig som Barnkontakt');
   await pressCardButton(notification, 'Ta emot');
-  await waitForBotMessage(maria, /Du tog emot ärendet den/, answerTimeoutMs);
+  await waitForBotMessage(maria, /Du tog emot ärendet den/);
 
   // Beslut before the written consent: Barnteam cannot be chosen, and the card says why.
   const early = await openFromCase(maria, reference, 'Beslut', 'De vägledande principerna');
-  const earlyText = (await early.textContent()) ?? '';
+  const earlyText = await readCardText(early);
   expect(earlyText).toContain('Lyft till Barnteam kan inte väljas ännu');
   expect(earlyText).toContain('Skriftligt samtycke saknas');
   expect(await early.getByRole('radio', { name: 'Lyft till Barnteam' }).count()).toBe(0);
@@ -126,8 +102,8 @@ test('the Barnkontakt takes a case through samtycke, barnsamtal and beslut to a 
   await fillCardInput(samtycke, /^\s*Vad samtycket omfattar/, consentScope);
   await fillCardInput(samtycke, /^\s*Hänvisning till den undertecknade blanketten/, consentDocument);
   await pressCardButton(samtycke, 'Registrera samtycke');
-  const consented = await waitForBotMessage(maria, consentDocument, answerTimeoutMs);
-  expect((await consented.textContent()) ?? '').toContain('Skriftligt samtycke inför Barnteam');
+  const consented = await waitForBotMessage(maria, consentDocument);
+  expect(await readCardText(consented)).toContain('Skriftligt samtycke inför Barnteam');
 
   // Barnsamtal: a few areas from the child's and the guardian's point of view.
   const samtal = await openFromCase(maria, reference, 'Barnsamtal', 'Barnsamtal och uppföljningssamtal');
@@ -150,7 +126,7 @@ test('the Barnkontakt takes a case through samtycke, barnsamtal and beslut to a 
     .last()
     .fill(samtalWords.guardianOmsorg);
   await pressCardButton(samtal, 'Spara samtalet');
-  await waitForBotMessage(maria, /Sparat/, answerTimeoutMs);
+  await waitForBotMessage(maria, /Sparat/);
 
   // Beslut: the four guiding principles answered, Barnteam chosen.
   const beslut = await openFromCase(maria, reference, 'Beslut', 'De vägledande principerna');
@@ -158,12 +134,12 @@ test('the Barnkontakt takes a case through samtycke, barnsamtal and beslut to a 
   await chooseCardRadio(beslut, 'Lyft till Barnteam');
   await fillCardInput(beslut, 'Anteckning (valfritt)', 'Behov inom flera verksamheter: lyfts till Barnteam.');
   await pressCardButton(beslut, 'Spara beslut');
-  await waitForBotMessage(maria, /Sparat/, answerTimeoutMs);
+  await waitForBotMessage(maria, /Sparat/);
 
   // Booking: the child waits on the agenda; the first free time is proposed and booked.
   const boka = await openBooking(maria, reference);
   await pressCardButton(boka, /^Föreslå tider$/);
-  const proposed = await waitForBotMessage(maria, 'Föreslagna tider', answerTimeoutMs);
+  const proposed = await waitForBotMessage(maria, 'Föreslagna tider');
   const slots = proposed.getByRole('radio');
   expect(await slots.count()).toBeGreaterThan(0);
   await slots.first().check();
@@ -176,8 +152,8 @@ test('the Barnkontakt takes a case through samtycke, barnsamtal and beslut to a 
     )
     .then((response) => response.text());
   await pressCardButton(proposed, /^Boka$/);
-  const bokat = await waitForBotMessage(maria, 'Barnteam bokat', answerTimeoutMs);
-  const bokatText = (await bokat.textContent()) ?? '';
+  const bokat = await waitForBotMessage(maria, 'Barnteam bokat');
+  const bokatText = await readCardText(bokat);
   expect(bokatText).toContain(reference);
   expect(bokatText).toContain(initials);
   expect(bokatText).not.toContain(child.givenName);
@@ -188,17 +164,17 @@ test('the Barnkontakt takes a case through samtycke, barnsamtal and beslut to a 
     .or(bokat.getByRole('link', { name: 'Anslut till mötet' }));
   expect(await join.count()).toBe(1);
   expect(await bookedCard).toMatch(/"url":"[^"]*\/meetup-join\/lokal-[^"]*"/);
-  await saveNote(bokat, 'e2e-barnteam-bokat');
+  await saveMessageScreenshot(bokat, 'e2e-barnteam-bokat');
 
   // The reminder before the meeting, with the Skattningsformulär for the child.
   const skattningButton = `Fyll i skattning för ${reference}`;
-  const reminder = await waitForBotMessage(maria, skattningButton, reminderTimeoutMs);
-  const reminderText = (await reminder.textContent()) ?? '';
+  const reminder = await waitForBotMessage(maria, skattningButton, { timeoutMs: reminderTimeoutMs });
+  const reminderText = await readCardText(reminder);
   expect(reminderText).toContain('Barnteam Björkskolan');
   expect(reminderText).not.toContain(child.givenName);
   await pressCardButton(reminder, new RegExp(`^${escapeRegExp(skattningButton)}`));
-  const form = await waitForBotMessage(maria, 'Du skattar som', answerTimeoutMs);
-  expect((await form.textContent()) ?? '').toContain(`${initials} (${reference})`);
+  const form = await waitForBotMessage(maria, 'Du skattar som');
+  expect(await readCardText(form)).toContain(`${initials} (${reference})`);
   for (const area of compassAreas) {
     await chooseCardOption(findCardSection(form, area.name), 'Skattning', skattning[area.name] ?? '');
   }
@@ -207,8 +183,8 @@ test('the Barnkontakt takes a case through samtycke, barnsamtal and beslut to a 
     .fill(skattningComment);
   await pressCardButton(form, 'Spara skattning');
 
-  const compass = await waitForBotMessage(maria, 'Gemensam behovskompass', answerTimeoutMs);
-  const compassText = (await compass.textContent()) ?? '';
+  const compass = await waitForBotMessage(maria, 'Gemensam behovskompass');
+  const compassText = await readCardText(compass);
   expect(compassText).toContain(reference);
   for (const area of compassAreas) expect(compassText).toContain(area.name);
   expect(compassText).toContain(skattningComment);
@@ -220,12 +196,10 @@ test('the Barnkontakt takes a case through samtycke, barnsamtal and beslut to a 
   expect(
     await chart.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth),
   ).toBeGreaterThan(100);
-  await saveNote(compass, 'e2e-joint-compass');
+  await saveMessageScreenshot(compass, 'e2e-joint-compass');
 
   // SECURITY.md 8: nothing the child can be recognised by in anything the bot printed.
-  await running.stop();
-  stackStopped = true;
-  const printed = running.botOutput();
+  const printed = await playground.stopAndReadBotOutput();
   expect(printed).toContain('Skattning');
   expect(
     findChildDataIn(printed, child, {
@@ -244,13 +218,9 @@ async function openFromCase(
   button: string,
   heading: string,
 ): Promise<Locator> {
-  const withButton = botMessages(page)
-    .filter({ hasText: reference })
-    .filter({ has: page.getByRole('button', { name: button, exact: true }) })
-    .last();
-  await withButton.waitFor({ state: 'visible', timeout: answerTimeoutMs });
-  await pressCardButton(withButton, new RegExp(`^${escapeRegExp(button)}$`));
-  return waitForBotMessage(page, heading, answerTimeoutMs);
+  const withButton = await waitForBotMessage(page, reference, { withButton: button });
+  await pressCardButton(withButton, button, { exact: true });
+  return waitForBotMessage(page, heading);
 }
 
 /** The Boka Barnteam card, from the button on Maria's card of the case. */
@@ -259,33 +229,4 @@ async function openBooking(page: Page, reference: string): Promise<Locator> {
   const agendaChoice = card.getByRole('checkbox', { name: new RegExp(escapeRegExp(reference)) });
   if ((await agendaChoice.count()) > 0) await agendaChoice.first().setChecked(true);
   return card;
-}
-
-/** A screenshot of `message` for the notes, looked at by whoever reads them. */
-async function saveNote(message: Locator, name: string): Promise<void> {
-  const path = await saveMessageScreenshot(message, name);
-  const { copyFile, mkdir } = await import('node:fs/promises');
-  await mkdir(notesDir, { recursive: true });
-  await copyFile(path, `${notesDir}/${name}.png`);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function requireStack(): LocalStack {
-  if (stack === undefined || browser === undefined) throw new Error('beforeAll did not start the stack');
-  return stack;
-}
-
-/** Opens a playground; if the test then fails, keeps a screenshot and the bot's output. */
-async function openPlaygroundForTest(url: string, screenshotName: string): Promise<Page> {
-  const running = requireStack();
-  if (browser === undefined || url === '') throw new Error('Playground saknas');
-  const page = await openPlayground(browser, url);
-  onTestFailed(async () => {
-    const path = await saveScreenshot(page, screenshotName);
-    process.stderr.write(`Skärmbild: ${path}\n${running.describeOutput()}\n`);
-  });
-  return page;
 }

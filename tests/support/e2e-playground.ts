@@ -1,19 +1,22 @@
 /**
- * Drives the Microsoft 365 Agents Playground in Debian's Chromium the way a user does: pick a
- * conversation, type into the compose box, press send, read the bot's answer, fill in and submit
- * an Adaptive Card. The selectors are the playground's accessible names (0.2.28), not its
- * generated CSS classes.
+ * The one driver of the end-to-end tests: it drives the Microsoft 365 Agents Playground in
+ * Debian's Chromium the way a user does. `usePlayground` starts the local stack and the browser
+ * for a test file and opens a user's playground; then pick a conversation, type into the compose
+ * box, press send, wait for the bot's card by its text, read it, fill it in and press its buttons.
+ * The selectors are the playground's accessible names (0.2.28), not its generated CSS classes.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
-import { repoRoot } from '../../scripts/playground.mjs';
+import { afterAll, beforeAll, onTestFailed } from 'vitest';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from './e2e-stack.js';
 
 export const chromiumPath = '/usr/bin/chromium';
 /** The bot's display name in the playground (`bot.name` in .m365agentsplayground.yml). */
 export const botDisplayName = 'Backa barnet';
-export const screenshotDir = join(repoRoot, 'test-results');
-const defaultAnswerTimeoutMs = 15_000;
+/** The repository's gitignored test-results/: screenshots and whatever else a test keeps. */
+export const screenshotDir = join(import.meta.dirname, '../../test-results');
+const defaultAnswerTimeoutMs = 20_000;
 
 /** The conversations of the mock data: the personal chat, the group chat and the team's channels. */
 export const conversations = {
@@ -22,6 +25,63 @@ export const conversations = {
   general: 'General',
   channel: 'Ärenden',
 } as const;
+
+export interface PlaygroundSession {
+  /** The running bot and playgrounds (`beforeAll` starts them). */
+  readonly stack: LocalStack;
+  /**
+   * Opens the playground of `user` (an Entra object id among `actingUsers`; when absent, the
+   * mock data's current user) in a new page. If the test then fails, a screenshot named
+   * `failureScreenshot` and the last output of the bot and the playgrounds are kept.
+   */
+  open(failureScreenshot: string, user?: string): Promise<Page>;
+  /** Stops the bot and the playgrounds before the file ends; returns everything the bot printed. */
+  stopAndReadBotOutput(): Promise<string>;
+}
+
+/**
+ * Starts the local stack (see `startLocalStack`) and Chromium before the test file's tests and
+ * stops both after them, so that no process outlives the file.
+ */
+export function usePlayground(options: LocalStackOptions = {}): PlaygroundSession {
+  let stack: LocalStack | undefined;
+  let browser: Browser | undefined;
+  let stopped = false;
+  beforeAll(async () => {
+    stack = await startLocalStack(options);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    if (!stopped) await stack?.stop();
+  });
+  const running = () => {
+    if (stack === undefined || browser === undefined) throw new Error('beforeAll did not start the stack');
+    return { stack, browser };
+  };
+  return {
+    get stack() {
+      return running().stack;
+    },
+    async open(failureScreenshot, user) {
+      const { stack: started, browser: chromiumBrowser } = running();
+      const url = user === undefined ? started.playgroundUrl : started.playgroundUrlsByUser.get(user);
+      if (url === undefined) throw new Error(`Ingen playground för ${user}: ange användaren i actingUsers`);
+      const page = await openPlayground(chromiumBrowser, url);
+      onTestFailed(async () => {
+        const path = await saveScreenshot(page, failureScreenshot);
+        process.stderr.write(`Skärmbild: ${path}\n${started.describeOutput()}\n`);
+      });
+      return page;
+    },
+    async stopAndReadBotOutput() {
+      const started = running().stack;
+      await started.stop();
+      stopped = true;
+      return started.botOutput();
+    },
+  };
+}
 
 /**
  * Launches headless Chromium. Playwright gives every launch a fresh temporary profile
@@ -108,17 +168,27 @@ export function botMessages(page: Page): Locator {
 }
 
 /**
- * Waits for a bot message in the open conversation that contains `text` and returns it (its
- * text with `innerText()`, its card fields with the card helpers below).
+ * Waits for the newest bot message in the open conversation that contains `text` (and, with
+ * `withButton`, has a button of exactly that title) and returns it: read it with `readCardText`,
+ * fill it in and press its buttons with the card helpers below.
  */
 export async function waitForBotMessage(
   page: Page,
   text: string | RegExp,
-  timeoutMs = defaultAnswerTimeoutMs,
+  options: { timeoutMs?: number; withButton?: string } = {},
 ): Promise<Locator> {
-  const message = botMessages(page).filter({ hasText: text }).last();
-  await message.waitFor({ state: 'visible', timeout: timeoutMs });
+  let messages = botMessages(page).filter({ hasText: text });
+  if (options.withButton !== undefined) {
+    messages = messages.filter({ has: page.getByRole('button', { name: options.withButton, exact: true }) });
+  }
+  const message = messages.last();
+  await message.waitFor({ state: 'visible', timeout: options.timeoutMs ?? defaultAnswerTimeoutMs });
   return message;
+}
+
+/** The text of a card (or message, or a part of it) as it is shown, without the markup. */
+export async function readCardText(scope: Locator): Promise<string> {
+  return (await scope.textContent()) ?? '';
 }
 
 /**
@@ -253,9 +323,19 @@ export async function readTextBelowCardInput(
   return (await next.textContent())?.trim();
 }
 
-/** Presses the card's action button titled `title` (Action.Execute / Action.Submit). */
-export async function pressCardButton(scope: Locator, title: string | RegExp): Promise<void> {
-  await scope.getByRole('button', { name: title }).first().click();
+/**
+ * Presses the card's action button titled `title` (Action.Execute / Action.Submit); a string
+ * matches a part of the title unless `exact`.
+ */
+export async function pressCardButton(
+  scope: Locator,
+  title: string | RegExp,
+  options: { exact?: boolean } = {},
+): Promise<void> {
+  await scope
+    .getByRole('button', { name: title, exact: options.exact ?? false })
+    .first()
+    .click();
 }
 
 /** Saves a screenshot (by default of the full page) under test-results/ and returns its path. */
@@ -330,7 +410,8 @@ function measureChatPane(message: Locator): Promise<{ pane: number; content: num
   });
 }
 
-function escapeRegExp(text: string): string {
+/** `text` as a regular expression that matches it literally. */
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -12,6 +12,7 @@ import {
   fillCardInput,
   findCardSection,
   pressCardButton,
+  readCardText,
   sendText,
   setCardCheckbox,
   waitForBotMessage,
@@ -30,28 +31,47 @@ export interface TestChild {
   readonly ratings: readonly { readonly area: string; readonly choice: string; readonly comment: string }[];
 }
 
-/**
- * Types "ny upptäckt" in the teacher's open chat, fills in the card for `child` at Björkskolan
- * with the guardian's oral consent to activate the Barnkontakt, sends it, and returns the case
- * reference from the receipt.
- */
-export async function fileUpptackarkort(teacher: Page, child: TestChild, timeoutMs: number): Promise<string> {
+/** Types "ny upptäckt" in the teacher's open chat and returns the Upptäckarkort the bot answers with. */
+export async function openUpptackarkort(teacher: Page): Promise<Locator> {
   await sendText(teacher, 'ny upptäckt');
-  const card = await waitForBotMessage(teacher, 'Upptäckarkort', timeoutMs);
+  return waitForBotMessage(teacher, 'Upptäckarkort');
+}
+
+/**
+ * Opens the card, fills it in for `child` at Björkskolan with the guardian's oral consent to
+ * activate the Barnkontakt, sends it, and returns the case reference from the receipt.
+ */
+export async function fileUpptackarkort(teacher: Page, child: TestChild): Promise<string> {
+  const card = await openUpptackarkort(teacher);
   await fillUpptackarkort(card, child);
   await pressCardButton(card, 'Skicka');
-  const receipt = await waitForBotMessage(teacher, 'Upptäckarkortet är skickat', timeoutMs);
-  const receiptText = (await receipt.textContent()) ?? '';
-  const reference = /BB-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(receiptText)?.[0];
+  const receiptText = await readCardText(await waitForBotMessage(teacher, 'Upptäckarkortet är skickat'));
+  const reference = findCaseReference(receiptText);
   if (reference === undefined) throw new Error(`Kvittot har ingen ärendereferens: ${receiptText}`);
   return reference;
 }
 
-/** Fills the card the way a teacher would: every section, the areas that matter, the consent. */
-export async function fillUpptackarkort(card: Locator, child: TestChild): Promise<void> {
+/** The case reference (BB-XXXX-XXXX) in a card's text. */
+export function findCaseReference(text: string): string | undefined {
+  return /BB-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(text)?.[0];
+}
+
+/**
+ * Fills the card the way a teacher would: every section, the areas that matter, the consent.
+ * `identityNumber` is what the teacher types as the personnummer (the child's, unless given).
+ */
+export async function fillUpptackarkort(
+  card: Locator,
+  child: TestChild,
+  options: { identityNumber?: string } = {},
+): Promise<void> {
   await fillCardInput(card, 'Förnamn', child.givenName);
   await fillCardInput(card, 'Efternamn', child.familyName);
-  await fillCardInput(card, 'Personnummer eller samordningsnummer', child.identityNumber);
+  await fillCardInput(
+    card,
+    'Personnummer eller samordningsnummer',
+    options.identityNumber ?? child.identityNumber,
+  );
   await chooseCardOption(card, 'Enhet som barnet hör till', 'Björkskolan (grundskola)', { search: 'Björk' });
   await fillCardDate(card, 'Började skolan (förskoleklass)', '2024-08-19');
   await chooseCardOption(card, 'Din organisation', 'Kommun');
