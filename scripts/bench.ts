@@ -87,7 +87,7 @@ interface Measurement {
   readonly connectorReplies: number;
   readonly connectorUnexpected: number;
   /** How long the bots' event loop was blocked during the measured turns (ms, worst round). */
-  readonly loopDelay: { readonly p99: number; readonly max: number };
+  readonly loopDelay: { readonly p50: number; readonly p99: number; readonly max: number };
   /** Time in each store method over the measured turns (with --store-timing). */
   readonly storeTiming: ReadonlyMap<string, StoreTiming>;
 }
@@ -203,7 +203,7 @@ async function measureConcurrency(
     connectorReplies: 0,
     connectorUnexpected: 0,
     storeTiming: new Map<string, StoreTiming>(),
-    loopDelay: { p99: 0, max: 0 },
+    loopDelay: { p50: 0, p99: 0, max: 0 },
   }));
   const targetOf = (plan: ScenarioPlan) => (plan.bot === 'echo' ? context.echoUrl : context.backaUrl);
   for (const state of states) {
@@ -238,6 +238,7 @@ async function measureConcurrency(
       loopMonitor.disable();
       // Nanoseconds; the worst round is reported.
       state.loopDelay = {
+        p50: Math.max(state.loopDelay.p50, loopMonitor.percentile(50) / 1e6),
         p99: Math.max(state.loopDelay.p99, loopMonitor.percentile(99) / 1e6),
         max: Math.max(state.loopDelay.max, loopMonitor.max / 1e6),
       };
@@ -281,7 +282,7 @@ function printTable(measurements: readonly Measurement[]): void {
       'p50/eko',
       'p99/eko',
       'till connector',
-      'loop p99/max ms',
+      'loop p50/p99/max ms',
     ],
   ];
   for (const {
@@ -306,33 +307,40 @@ function printTable(measurements: readonly Measurement[]): void {
       formatRatio(baseline === undefined ? Number.NaN : summary.p50 / baseline.p50),
       formatRatio(baseline === undefined ? Number.NaN : summary.p99 / baseline.p99),
       `${connectorReplies}${connectorUnexpected > 0 ? ` (+${connectorUnexpected} okända)` : ''}`,
-      `${loopDelay.p99.toFixed(0)}/${loopDelay.max.toFixed(0)}`,
+      `${loopDelay.p50.toFixed(0)}/${loopDelay.p99.toFixed(0)}/${loopDelay.max.toFixed(0)}`,
     ]);
   }
   write(formatTable(rows));
 }
 
 function printGoals(measurements: readonly Measurement[]): void {
-  write(`Mål vid ${goalConcurrency} samtidiga konversationer:`);
-  const baseline = measurements.find(
-    (m) => m.plan.baseline === true && m.concurrency === goalConcurrency,
-  )?.summary;
-  const atGoal = measurements.filter((m) => m.plan.bot === 'backa' && m.concurrency === goalConcurrency);
-  if (atGoal.length === 0 || baseline === undefined) {
-    write(`  (ingen körning med ${goalConcurrency} samtidiga)`);
-    return;
-  }
   const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
-  for (const { plan, summary } of atGoal) {
-    const p50Ratio = summary.p50 / baseline.p50;
-    const p99Ratio = summary.p99 / baseline.p99;
-    write(
-      `  ${plan.name}: inom ${goalRatio}x eko-boten (p50 ${formatRatio(p50Ratio)}, p99 ${formatRatio(p99Ratio)}): ` +
-        `${verdict(p50Ratio <= goalRatio && p99Ratio <= goalRatio)}`,
-    );
-    write(
-      `  ${plan.name}: p99 under ${goalP99Ms} ms (${formatMs(summary.p99)} ms): ${verdict(summary.p99 < goalP99Ms)}`,
-    );
+  // The goal holds at every concurrency measured, not only under load: one user alone must not
+  // wait more than half as long again as for the echo bot either.
+  for (const concurrency of concurrencies) {
+    write(`Mål vid ${concurrency} samtidiga konversationer:`);
+    const baseline = measurements.find(
+      (m) => m.plan.baseline === true && m.concurrency === concurrency,
+    )?.summary;
+    const backa = measurements.filter((m) => m.plan.bot === 'backa' && m.concurrency === concurrency);
+    if (backa.length === 0 || baseline === undefined) {
+      write(`  (ingen körning med ${concurrency} samtidiga)`);
+      continue;
+    }
+    for (const { plan, summary, loopDelay } of backa) {
+      const p50Ratio = summary.p50 / baseline.p50;
+      const p99Ratio = summary.p99 / baseline.p99;
+      write(
+        `  ${plan.name}: p50 inom ${goalRatio}x eko-boten (${formatRatio(p50Ratio)}): ${verdict(p50Ratio <= goalRatio)}; ` +
+          `p99 inom ${goalRatio}x (${formatRatio(p99Ratio)}): ${verdict(p99Ratio <= goalRatio)}; ` +
+          `händelseloopens fördröjning p50/p99 ${loopDelay.p50.toFixed(0)}/${loopDelay.p99.toFixed(0)} ms`,
+      );
+      if (concurrency === goalConcurrency) {
+        write(
+          `  ${plan.name}: p99 under ${goalP99Ms} ms (${formatMs(summary.p99)} ms): ${verdict(summary.p99 < goalP99Ms)}`,
+        );
+      }
+    }
   }
 }
 
@@ -539,7 +547,8 @@ async function main(): Promise<number> {
     if (countFailures(introduced.failures) > 0)
       throw new Error('Katalogens kontakter kunde inte skriva till boten.');
     const handlersPresent =
-      existsSync('bot/handlers/upptackt/ny-upptackt.ts') && existsSync('bot/handlers/upptackt/upptackarkort-submit.ts');
+      existsSync('bot/handlers/upptackt/ny-upptackt.ts') &&
+      existsSync('bot/handlers/upptackt/upptackarkort-submit.ts');
     const nyUpptacktWorks = await probeNyUpptackt(context);
     const submitProbe = await probeSubmit(context);
     await context.drainOutbox();
