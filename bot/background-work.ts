@@ -200,9 +200,13 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
   }
 
   async function sweepReminders(): Promise<void> {
+    // Effects a crash left in a case document (Cosmos) are enqueued before the due reminders
+    // are listed, so a repaired chase is swept in the same round.
+    const repaired = await stores.cases.repairPendingEffects(repairBatchSize);
+    if (repaired > 0) logger.warn({ repaired }, 'Ärenden vars notiser och påminnelser köades i efterhand');
     const result = await sweeper.runOnce();
     // A handled reminder has enqueued its notices: deliver them now rather than at the next tick.
-    if (result.handled > 0) kick();
+    if (result.handled > 0 || repaired > 0) kick();
   }
 
   const outboxLoop = createSweepLoop({
@@ -327,11 +331,15 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
       await outboxRun;
     },
     async runOnce() {
+      await stores.cases.repairPendingEffects(repairBatchSize);
       await sweeper.runOnce();
       await sweepOutbox();
     },
   };
 }
+
+/** Case documents completed per sweep; more wait for the next one. */
+const repairBatchSize = 50;
 
 /** The outbox id of the fallback's notice about `outboxId`, within the store's 200 characters. */
 const fallbackNoticeSuffixes = { parked: 'parkerat', unreachable: 'onabar', late: 'forsenat' } as const;

@@ -100,10 +100,21 @@ export async function scheduleChase(
   chaseNo: number,
   from: Instant,
 ): Promise<void> {
-  const { reminders, workingTime } = deps.directory;
+  await deps.stores.reminders.schedule(buildChaseReminder(deps.directory, caseId, routingNo, chaseNo, from));
+}
+
+/** Chase `chaseNo` of routing `routingNo` as a reminder document, for writing with its cause. */
+export function buildChaseReminder(
+  directory: Directory,
+  caseId: string,
+  routingNo: number,
+  chaseNo: number,
+  from: Instant,
+): Reminder {
+  const { reminders, workingTime } = directory;
   const days =
     chaseNo === 1 ? reminders.chaseUnansweredCardAfterWorkingDays : reminders.repeatChaseEveryWorkingDays;
-  const reminder: Reminder = {
+  return {
     id: toChaseReminderId(caseId, routingNo, chaseNo),
     kind: reminderKinds.chaseBarnkontakt,
     caseId,
@@ -112,7 +123,6 @@ export async function scheduleChase(
     data: { routingNo, chaseNo },
     createdAt: from,
   };
-  await deps.stores.reminders.schedule(reminder);
 }
 
 /**

@@ -28,8 +28,30 @@ export interface Clock {
  * refuses them); the stores reject such ids with `invalidInput` so that what works locally works
  * in Azure too.
  */
+/**
+ * The messages and reminders a change of a case causes. They are committed with the case, so
+ * that no case can exist whose notices or reminders were never enqueued.
+ */
+export interface CaseEffects {
+  readonly outbox: readonly OutboxMessage[];
+  readonly reminders: readonly Reminder[];
+}
+
 export interface CaseStore {
   create(value: Case): Promise<Versioned<Case>>;
+  /**
+   * Creates the case and its effects together: one transaction where the store has them
+   * (SQLite); otherwise the effects are written into the case document with it and then
+   * enqueued, and `repairPendingEffects` enqueues whatever a crash left in a document. An
+   * effect that already exists (same id) is left as it is. Resolves once the case is stored,
+   * even if only the repair will enqueue its effects.
+   */
+  createWithEffects(value: Case, effects: CaseEffects): Promise<Versioned<Case>>;
+  /**
+   * Enqueues the effects still recorded in at most `limit` case documents and clears them;
+   * returns how many cases it completed. A no-op for stores that commit effects with the case.
+   */
+  repairPendingEffects(limit: number): Promise<number>;
   get(caseId: string): Promise<Versioned<Case> | undefined>;
   replace(value: Case, ifMatch: string): Promise<Versioned<Case>>;
   /** Case ids whose child has this keyed identity hash (never the plain number). */

@@ -4,23 +4,26 @@
  * gets its follow-up reminder, or the orosanmälan goes to social services' intake.
  *
  * Idempotent by design: the case id is derived from the card instance (`draftId`), so Teams
- * redelivering the submit and a double click on the same card both end in ONE case. The
- * messages and reminders are enqueued after the case is written, under ids derived from the
- * case; a crash between the two is repaired by the next delivery of the same submit, which
- * finds the case (`alreadyFiled`) and enqueues the same ids again (a no-op where they exist).
+ * redelivering the submit and a double click on the same card both end in ONE case.
+ *
+ * Write order: the audit row first (if it cannot be written, nothing happens), then the case
+ * together with the messages and reminders the filing causes (`createWithEffects`: one SQLite
+ * transaction; on Cosmos the effects ride in the case document and a repair sweep enqueues what
+ * a crash left there). So no case exists without its notice and its chase. The effects have ids
+ * derived from the case, and a redelivered submit that finds the case enqueues them again: a
+ * no-op where they exist.
  */
 import { withRole } from '../kernel/access.js';
 import type { Case, Instant } from '../kernel/case.js';
 import {
   type Actor,
   appendAudit,
+  buildChaseReminder,
   currentRouting,
-  enqueueNotice,
   type FlowDependencies,
   findUpptackare,
   isValidDraftId,
   reminderKinds,
-  scheduleChase,
   toCaseId,
   toFollowUpReminderId,
   toNoticeId,
@@ -30,7 +33,8 @@ import { recordConsent } from '../kernel/consent.js';
 import { type Directory, findContact, findUnit } from '../kernel/directory.js';
 import { DomainError, isDomainError } from '../kernel/errors.js';
 import { deriveIdentityKey } from '../kernel/identity-number.js';
-import type { Versioned } from '../kernel/ports.js';
+import { buildNoticeMessage } from '../kernel/notices.js';
+import type { CaseEffects, Versioned } from '../kernel/ports.js';
 import type { Discovery } from '../kernel/records/discovery.js';
 import { computeMorningOf } from '../kernel/reminder-times.js';
 import { applyTransition, type CaseEvent } from '../kernel/transitions.js';
@@ -109,7 +113,7 @@ export async function fileDiscovery(
   });
   let created: Versioned<Case>;
   try {
-    created = await deps.stores.cases.create(caseValue);
+    created = await deps.stores.cases.createWithEffects(caseValue, collectFilingEffects(deps, caseValue));
   } catch (error) {
     // The same card filed at the same moment by a concurrent delivery: that one won.
     if (!isDomainError(error, 'alreadyExists')) throw error;
@@ -117,7 +121,6 @@ export async function fileDiscovery(
     if (winner === undefined) throw error;
     return answerAlreadyFiled(deps, input, winner);
   }
-  await enqueueFilingEffects(deps, created.value);
   return { outcome: 'created', caseValue: created };
 }
 
@@ -253,59 +256,76 @@ function toEnrolmentFacts(submission: DiscoverySubmission): EnrolmentFacts {
   };
 }
 
+/** Enqueues the filing's effects again (a redelivered submit): a no-op where they exist. */
+async function enqueueFilingEffects(deps: FlowDependencies, caseValue: Case): Promise<void> {
+  const effects = collectFilingEffects(deps, caseValue);
+  for (const message of effects.outbox) await deps.stores.outbox.enqueue(message);
+  for (const reminder of effects.reminders) await deps.stores.reminders.schedule(reminder);
+}
+
 /**
  * The messages and reminders the filing causes. Only while the case is still as filed: once
  * someone has acted on it, a late redelivery must not send the first notification again.
  */
-async function enqueueFilingEffects(deps: FlowDependencies, caseValue: Case): Promise<void> {
+function collectFilingEffects(deps: FlowDependencies, caseValue: Case): CaseEffects {
+  const none: CaseEffects = { outbox: [], reminders: [] };
   const discovery = caseValue.discovery;
   if (discovery === undefined || !isStillAsFiled(caseValue, pathEvents[discovery.path])) {
-    return;
+    return none;
   }
   const at = discovery.filedAt;
   switch (discovery.path) {
     case 'aktiveraBarnkontakt': {
       const routing = currentRouting(caseValue);
-      if (routing === undefined || routing.routingNo !== 1) return;
-      await enqueueNotice(deps, {
-        id: toNoticeId(caseValue.id, 'nyttArende', routing.routingNo),
-        kind: 'nyttArende',
-        caseId: caseValue.id,
-        recipientKey: routing.routing.contactUserId,
-        data: { routingNo: routing.routingNo, cause: 'upptackarkort' },
-        at,
-      });
-      await scheduleChase(deps, caseValue.id, routing.routingNo, 1, at);
-      return;
+      if (routing === undefined || routing.routingNo !== 1) return none;
+      return {
+        outbox: [
+          buildNoticeMessage({
+            id: toNoticeId(caseValue.id, 'nyttArende', routing.routingNo),
+            kind: 'nyttArende',
+            caseId: caseValue.id,
+            recipientKey: routing.routing.contactUserId,
+            data: { routingNo: routing.routingNo, cause: 'upptackarkort' },
+            at,
+          }),
+        ],
+        reminders: [buildChaseReminder(deps.directory, caseValue.id, routing.routingNo, 1, at)],
+      };
     }
     case 'stodIEgenVerksamhet': {
-      if (discovery.followUpDate === undefined) return;
-      await deps.stores.reminders.schedule({
-        id: toFollowUpReminderId(caseValue.id),
-        kind: reminderKinds.foljUppEgenVerksamhet,
-        caseId: caseValue.id,
-        dueAt: computeMorningOf(discovery.followUpDate, deps.directory.workingTime),
-        status: 'scheduled',
-        data: { followUpDate: discovery.followUpDate },
-        createdAt: at,
-      });
-      return;
+      if (discovery.followUpDate === undefined) return none;
+      return {
+        outbox: [],
+        reminders: [
+          {
+            id: toFollowUpReminderId(caseValue.id),
+            kind: reminderKinds.foljUppEgenVerksamhet,
+            caseId: caseValue.id,
+            dueAt: computeMorningOf(discovery.followUpDate, deps.directory.workingTime),
+            status: 'scheduled',
+            data: { followUpDate: discovery.followUpDate },
+            createdAt: at,
+          },
+        ],
+      };
     }
     case 'orosanmalan': {
       const intake = caseValue.orosanmalan?.intakeUnitId ?? deps.directory.socialServicesIntake.unit;
-      for (const contactId of deps.directory.socialServicesIntake.contacts) {
+      const outbox = deps.directory.socialServicesIntake.contacts.flatMap((contactId) => {
         const contact = findContact(deps.directory, contactId);
-        if (contact === undefined) continue;
-        await enqueueNotice(deps, {
-          id: toNoticeId(caseValue.id, 'orosanmalan', contact.aadObjectId),
-          kind: 'orosanmalan',
-          caseId: caseValue.id,
-          recipientKey: contact.aadObjectId,
-          data: { intakeUnitId: intake, cardAttached: true },
-          at,
-        });
-      }
-      return;
+        if (contact === undefined) return [];
+        return [
+          buildNoticeMessage({
+            id: toNoticeId(caseValue.id, 'orosanmalan', contact.aadObjectId),
+            kind: 'orosanmalan',
+            caseId: caseValue.id,
+            recipientKey: contact.aadObjectId,
+            data: { intakeUnitId: intake, cardAttached: true },
+            at,
+          }),
+        ];
+      });
+      return { outbox, reminders: [] };
     }
   }
 }

@@ -66,6 +66,7 @@ import {
   type AuditEntry,
   type AuditLog,
   type BarnteamMeeting,
+  type CaseEffects,
   type CaseStore,
   type ConversationStore,
   type MeetingStore,
@@ -130,11 +131,13 @@ export async function openCosmosStores(options: CosmosStoreOptions): Promise<Sto
   const containers = await openContainers(options);
   const auditTtl = Math.round((options.auditRetentionDays ?? 3650) * secondsPerDay);
   const finishedTtl = Math.round((options.finishedRetentionDays ?? 30) * secondsPerDay);
+  const outbox = createOutboxStore(containers.outbox, finishedTtl);
+  const reminders = createReminderStore(containers.reminders, finishedTtl);
   return {
-    cases: createCaseStore(containers),
+    cases: createCaseStore(containers, { outbox, reminders }),
     conversations: createConversationStore(containers.conversations),
-    outbox: createOutboxStore(containers.outbox, finishedTtl),
-    reminders: createReminderStore(containers.reminders, finishedTtl),
+    outbox,
+    reminders,
     audit: createAuditLog(containers.audit, auditTtl),
     activities: createActivityLedger(containers.activities),
     meetings: createMeetingStore(containers.meetings),
@@ -162,8 +165,38 @@ async function openContainers(options: CosmosStoreOptions): Promise<CosmosContai
   }
 }
 
-function createCaseStore(containers: CosmosContainers): CaseStore {
+/**
+ * The effects written into a case document with it (the transactional-outbox pattern): Cosmos
+ * has no transaction across containers (and the local test server no transactional batch), so
+ * the one atomic write is the case document itself. The effects are then enqueued (create if
+ * absent) and the field removed; a crash in between leaves the field, and the repair sweep
+ * finds it.
+ */
+const ZPendingEffects = z.object({
+  outbox: z.array(ZOutboxMessage),
+  reminders: z.array(ZReminder),
+});
+const ZCaseWithPendingEffects = z
+  .object({ id: z.string().min(1), pendingEffects: ZPendingEffects.optional() })
+  .passthrough();
+
+function createCaseStore(
+  containers: CosmosContainers,
+  effectStores: { readonly outbox: OutboxStore; readonly reminders: ReminderStore },
+): CaseStore {
   const { cases, identityIndex } = containers;
+
+  async function enqueuePendingEffects(caseId: string, effects: CaseEffects): Promise<void> {
+    for (const message of effects.outbox) await effectStores.outbox.enqueue(message);
+    for (const reminder of effects.reminders) await effectStores.reminders.schedule(reminder);
+    // Unconditional: removing the record of effects that now exist is right whatever the case's
+    // version. A replace writes the case without the field; that can only come before the
+    // effects exist if someone acts on the case between a crash and the next sweep (within a
+    // minute), and nobody is notified to act before the notice is enqueued.
+    await callCosmos('case', caseId, () =>
+      cases.item(caseId, caseId).patch([{ op: 'remove', path: '/pendingEffects' }]),
+    );
+  }
 
   async function indexIdentityKey(value: Case): Promise<void> {
     const identityKey = value.child.identityKey;
@@ -183,6 +216,41 @@ function createCaseStore(containers: CosmosContainers): CaseStore {
       await indexIdentityKey(parsed);
       const response = await callCosmos('case', parsed.id, () => cases.items.create(parsed));
       return toVersioned(response.resource, ZCase, 'case', parsed.id, []);
+    },
+    async createWithEffects(value, effects) {
+      const parsed = parseCase(value);
+      await indexIdentityKey(parsed);
+      const pendingEffects = { outbox: [...effects.outbox], reminders: [...effects.reminders] };
+      const response = await callCosmos('case', parsed.id, () =>
+        cases.items.create({ ...parsed, pendingEffects }),
+      );
+      const created = toVersioned(response.resource, ZCase, 'case', parsed.id, []);
+      try {
+        await enqueuePendingEffects(parsed.id, pendingEffects);
+      } catch (error) {
+        // The case is stored and its effects are recorded in it: the repair sweep enqueues them.
+        // Failing here would tell the user "not saved" about a saved case.
+        if (!isDomainError(error)) throw error;
+      }
+      return created;
+    },
+    async repairPendingEffects(limit) {
+      const top = Math.max(0, Math.floor(limit));
+      if (top === 0) return 0;
+      // A cross-partition query, run by the background sweep only; the filter is on a field that
+      // exists only between a filing and its effects being enqueued, so it matches almost nothing.
+      const rows = await queryAcrossPartitions('case', cases, 'pendingEffects', {
+        query: 'SELECT TOP @limit c.id, c.pendingEffects FROM c WHERE IS_DEFINED(c.pendingEffects)',
+        parameters: [{ name: '@limit', value: top }],
+      });
+      let repaired = 0;
+      for (const row of rows) {
+        const parsed = parseStored(ZCaseWithPendingEffects, row, 'case', 'pendingEffects');
+        if (parsed.pendingEffects === undefined) continue;
+        await enqueuePendingEffects(parsed.id, parsed.pendingEffects);
+        repaired += 1;
+      }
+      return repaired;
     },
     get: readCase,
     async replace(value, ifMatch) {

@@ -22,6 +22,7 @@ import {
   type AuditEntry,
   type AuditLog,
   type BarnteamMeeting,
+  type CaseEffects,
   type CaseStore,
   type ConversationStore,
   type MeetingStore,
@@ -84,11 +85,13 @@ export function openSqliteStores(options: SqliteStoreOptions): Stores {
     throw error;
   }
   let closed = false;
+  const outbox = createOutboxStore(main);
+  const reminders = createReminderStore(main);
   return {
-    cases: createCaseStore(main),
+    cases: createCaseStore(main, { outbox, reminders }),
     conversations: createConversationStore(main),
-    outbox: createOutboxStore(main),
-    reminders: createReminderStore(main),
+    outbox,
+    reminders,
     audit: createAuditLog(audit),
     activities: createActivityLedger(main),
     meetings: createMeetingStore(main),
@@ -129,7 +132,13 @@ interface VersionedRow {
   readonly document: string;
 }
 
-function createCaseStore(db: SqliteDatabase): CaseStore {
+/** The effect writes the case store runs inside its own transaction. */
+interface EffectWriters {
+  readonly outbox: { enqueueNow(message: OutboxMessage): boolean };
+  readonly reminders: { scheduleNow(reminder: Reminder): boolean };
+}
+
+function createCaseStore(db: SqliteDatabase, effectWriters: EffectWriters): CaseStore {
   const insert = db.prepare<[string, string, string | null, string]>(
     'INSERT INTO cases (id, etag, identity_key, document) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
   );
@@ -148,17 +157,32 @@ function createCaseStore(db: SqliteDatabase): CaseStore {
      ORDER BY id LIMIT ?`,
   );
 
+  const createNow = (value: Case): Versioned<Case> => {
+    const parsed = parseCase(value);
+    const etag = randomUUID();
+    const result = insert.run(parsed.id, etag, parsed.child.identityKey ?? null, JSON.stringify(parsed));
+    if (result.changes === 0) {
+      throw createAlreadyExistsError('case', parsed.id);
+    }
+    return { value: parsed, etag };
+  };
+  // One transaction: a failing effect write (or a crash) leaves neither the case nor any effect.
+  const createWithEffectsNow = db.transaction((value: Case, effects: CaseEffects): Versioned<Case> => {
+    const created = createNow(value);
+    for (const message of effects.outbox) effectWriters.outbox.enqueueNow(message);
+    for (const reminder of effects.reminders) effectWriters.reminders.scheduleNow(reminder);
+    return created;
+  });
+
   return {
     async create(value) {
-      return runSql('case', () => {
-        const parsed = parseCase(value);
-        const etag = randomUUID();
-        const result = insert.run(parsed.id, etag, parsed.child.identityKey ?? null, JSON.stringify(parsed));
-        if (result.changes === 0) {
-          throw createAlreadyExistsError('case', parsed.id);
-        }
-        return { value: parsed, etag };
-      });
+      return runSql('case', () => createNow(value));
+    },
+    async createWithEffects(value, effects) {
+      return runSql('case', () => createWithEffectsNow(value, effects));
+    },
+    async repairPendingEffects() {
+      return 0;
     },
     async get(caseId) {
       return runSql('case', () => readVersioned(select.get(caseId), ZCase, 'case'));
@@ -236,7 +260,7 @@ function createConversationStore(db: SqliteDatabase): ConversationStore {
   };
 }
 
-function createOutboxStore(db: SqliteDatabase): OutboxStore {
+function createOutboxStore(db: SqliteDatabase): OutboxStore & EffectWriters['outbox'] {
   const insert = db.prepare<[string, string, number, string, string]>(
     'INSERT INTO outbox (id, etag, active, due_key, document) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
   );
@@ -255,20 +279,23 @@ function createOutboxStore(db: SqliteDatabase): OutboxStore {
     return parsed;
   }
 
+  const enqueueNow = (message: OutboxMessage): boolean => {
+    const parsed = parseMessage(message);
+    const active = isOutboxActive(parsed) ? 1 : 0;
+    const result = insert.run(
+      parsed.id,
+      randomUUID(),
+      active,
+      toOutboxDueKey(parsed),
+      JSON.stringify(parsed),
+    );
+    return result.changes === 1;
+  };
+
   return {
+    enqueueNow,
     async enqueue(message) {
-      return runSql('outbox', () => {
-        const parsed = parseMessage(message);
-        const active = isOutboxActive(parsed) ? 1 : 0;
-        const result = insert.run(
-          parsed.id,
-          randomUUID(),
-          active,
-          toOutboxDueKey(parsed),
-          JSON.stringify(parsed),
-        );
-        return result.changes === 1;
-      });
+      return runSql('outbox', () => enqueueNow(message));
     },
     async get(id) {
       return runSql('outbox', () => readVersioned(select.get(id), ZOutboxMessage, 'outbox'));
@@ -302,7 +329,7 @@ function createOutboxStore(db: SqliteDatabase): OutboxStore {
   };
 }
 
-function createReminderStore(db: SqliteDatabase): ReminderStore {
+function createReminderStore(db: SqliteDatabase): ReminderStore & EffectWriters['reminders'] {
   const insert = db.prepare<[string, string, number, string, string | null, string]>(
     'INSERT INTO reminders (id, etag, active, due_key, case_id, document) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
   );
@@ -324,20 +351,23 @@ function createReminderStore(db: SqliteDatabase): ReminderStore {
     return parsed;
   }
 
+  const scheduleNow = (reminder: Reminder): boolean => {
+    const parsed = parseReminder(reminder);
+    const result = insert.run(
+      parsed.id,
+      randomUUID(),
+      isReminderActive(parsed) ? 1 : 0,
+      toReminderDueKey(parsed),
+      parsed.caseId ?? null,
+      JSON.stringify(parsed),
+    );
+    return result.changes === 1;
+  };
+
   return {
+    scheduleNow,
     async schedule(reminder) {
-      return runSql('reminder', () => {
-        const parsed = parseReminder(reminder);
-        const result = insert.run(
-          parsed.id,
-          randomUUID(),
-          isReminderActive(parsed) ? 1 : 0,
-          toReminderDueKey(parsed),
-          parsed.caseId ?? null,
-          JSON.stringify(parsed),
-        );
-        return result.changes === 1;
-      });
+      return runSql('reminder', () => scheduleNow(reminder));
     },
     async get(id) {
       return runSql('reminder', () => readVersioned(select.get(id), ZReminder, 'reminder'));

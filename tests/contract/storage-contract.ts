@@ -129,6 +129,39 @@ export function describeStorageContract(name: string, setup: StorageContractSetu
         expect((await stores.cases.get('case-1'))?.value.reference).toBe(buildContractCase().reference);
       });
 
+      it('creates a case with its effects: the notice and the reminder are there with it', async () => {
+        const created = await stores.cases.createWithEffects(buildContractCase(), {
+          outbox: [buildOutboxMessage({ caseId: 'case-1' })],
+          reminders: [buildReminder({ caseId: 'case-1' })],
+        });
+        await stores.cases.repairPendingEffects(10);
+
+        expect((await stores.cases.get('case-1'))?.value).toEqual(created.value);
+        expect((await stores.outbox.get('outbox-1'))?.value.caseId).toBe('case-1');
+        expect((await stores.reminders.get('reminder-1'))?.value.caseId).toBe('case-1');
+        // Nothing is left for the repair sweep, and a second sweep changes nothing.
+        expect(await stores.cases.repairPendingEffects(10)).toBe(0);
+        expect(await stores.outbox.listDue(new Date('2030-01-01T00:00:00Z'), 10)).toHaveLength(1);
+      });
+
+      it('keeps an effect that already exists, and refuses a second case with the same id', async () => {
+        await stores.outbox.enqueue(buildOutboxMessage({ recipientKey: 'conversation:tidigare' }));
+        await stores.cases.createWithEffects(buildContractCase(), {
+          outbox: [buildOutboxMessage()],
+          reminders: [],
+        });
+
+        await expectDomainError(
+          stores.cases.createWithEffects(buildContractCase({ reference: 'BB-ANNAN-1' }), {
+            outbox: [buildOutboxMessage({ id: 'outbox-2' })],
+            reminders: [],
+          }),
+          'alreadyExists',
+        );
+        expect((await stores.outbox.get('outbox-1'))?.value.recipientKey).toBe('conversation:tidigare');
+        expect((await stores.cases.get('case-1'))?.value.reference).toBe(buildContractCase().reference);
+      });
+
       it('answers undefined for a case that does not exist', async () => {
         expect(await stores.cases.get('no-such-case')).toBeUndefined();
       });

@@ -261,7 +261,7 @@ describe('submitting the Upptäckarkort', () => {
 
   it('keeps the values and asks to try again when the store is unavailable', async () => {
     const draftId = await openCard();
-    teams.stores.failNext('cases.create');
+    teams.stores.failNext('cases.createWithEffects');
 
     const answer = await submit(draftId, { reporterRole: 'Fritidspedagog' });
 

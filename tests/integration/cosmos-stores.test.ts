@@ -4,7 +4,12 @@ import { isDomainError } from '../../flows/kernel/errors.js';
 import { createCosmosClient } from '../../infra/store/cosmos-client.js';
 import { cosmosContainers } from '../../infra/store/cosmos-containers.js';
 import { openCosmosStores } from '../../infra/store/cosmos-stores.js';
-import { buildAuditEntry, buildContractCase, buildOutboxMessage } from '../contract/contract-data.js';
+import {
+  buildAuditEntry,
+  buildContractCase,
+  buildOutboxMessage,
+  buildReminder,
+} from '../contract/contract-data.js';
 import { describeStorageContract } from '../contract/storage-contract.js';
 import { type LocalCosmosServer, startCosmosServer } from '../support/cosmos-server.js';
 
@@ -66,6 +71,33 @@ describe('Cosmos DB specifics', () => {
     expect(listed).toBe(true);
     const [due] = await stores.outbox.listDue(new Date('2025-02-04T00:00:00Z'), 1);
     expect(due?.value).toEqual(buildOutboxMessage());
+  });
+
+  it('completes the effects a crash left in a case document, once, with the repair sweep', async () => {
+    const { client, stores, databaseId } = await openFreshStores();
+    const effects = {
+      outbox: [buildOutboxMessage({ caseId: 'case-1' })],
+      reminders: [buildReminder({ caseId: 'case-1' })],
+    };
+    // What a crash right after the case write leaves: the document with its effects, nothing enqueued.
+    await client
+      .database(databaseId)
+      .container(cosmosContainers.cases.id)
+      .items.create({ ...buildContractCase(), pendingEffects: effects });
+    expect(await stores.outbox.get('outbox-1')).toBeUndefined();
+
+    expect(await stores.cases.repairPendingEffects(50)).toBe(1);
+    expect(await stores.cases.repairPendingEffects(50)).toBe(0);
+
+    expect(await stores.outbox.listDue(new Date('2030-01-01T00:00:00Z'), 10)).toHaveLength(1);
+    expect(await stores.reminders.listDue(new Date('2030-01-01T00:00:00Z'), 10)).toHaveLength(1);
+    const raw = await client
+      .database(databaseId)
+      .container(cosmosContainers.cases.id)
+      .item('case-1', 'case-1')
+      .read();
+    expect(raw.resource).not.toHaveProperty('pendingEffects');
+    expect((await stores.cases.get('case-1'))?.value.reference).toBe(buildContractCase().reference);
   });
 
   it('ignores an identity index entry whose case does not carry that key', async () => {

@@ -7,7 +7,12 @@ import { isDomainError } from '../../flows/kernel/errors.js';
 import type { BarnteamMeeting } from '../../flows/kernel/ports.js';
 import { mainMigrations } from '../../infra/store/sqlite-migrations.js';
 import { openSqliteStores, toAuditPath } from '../../infra/store/sqlite-stores.js';
-import { buildAuditEntry, buildContractCase } from '../contract/contract-data.js';
+import {
+  buildAuditEntry,
+  buildContractCase,
+  buildOutboxMessage,
+  buildReminder,
+} from '../contract/contract-data.js';
 import { describeStorageContract } from '../contract/storage-contract.js';
 
 const root = mkdtempSync(join(tmpdir(), 'backa-sqlite-'));
@@ -247,6 +252,41 @@ describe('SQLite store files', () => {
 
     expect(() => openSqliteStores({ path })).toThrow(/Lagringen/);
   });
+
+  it.each([
+    ['outbox', 'the notice'],
+    ['reminders', 'the chase'],
+  ])(
+    'commits a case and its effects in one transaction: a failing %s insert leaves no case (%s)',
+    async (table) => {
+      const path = nextPath();
+      const stores = openSqliteStores({ path });
+      // The fault a full disk or a broken row would cause, injected where the write happens.
+      const db = new Database(path);
+      db.exec(
+        `CREATE TRIGGER fail_insert BEFORE INSERT ON ${table} BEGIN SELECT RAISE(ABORT, 'injected'); END`,
+      );
+      const effects = {
+        outbox: [buildOutboxMessage({ caseId: 'case-1' })],
+        reminders: [buildReminder({ caseId: 'case-1' })],
+      };
+
+      const failed = await stores.cases
+        .createWithEffects(buildContractCase(), effects)
+        .catch((error: unknown) => error);
+      expect(isDomainError(failed, 'storageUnavailable')).toBe(true);
+      expect(await stores.cases.get('case-1')).toBeUndefined();
+      expect(await stores.outbox.get('outbox-1')).toBeUndefined();
+      expect(await stores.reminders.get('reminder-1')).toBeUndefined();
+
+      db.exec('DROP TRIGGER fail_insert');
+      db.close();
+      await stores.cases.createWithEffects(buildContractCase(), effects);
+      expect(await stores.outbox.listDue(new Date('2030-01-01T00:00:00Z'), 10)).toHaveLength(1);
+      expect(await stores.reminders.listDue(new Date('2030-01-01T00:00:00Z'), 10)).toHaveLength(1);
+      await stores.close();
+    },
+  );
 
   it('reports storage failures after close as storageUnavailable', async () => {
     const stores = openSqliteStores({ path: nextPath() });

@@ -198,6 +198,31 @@ export function createInMemoryStores(data: InMemoryData = createInMemoryData()):
         data.cases.set(row.value.id, row);
         return read(row) as Versioned<Case>;
       },
+      async createWithEffects(value, effects) {
+        await enter('cases.createWithEffects', 'case');
+        const row = store(ZCase, value, 'case');
+        assertStorableId('case', row.value.id);
+        const messages = effects.outbox.map((message) => store(ZOutboxMessage, message, 'outbox'));
+        const reminders = effects.reminders.map((reminder) => store(ZReminder, reminder, 'reminder'));
+        // As in one transaction: every write may fail (failNext on outbox.enqueue or
+        // reminders.schedule), and only when none did is anything stored.
+        for (const _message of messages) await enter('outbox.enqueue', 'outbox');
+        for (const _reminder of reminders) await enter('reminders.schedule', 'reminder');
+        if (data.cases.has(row.value.id)) {
+          throw createAlreadyExistsError('case', row.value.id);
+        }
+        data.cases.set(row.value.id, row);
+        for (const message of messages)
+          if (!data.outbox.has(message.value.id)) data.outbox.set(message.value.id, message);
+        for (const reminder of reminders) {
+          if (!data.reminders.has(reminder.value.id)) data.reminders.set(reminder.value.id, reminder);
+        }
+        return read(row) as Versioned<Case>;
+      },
+      async repairPendingEffects() {
+        await enter('cases.repairPendingEffects', 'case');
+        return 0;
+      },
       async get(caseId) {
         await enter('cases.get', 'case');
         return read(data.cases.get(caseId));

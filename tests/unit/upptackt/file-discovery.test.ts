@@ -202,18 +202,24 @@ describe('fileDiscovery: once only', () => {
     expect(stores.snapshot().outbox).toHaveLength(1);
   });
 
-  it('repairs a crash between the case write and the notification on the next delivery', async () => {
-    const { deps, stores } = createTestFlow();
-    stores.failNext('outbox.enqueue');
+  it.each(['outbox.enqueue', 'reminders.schedule'] as const)(
+    'stores neither the case nor any effect when %s fails, and the retry files it with one notice and one chase',
+    async (failing) => {
+      const { deps, stores } = createTestFlow();
+      stores.failNext(failing);
 
-    await expect(fileDiscovery(deps, input())).rejects.toThrow();
-    expect(stores.snapshot().cases).toHaveLength(1);
-    expect(stores.snapshot().outbox).toHaveLength(0);
+      await expect(fileDiscovery(deps, input())).rejects.toThrow();
+      // Telling the Upptäckare "not saved" is now the truth: nothing is half-filed.
+      expect(stores.snapshot().cases).toHaveLength(0);
+      expect(stores.snapshot().outbox).toHaveLength(0);
+      expect(stores.snapshot().reminders).toHaveLength(0);
 
-    const retry = await fileDiscovery(deps, input());
-    expect(retry.outcome).toBe('alreadyFiled');
-    expect(stores.snapshot().outbox.map((message) => message.id)).toEqual([`${caseId}:notis:nyttArende:1`]);
-  });
+      const retry = await fileDiscovery(deps, input());
+      expect(retry.outcome).toBe('created');
+      expect(stores.snapshot().outbox.map((message) => message.id)).toEqual([`${caseId}:notis:nyttArende:1`]);
+      expect(stores.snapshot().reminders.map((reminder) => reminder.kind)).toEqual(['chaseBarnkontakt']);
+    },
+  );
 
   it('refuses and audits another user presenting the same draft id', async () => {
     const { deps, stores } = createTestFlow();
@@ -233,8 +239,10 @@ describe('fileDiscovery: once only', () => {
   it('writes the audit entry before the case, and stores nothing when the audit fails', async () => {
     const { deps, stores } = createTestFlow();
     await fileDiscovery(deps, input());
-    const order = stores.calls.filter((call) => call === 'audit.append' || call === 'cases.create');
-    expect(order).toEqual(['audit.append', 'cases.create']);
+    const order = stores.calls.filter(
+      (call) => call === 'audit.append' || call === 'cases.createWithEffects',
+    );
+    expect(order).toEqual(['audit.append', 'cases.createWithEffects']);
     const [entry] = stores.snapshot().audit;
     expect(entry).toMatchObject({
       actor: users.upptackare,
