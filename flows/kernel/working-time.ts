@@ -56,11 +56,8 @@ export function addWorkingDays(
   return current;
 }
 
-/** The Stockholm calendar date of an instant. */
-export function toStockholmDate(instant: Instant | Date): CalendarDate {
-  const local = new TZDate(toTimestamp(instant), stockholmTimeZone);
-  return formatCalendarDate(local.getFullYear(), local.getMonth() + 1, local.getDate());
-}
+/** The Stockholm calendar date of an instant (one implementation, in `stockholm-date.ts`). */
+export { toStockholmDate } from './stockholm-date.js';
 
 /**
  * The instant `count` working days after `at`, at the same Stockholm wall-clock time. When that
