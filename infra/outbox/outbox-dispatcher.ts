@@ -7,12 +7,15 @@
  * One sweep: list due messages → per recipient, in due order: claim (`sending`, lease) → look up
  * the conversation → send → record `delivered`, reschedule with backoff, or park.
  *
- * Pacing (Teams allows 7 messages per second, 8 per 2 s and 60 per 30 s per conversation): sends
- * to one recipient are serial and at least `conversationIntervalMs` apart (default 500 ms, i.e.
- * 2 per second, inside all three windows); different recipients go in parallel up to
- * `maxConcurrentConversations`, which keeps the app well under the tenant's ~30 requests per
- * second. A 429 pauses that conversation in this instance until its Retry-After has passed; the
- * hourly limit (1 800) is left to 429s, as one case produces a handful of messages.
+ * Pacing, at Teams' documented limits rather than far below them (a burst of cards must reach
+ * its Barnkontakter within about a minute): per conversation, sends are serial, at least
+ * `conversationIntervalMs` apart (150 ms: 7 per second) and inside the windows of 8 per 2 s and
+ * 60 per 30 s; for the whole app, sends take slots of a shared budget of
+ * `tenantSendsPerSecond` (25, under the 30 per second per app and tenant, leaving room for the
+ * turns' own replies). Different recipients go in parallel up to `maxConcurrentConversations`,
+ * and a sweep that found a full batch goes on with the next one at once. A 429 pauses that
+ * conversation in this instance until its Retry-After has passed; the hourly limit (1 800) is
+ * left to 429s, as one case produces a handful of messages.
  *
  * Log lines carry ids, statuses and error codes only, never payload text.
  */
@@ -60,6 +63,12 @@ export interface OutboxDispatcherOptions {
   readonly unreachableRetryMs: number;
   /** Minimum time between two sends to the same recipient. */
   readonly conversationIntervalMs: number;
+  /** Sliding windows per conversation: at most `count` sends in any `ms`. */
+  readonly conversationWindows: readonly { readonly count: number; readonly ms: number }[];
+  /** Sends per second for the whole app in this instance (Teams: 30 per app and tenant). */
+  readonly tenantSendsPerSecond: number;
+  /** Full batches swept back to back in one `runOnce` before it yields to the timer. */
+  readonly maxBatchesPerSweep: number;
   /**
    * How long after it was enqueued a message may still be waiting before someone is told. A
    * Retry-After is honoured, but a notice held back for an hour must not be held back silently.
@@ -73,14 +82,20 @@ export interface OutboxDispatcherOptions {
 
 export const defaultOutboxDispatcherOptions: OutboxDispatcherOptions = {
   intervalMs: 5_000,
-  batchSize: 50,
+  batchSize: 200,
   claimLeaseMs: 60_000,
   maxAttempts: 8,
   backoff: defaultBackoffPolicy,
   unreachableRetryMs: 15 * 60_000,
-  conversationIntervalMs: 500,
+  conversationIntervalMs: 150,
+  conversationWindows: [
+    { count: 8, ms: 2_000 },
+    { count: 60, ms: 30_000 },
+  ],
+  tenantSendsPerSecond: 25,
+  maxBatchesPerSweep: 10,
   lateAfterMs: 5 * 60_000,
-  maxConcurrentConversations: 4,
+  maxConcurrentConversations: 16,
   random: Math.random,
   sleep: async (ms) => {
     await sleepFor(ms);
@@ -144,24 +159,38 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDependencies): Outb
   const logger = (deps.logger ?? createLogger()).child({ component: 'outbox', instanceId: deps.instanceId });
   const { outbox, clock } = deps;
   /** When this instance last sent to each recipient (epoch ms), for pacing. */
-  const lastSendAt = new Map<string, number>();
+  const sendTimes = new Map<string, number[]>();
+  /** The next free slot of the app-wide send budget (epoch ms). */
+  let nextTenantSlotMs = 0;
+  const longestWindowMs = Math.max(
+    options.conversationIntervalMs,
+    ...options.conversationWindows.map((w) => w.ms),
+  );
+  const keptSendTimes = Math.max(1, ...options.conversationWindows.map((w) => w.count));
   /** Recipients answered with 429, and until when this instance leaves them alone. */
   const pausedUntil = new Map<string, number>();
 
   async function runOnce(): Promise<OutboxSweepResult> {
-    const now = clock.now();
-    forgetPastPacing(now.getTime());
-    const due = await outbox.listDue(now, options.batchSize);
     const tally: OutboxSweepResult = { delivered: 0, dropped: 0, retried: 0, parked: 0, skipped: 0 };
-    await runWithConcurrency(
-      [...groupByRecipient(due).values()],
-      options.maxConcurrentConversations,
-      async (group) => {
-        for (const item of group) {
-          tally[await processDue(item)] += 1;
-        }
-      },
-    );
+    for (let batch = 0; batch < options.maxBatchesPerSweep; batch += 1) {
+      const now = clock.now();
+      forgetPastPacing(now.getTime());
+      const due = await outbox.listDue(now, options.batchSize);
+      const before = tally.delivered + tally.dropped + tally.retried + tally.parked;
+      await runWithConcurrency(
+        [...groupByRecipient(due).values()],
+        options.maxConcurrentConversations,
+        async (group) => {
+          for (const item of group) {
+            tally[await processDue(item)] += 1;
+          }
+        },
+      );
+      // A backlog goes on at once; a batch in which nothing moved (all paused or claimed by
+      // others) waits for the timer instead of spinning.
+      const moved = tally.delivered + tally.dropped + tally.retried + tally.parked - before;
+      if (due.length < options.batchSize || moved === 0) break;
+    }
     return tally;
   }
 
@@ -218,7 +247,7 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDependencies): Outb
     const result = await sendSafely(message, () =>
       deps.sender.send(conversation, message.payload, message.id),
     );
-    lastSendAt.set(message.recipientKey, clock.now().getTime());
+    recordSend(message.recipientKey, clock.now().getTime());
     switch (result.outcome) {
       case 'delivered':
         return recordDelivered(claimed);
@@ -399,19 +428,35 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDependencies): Outb
   }
 
   async function waitForPacing(recipientKey: string): Promise<void> {
-    const last = lastSendAt.get(recipientKey);
-    if (last === undefined) {
-      return;
+    const nowMs = clock.now().getTime();
+    const times = sendTimes.get(recipientKey) ?? [];
+    let earliest = nowMs;
+    const last = times.at(-1);
+    if (last !== undefined) earliest = Math.max(earliest, last + options.conversationIntervalMs);
+    for (const window of options.conversationWindows) {
+      const oldestInWindow = times.at(-window.count);
+      if (times.length >= window.count && oldestInWindow !== undefined) {
+        earliest = Math.max(earliest, oldestInWindow + window.ms);
+      }
     }
-    const waitMs = last + options.conversationIntervalMs - clock.now().getTime();
-    if (waitMs > 0) {
-      await options.sleep(waitMs);
+    // Reserved synchronously, so that parallel conversations take distinct slots of the budget.
+    const slot = Math.max(earliest, nextTenantSlotMs);
+    nextTenantSlotMs = slot + 1000 / options.tenantSendsPerSecond;
+    if (slot > nowMs) {
+      await options.sleep(slot - nowMs);
     }
   }
 
+  function recordSend(recipientKey: string, atMs: number): void {
+    const times = sendTimes.get(recipientKey) ?? [];
+    times.push(atMs);
+    if (times.length > keptSendTimes) times.splice(0, times.length - keptSendTimes);
+    sendTimes.set(recipientKey, times);
+  }
+
   function forgetPastPacing(nowMs: number): void {
-    for (const [key, at] of lastSendAt) {
-      if (at + options.conversationIntervalMs <= nowMs) lastSendAt.delete(key);
+    for (const [key, times] of sendTimes) {
+      if ((times.at(-1) ?? 0) + longestWindowMs <= nowMs) sendTimes.delete(key);
     }
     for (const [key, until] of pausedUntil) {
       if (until <= nowMs) pausedUntil.delete(key);
