@@ -73,14 +73,16 @@ export interface ProactiveSenderOptions {
   /** For an HTTP-date Retry-After; the machine clock unless a test pins time. */
   readonly clock?: Clock;
   /**
-   * How long the Bot Connector may take to answer one request. With the token request before
-   * it, a whole send is given twice this; both stay well under the outbox claim lease (60 s),
-   * so a slow send is never taken over and repeated by another instance while it runs.
+   * How long the Bot Connector may take to answer one request (it answers in well under a
+   * second when it is well). With the token request before it, a whole send is given twice
+   * this, which stays under the outbox claim lease (15 s): a stuck send is abandoned, and
+   * recorded as a timeout by the instance that holds it, before any other instance may take the
+   * message over and send it again.
    */
   readonly requestTimeoutMs?: number;
 }
 
-export const defaultRequestTimeoutMs = 15_000;
+export const defaultRequestTimeoutMs = 5_000;
 
 const machineClock: Clock = { now: () => new Date() };
 

@@ -83,7 +83,10 @@ export interface OutboxDispatcherOptions {
 export const defaultOutboxDispatcherOptions: OutboxDispatcherOptions = {
   intervalMs: 5_000,
   batchSize: 200,
-  claimLeaseMs: 60_000,
+  // Short, so that after a crash (or `kill -9`) the message is sent again within seconds; longer
+  // than the sender's whole deadline (2 × 5 s, bot/proactive.ts), so that a slow send is never
+  // repeated by another instance while it still runs.
+  claimLeaseMs: 15_000,
   maxAttempts: 8,
   backoff: defaultBackoffPolicy,
   unreachableRetryMs: 15 * 60_000,

@@ -539,6 +539,27 @@ describe('outbox dispatcher', () => {
     expect(Math.max(...times) - start.getTime()).toBeLessThan(9_000);
   });
 
+  it('sends again within seconds after the sender died mid-send (kill -9), not after a minute', async () => {
+    await saveConversationFor(users.barnkontakt);
+    await stores.outbox.enqueue(buildMessage());
+    // The first instance claims the message and hangs in the send until it is killed.
+    const hanging: MessageSender = { send: () => new Promise<SendResult>(() => {}) };
+    void createTestDispatcher(hanging, { instanceId: 'instance-killed' }).runOnce();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await readStored('outbox-1'))?.status).toBe('sending');
+
+    const restarted = createScriptedSender(clock);
+    const dispatcher = createTestDispatcher(restarted, { instanceId: 'instance-restarted' });
+    clock.advance(5_000);
+    await dispatcher.runOnce();
+    expect(restarted.sent).toEqual([]);
+
+    clock.advance(11_000);
+    await dispatcher.runOnce();
+    expect(restarted.sent.map((send) => send.outboxId)).toEqual(['outbox-1']);
+    expect((await readStored('outbox-1'))?.status).toBe('delivered');
+  });
+
   it('delivers after a restart between enqueue and delivery', async () => {
     await saveConversationFor(users.barnkontakt);
     await stores.outbox.enqueue(buildMessage());
