@@ -42,6 +42,24 @@ async function fileCase(overrides: Record<string, string> = {}) {
   return { flow, filed: filed.caseValue };
 }
 
+/**
+ * A teacher of the municipality files for a child at a private school without a Barnkontakt:
+ * the card goes to the municipality's fallback contact, a colleague in the same organisation.
+ */
+async function fileForSchoolWithoutBarnkontakt() {
+  const directory = buildDirectory((input) => {
+    input.units.push({ id: 'ekens-skola', name: 'Ekens skola', type: 'grundskola', organisation: 'privat' });
+  });
+  const flow = createTestFlow({ directory });
+  const filed = await fileDiscovery(flow.deps, {
+    actor: upptackare,
+    draftId,
+    submission: buildSubmission({ unitId: 'ekens-skola' }, directory),
+    receivedAt: filedAt,
+  });
+  return { directory, filed };
+}
+
 describe('listChildUnitChoices', () => {
   it('lists the units a child belongs to, titled with their type and sorted by name', () => {
     expect(listChildUnitChoices(createTestFlow().deps.directory).map((unit) => unit.title)).toEqual([
@@ -77,23 +95,7 @@ describe('toNotisData', () => {
   });
 
   it('judges "extern" against the organisation of the unit the viewer acts for, not the child’s', async () => {
-    // A teacher of the municipality files for a child at a private school without a Barnkontakt:
-    // the card goes to the municipality's fallback contact, a colleague in the same organisation.
-    const directory = buildDirectory((input) => {
-      input.units.push({
-        id: 'ekens-skola',
-        name: 'Ekens skola',
-        type: 'grundskola',
-        organisation: 'privat',
-      });
-    });
-    const flow = createTestFlow({ directory });
-    const filed = await fileDiscovery(flow.deps, {
-      actor: upptackare,
-      draftId,
-      submission: buildSubmission({ unitId: 'ekens-skola' }, directory),
-      receivedAt: filedAt,
-    });
+    const { directory, filed } = await fileForSchoolWithoutBarnkontakt();
     expect(filed.caseValue.value.routing?.viaFallback).toBe(true);
 
     const data = toNotisData(filed.caseValue.value, users.socialtjanst, directory, filed.caseValue.etag, {
@@ -107,21 +109,7 @@ describe('toNotisData', () => {
   });
 
   it('calls the fallback contact kommunens reservkontakt, never the child’s Barnkontakt', async () => {
-    const directory = buildDirectory((input) => {
-      input.units.push({
-        id: 'ekens-skola',
-        name: 'Ekens skola',
-        type: 'grundskola',
-        organisation: 'privat',
-      });
-    });
-    const flow = createTestFlow({ directory });
-    const filed = await fileDiscovery(flow.deps, {
-      actor: upptackare,
-      draftId,
-      submission: buildSubmission({ unitId: 'ekens-skola' }, directory),
-      receivedAt: filedAt,
-    });
+    const { directory, filed } = await fileForSchoolWithoutBarnkontakt();
     const data = toNotisData(filed.caseValue.value, users.socialtjanst, directory, filed.caseValue.etag, {
       today,
     });
