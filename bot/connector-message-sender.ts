@@ -70,11 +70,16 @@ export function createConnectorMessageSender(options: ConnectorMessageSenderOpti
   }
 
   return {
-    async send(conversation, payload, outboxId) {
+    async send(conversation, payload, outboxId, sendOptions = {}) {
       const prepared = await prepare(conversation, payload, outboxId);
       if ('outcome' in prepared) return prepared;
+      // Given up while the card was being rendered: nothing has left, and nothing must.
+      if (sendOptions.signal?.aborted === true) return { outcome: 'retryable', status: 'connectionFailed' };
       try {
-        await options.sendProactive(conversation, prepared, { outboxId });
+        await options.sendProactive(conversation, prepared, {
+          outboxId,
+          ...(sendOptions.signal === undefined ? {} : { signal: sendOptions.signal }),
+        });
         return { outcome: 'delivered' };
       } catch (error) {
         if (!(error instanceof ProactiveSendError)) {

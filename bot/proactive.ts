@@ -53,6 +53,8 @@ export class ProactiveSendError extends Error {
 export interface ProactiveSendOptions {
   /** The outbox message this send delivers; logged with the new activity's id. */
   readonly outboxId?: string;
+  /** Aborting it cancels the request in flight (the outbox has given up waiting for it). */
+  readonly signal?: AbortSignal;
 }
 
 export interface ProactiveSender {
@@ -98,6 +100,7 @@ export function createProactiveSender(options: ProactiveSenderOptions): Proactiv
     target: StoredConversation,
     reference: ReturnType<typeof readConversationReference>,
     payload: ProactivePayload,
+    signal: AbortSignal | undefined,
   ): Promise<string | undefined> {
     let activityId: string | undefined;
     let failure: { error: unknown } | undefined;
@@ -105,7 +108,13 @@ export function createProactiveSender(options: ProactiveSenderOptions): Proactiv
       // The continuation activity gets a random id, which botbuilder would send as
       // `replyToId`: a reply to nothing. A notification is a new message in the conversation.
       context.activity.id = undefined;
-      prepareClient(context.turnState.get(adapter.ConnectorClientKey), requestTimeoutMs, logger, target);
+      prepareClient(
+        context.turnState.get(adapter.ConnectorClientKey),
+        requestTimeoutMs,
+        logger,
+        target,
+        signal,
+      );
       try {
         const response = await context.sendActivity(toActivity(payload));
         activityId = response?.id;
@@ -129,7 +138,11 @@ export function createProactiveSender(options: ProactiveSenderOptions): Proactiv
         throw toRefusal(error, target, logger);
       }
       try {
-        const activityId = await withDeadline(sendOnce(target, reference, payload), requestTimeoutMs * 2);
+        const activityId = await withDeadline(
+          sendOnce(target, reference, payload, sendOptions.signal),
+          requestTimeoutMs * 2,
+          sendOptions.signal,
+        );
         logger.info(
           { recipientKey: target.key, outboxId: sendOptions.outboxId, activityId },
           'Proaktivt meddelande skickat',
@@ -148,10 +161,15 @@ interface PipelineLike {
   addPolicy(policy: {
     name: string;
     sendRequest(
-      request: { timeout: number },
-      next: (request: { timeout: number }) => Promise<unknown>,
+      request: PipelineRequestLike,
+      next: (request: PipelineRequestLike) => Promise<unknown>,
     ): Promise<unknown>;
   }): void;
+}
+
+interface PipelineRequestLike {
+  timeout: number;
+  abortSignal?: AbortSignal;
 }
 
 /**
@@ -161,7 +179,13 @@ interface PipelineLike {
  * ServiceClientContext; if an SDK upgrade moves it, this logs an error instead of failing every
  * send, and tests/integration/bot-delivery.test.ts (one request per 429) fails.
  */
-function prepareClient(client: unknown, timeoutMs: number, logger: Logger, target: StoredConversation): void {
+function prepareClient(
+  client: unknown,
+  timeoutMs: number,
+  logger: Logger,
+  target: StoredConversation,
+  signal: AbortSignal | undefined,
+): void {
   const pipeline = (client as { client?: { pipeline?: Partial<PipelineLike> } } | undefined)?.client
     ?.pipeline;
   if (typeof pipeline?.removePolicy !== 'function' || typeof pipeline.addPolicy !== 'function') {
@@ -179,6 +203,10 @@ function prepareClient(client: unknown, timeoutMs: number, logger: Logger, targe
     name: 'backaRequestTimeout',
     sendRequest: (request, next) => {
       request.timeout = timeoutMs;
+      if (signal !== undefined) {
+        request.abortSignal =
+          request.abortSignal === undefined ? signal : AbortSignal.any([request.abortSignal, signal]);
+      }
       return next(request);
     },
   });
@@ -188,17 +216,28 @@ class DeadlineExceededError extends Error {
   override readonly name = 'DeadlineExceededError';
 }
 
-/** Settles with `work`, or rejects when `ms` have passed (the work itself is left to finish). */
-async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+/**
+ * Settles with `work`, or rejects when `ms` have passed or `signal` is aborted (the work itself
+ * is left to finish; its request was aborted by the same signal or its own timeout).
+ */
+async function withDeadline<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceededError('Tidsgränsen för sändningen passerades.')), ms);
+    const fail = () => reject(new DeadlineExceededError('Tidsgränsen för sändningen passerades.'));
+    timer = setTimeout(fail, ms);
     timer.unref();
+    if (signal !== undefined) {
+      if (signal.aborted) fail();
+      onAbort = fail;
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
   });
   try {
     return await Promise.race([work, deadline]);
   } finally {
     clearTimeout(timer);
+    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
   }
 }
 

@@ -63,10 +63,14 @@ export interface MessageSender {
    * Sends `payload` once. `outboxId` goes with the activity so that a duplicate after an
    * ambiguous failure (500, timeout) can be recognised. Should resolve with a `SendResult` for
    * every failure it can classify; a rejection is treated like a `timeout`.
+   *
+   * `signal` is aborted when the dispatcher gives up waiting: the request should then be
+   * cancelled, so that it cannot still arrive after the message was recorded as a timeout.
    */
   send(
     conversation: StoredConversation,
     payload: OutboxMessage['payload'],
     outboxId: string,
+    options?: { readonly signal?: AbortSignal },
   ): Promise<SendResult>;
 }

@@ -5,7 +5,9 @@
  * before recording it leaves a claim that runs out, and the message is sent again.
  *
  * One sweep: list due messages → per recipient, in due order: claim (`sending`, lease) → look up
- * the conversation → send → record `delivered`, reschedule with backoff, or park.
+ * the conversation → wait for pacing → renew the claim if pacing ate into it → send (abandoned
+ * after `sendTimeoutMs`, before the claim can run out) → record `delivered`, reschedule with
+ * backoff, or park.
  *
  * Pacing, at Teams' documented limits rather than far below them (a burst of cards must reach
  * its Barnkontakter within about a minute): per conversation, sends are serial, at least
@@ -54,8 +56,17 @@ export interface OutboxDispatcherOptions {
   readonly intervalMs: number;
   /** Messages listed per sweep. */
   readonly batchSize: number;
-  /** How long a claim lasts; must exceed the sender's own timeout, or a slow send is repeated. */
+  /**
+   * How long a claim lasts. Short, so that a message whose sender died goes out again within
+   * seconds; a send only starts while the claim still outlasts `sendTimeoutMs`, so that no other
+   * instance can take the message over while its send may still be in flight.
+   */
   readonly claimLeaseMs: number;
+  /**
+   * How long one send may take (rendering included) before it is abandoned, its request
+   * aborted and the message recorded as an ambiguous timeout. Must be shorter than the lease.
+   */
+  readonly sendTimeoutMs: number;
   /** Sends (claims) after which a message that still fails is parked. */
   readonly maxAttempts: number;
   readonly backoff: BackoffPolicy;
@@ -84,9 +95,10 @@ export const defaultOutboxDispatcherOptions: OutboxDispatcherOptions = {
   intervalMs: 5_000,
   batchSize: 200,
   // Short, so that after a crash (or `kill -9`) the message is sent again within seconds; longer
-  // than the sender's whole deadline (2 × 5 s, bot/proactive.ts), so that a slow send is never
-  // repeated by another instance while it still runs.
+  // than a whole send (10 s, which the Bot Connector sender's own 2 × 5 s deadline stays within,
+  // bot/proactive.ts), so that a slow send is never repeated by another instance while it runs.
   claimLeaseMs: 15_000,
+  sendTimeoutMs: 10_000,
   maxAttempts: 8,
   backoff: defaultBackoffPolicy,
   unreachableRetryMs: 15 * 60_000,
@@ -247,21 +259,65 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDependencies): Outb
       return waitForReference(claimed);
     }
     await waitForPacing(message.recipientKey);
-    const result = await sendSafely(message, () =>
-      deps.sender.send(conversation, message.payload, message.id),
+    // Pacing may have outlasted the claim; another instance may have the message by now.
+    const held = await holdClaimForSend(claimed);
+    if (held === undefined) return 'skipped';
+    const result = await sendWithDeadline(held.value, (signal) =>
+      deps.sender.send(conversation, message.payload, message.id, { signal }),
     );
     recordSend(message.recipientKey, clock.now().getTime());
     switch (result.outcome) {
       case 'delivered':
-        return recordDelivered(claimed);
+        return recordDelivered(held);
       case 'dropped':
-        return recordDropped(claimed, result.reason);
+        return recordDropped(held, result.reason);
       case 'unreachable':
-        return waitForReference(claimed);
+        return waitForReference(held);
       case 'permanent':
-        return park(claimed, describeSendResult(result));
+        return park(held, describeSendResult(result));
       case 'retryable':
-        return retryLater(claimed, result);
+        return retryLater(held, result);
+    }
+  }
+
+  /**
+   * The claim, renewed if what is left of it would not cover a whole send (plus a second for
+   * recording the outcome); `undefined` when another instance took the message meanwhile.
+   */
+  async function holdClaimForSend(
+    claimed: Versioned<OutboxMessage>,
+  ): Promise<Versioned<OutboxMessage> | undefined> {
+    const nowMs = clock.now().getTime();
+    const until = Date.parse(claimed.value.claimedUntil ?? '');
+    if (until - nowMs >= options.sendTimeoutMs + 1_000) return claimed;
+    return replaceIfCurrent(claimed, {
+      ...claimed.value,
+      claimedUntil: toInstant(nowMs + options.claimLeaseMs),
+    });
+  }
+
+  /**
+   * The send's outcome, or a timeout once `sendTimeoutMs` have passed: the request is then
+   * aborted and the message recorded (as possibly arrived) while this instance still holds it.
+   */
+  async function sendWithDeadline(
+    message: OutboxMessage,
+    send: (signal: AbortSignal) => Promise<SendResult>,
+  ): Promise<SendResult> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<SendResult>((resolve) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        logger.warn(toLogIds(message), 'Sändningen tog för lång tid och avbröts; den kan ha kommit fram');
+        resolve({ outcome: 'retryable', status: 'timeout' });
+      }, options.sendTimeoutMs);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([sendSafely(message, () => send(controller.signal)), deadline]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { toNoticeId } from '../../flows/kernel/case-effects.js';
 import type { OutboxMessage, Stores } from '../../flows/kernel/ports.js';
 import { fileDiscovery } from '../../flows/upptackt/file-discovery.js';
@@ -183,6 +183,30 @@ describe('when the Bot Connector answers 429', () => {
     await delivery.work.runOnce();
     expect((await outboxMessage(id)).status).toBe('delivered');
     expect(connector.to(users.socialtjanst)).toHaveLength(1);
+  });
+
+  it('a connector that does not answer: the send is abandoned at the deadline, its request cancelled, the notice kept', async () => {
+    nock.cleanAll();
+    connector = interceptConnector({ delayMs: 2_000 });
+    await saveConversations(stores, [users.barnkontakt]);
+    const caseId = await fileCard(stores, directory, clock);
+    const delivery = await stack({
+      workOptions: { ...testWorkOptions, outbox: { ...testWorkOptions.outbox, sendTimeoutMs: 200 } },
+    });
+
+    await delivery.work.runOnce();
+
+    expect(await outboxMessage(toNoticeId(caseId, 'nyttArende', 1))).toMatchObject({
+      status: 'pending',
+      lastError: 'retryable:timeout',
+    });
+    // The request itself was cancelled: it ends as a timeout, never as the late 201.
+    await vi.waitFor(
+      () => expect(delivery.logged('Proaktivt meddelande kunde inte skickas')).toHaveLength(1),
+      { timeout: 5_000, interval: 20 },
+    );
+    expect(delivery.logged('Proaktivt meddelande kunde inte skickas')[0]).toMatchObject({ timedOut: true });
+    expect(delivery.logged('Proaktivt meddelande skickat')).toEqual([]);
   });
 
   it('reads a Retry-After given as an HTTP date', async () => {

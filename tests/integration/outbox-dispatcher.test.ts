@@ -560,6 +560,53 @@ describe('outbox dispatcher', () => {
     expect((await readStored('outbox-1'))?.status).toBe('delivered');
   });
 
+  it('abandons a send that hangs: its request is aborted and it is recorded as a possible arrival, while still claimed', async () => {
+    await saveConversationFor(users.barnkontakt);
+    await stores.outbox.enqueue(buildMessage());
+    const signals: AbortSignal[] = [];
+    const hanging: MessageSender = {
+      send: (_conversation, _payload, _outboxId, sendOptions) => {
+        if (sendOptions?.signal !== undefined) signals.push(sendOptions.signal);
+        return new Promise<SendResult>(() => {});
+      },
+    };
+
+    const result = await createTestDispatcher(hanging, { options: { sendTimeoutMs: 20 } }).runOnce();
+
+    expect(result).toMatchObject({ retried: 1, delivered: 0 });
+    expect(signals.map((signal) => signal.aborted)).toEqual([true]);
+    const stored = await readStored('outbox-1');
+    // Recorded by the instance that held it (the fake clock has not moved: its 15 s claim was
+    // still live), so nobody else could have repeated the send meanwhile.
+    expect(stored).toMatchObject({ status: 'pending', lastError: 'retryable:timeout', attempts: 1 });
+    expect(stored?.claimedBy).toBeUndefined();
+    expect(logLines.some((line) => line.includes('"ambiguous":true'))).toBe(true);
+  });
+
+  it('renews its claim when pacing outlasted it, so that the send never runs on a claim about to run out', async () => {
+    await saveConversationFor(users.barnkontakt);
+    await stores.outbox.enqueue(buildMessage({ id: 'first', nextAttemptAt: '2025-02-03T08:59:59.000Z' }));
+    await stores.outbox.enqueue(buildMessage({ id: 'second' }));
+    const leftAtSend: number[] = [];
+    const sender: MessageSender = {
+      async send(_conversation, _payload, outboxId) {
+        const held = await readStored(outboxId);
+        leftAtSend.push(Date.parse(held?.claimedUntil ?? '') - clock.now().getTime());
+        return { outcome: 'delivered' };
+      },
+    };
+    // One send per 30 s to this conversation: the second waits 30 s after its 15 s claim.
+    const dispatcher = createTestDispatcher(sender, {
+      options: { conversationIntervalMs: 0, conversationWindows: [{ count: 1, ms: 30_000 }] },
+    });
+
+    expect(await dispatcher.runOnce()).toMatchObject({ delivered: 2 });
+
+    expect(leftAtSend).toHaveLength(2);
+    for (const left of leftAtSend) expect(left).toBeGreaterThanOrEqual(10_000);
+    expect((await readStored('second'))?.status).toBe('delivered');
+  });
+
   it('delivers after a restart between enqueue and delivery', async () => {
     await saveConversationFor(users.barnkontakt);
     await stores.outbox.enqueue(buildMessage());
