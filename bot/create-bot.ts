@@ -109,7 +109,15 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     identityKeySecret: config.identityHashKey,
     instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     ...(options.calendar === undefined ? {} : { calendar: options.calendar }),
-    ...(options.backgroundWorkOptions === undefined ? {} : { options: options.backgroundWorkOptions }),
+    // The configured delivery settings, unless a test or the benchmark sets its own.
+    options: {
+      ...options.backgroundWorkOptions,
+      outbox: {
+        lateAfterMs: config.delivery.lateAfterMs,
+        tenantSendsPerSecond: config.delivery.sendsPerSecond,
+        ...options.backgroundWorkOptions?.outbox,
+      },
+    },
   });
   const flow: FlowDependencies = {
     stores,

@@ -11,6 +11,11 @@ export const sampleTenantId = '5e0b1d3a-7c2f-4b8e-9a61-3f4d2c1b0a99';
 export const defaultPort = 3978;
 export const defaultLocalDirectoryFile = 'config/directory.sample.yaml';
 export const defaultSqlitePath = '.data/backa.sqlite';
+/** A notice still waiting this long after it was enqueued is reported to kommunens reservkontakt. */
+export const defaultOutboxLateAfterMinutes = 5;
+/** Under Teams' 30 requests per second per app and tenant, leaving room for the turns' replies. */
+export const defaultOutboxSendsPerSecond = 25;
+const maxOutboxSendsPerSecond = 30;
 /** Not a secret: only ever used in local mode, and refused in production. */
 const localIdentityHashKey = 'lokal-playground-nyckel-endast-for-utveckling-0000';
 const minimumIdentityHashKeyBytes = 32;
@@ -54,6 +59,15 @@ export interface Config {
   /** Secret for the keyed hash of identity numbers. Never log it. */
   readonly identityHashKey: string;
   readonly logLevel: LogLevel;
+  readonly delivery: DeliveryConfig;
+}
+
+/** How the outbox delivers (bot/background-work.ts, infra/outbox/outbox-dispatcher.ts). */
+export interface DeliveryConfig {
+  /** After this, a message that has not gone out is reported as late (it still goes out). */
+  readonly lateAfterMs: number;
+  /** Sends per second of this instance; with several instances, split Teams' 30 between them. */
+  readonly sendsPerSecond: number;
 }
 
 /** Thrown by `loadConfig`; `problems` holds one line per problem, each naming its variable. */
@@ -114,6 +128,8 @@ const ZEnv = z
     COSMOS_KEY: optionalText,
     IDENTITY_HASH_KEY: optionalText,
     LOG_LEVEL: optionalText,
+    OUTBOX_LATE_AFTER_MINUTES: optionalText,
+    OUTBOX_SENDS_PER_SECOND: optionalText,
   })
   .superRefine((env, ctx) => {
     const problem = (variable: string, message: string) =>
@@ -153,6 +169,21 @@ const ZEnv = z
       problem(
         'IDENTITY_HASH_KEY',
         `ska vara minst ${minimumIdentityHashKeyBytes} byte lång (en slumpad hemlighet)`,
+      );
+    }
+    if (
+      env.OUTBOX_LATE_AFTER_MINUTES !== undefined &&
+      parseWholeNumber(env.OUTBOX_LATE_AFTER_MINUTES, 1, 24 * 60) === undefined
+    ) {
+      problem('OUTBOX_LATE_AFTER_MINUTES', 'ska vara ett helt antal minuter mellan 1 och 1440');
+    }
+    if (
+      env.OUTBOX_SENDS_PER_SECOND !== undefined &&
+      parseWholeNumber(env.OUTBOX_SENDS_PER_SECOND, 1, maxOutboxSendsPerSecond) === undefined
+    ) {
+      problem(
+        'OUTBOX_SENDS_PER_SECOND',
+        `ska vara ett heltal mellan 1 och ${maxOutboxSendsPerSecond} (Teams tillåter ${maxOutboxSendsPerSecond} anrop per sekund för appen i en tenant; dela dem mellan instanserna)`,
       );
     }
     if (env.STORE === 'cosmos') {
@@ -255,6 +286,14 @@ const ZEnv = z
           : { kind: 'sqlite', path: env.SQLITE_PATH ?? defaultSqlitePath },
       identityHashKey: env.IDENTITY_HASH_KEY ?? localIdentityHashKey,
       logLevel: ZLogLevel.catch('info').parse(env.LOG_LEVEL ?? 'info'),
+      delivery: {
+        lateAfterMs:
+          (parseWholeNumber(env.OUTBOX_LATE_AFTER_MINUTES, 1, 24 * 60) ?? defaultOutboxLateAfterMinutes) *
+          60_000,
+        sendsPerSecond:
+          parseWholeNumber(env.OUTBOX_SENDS_PER_SECOND, 1, maxOutboxSendsPerSecond) ??
+          defaultOutboxSendsPerSecond,
+      },
     };
   });
 
@@ -266,6 +305,12 @@ function parsePort(value: string): number | undefined {
   if (!/^\d+$/.test(value)) return undefined;
   const port = Number(value);
   return port >= 1 && port <= 65535 ? port : undefined;
+}
+
+function parseWholeNumber(value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined || !/^\d+$/.test(value)) return undefined;
+  const number = Number(value);
+  return number >= min && number <= max ? number : undefined;
 }
 
 function resolveMode(botMode: string | undefined, credentialsPresent: boolean): BotMode | undefined {
@@ -313,5 +358,7 @@ export function summarizeConfig(config: Config): Record<string, string | number 
     store: config.store.kind,
     cosmosKeyConfigured: config.store.kind === 'cosmos' && config.store.key !== undefined,
     logLevel: config.logLevel,
+    outboxLateAfterMinutes: config.delivery.lateAfterMs / 60_000,
+    outboxSendsPerSecond: config.delivery.sendsPerSecond,
   };
 }

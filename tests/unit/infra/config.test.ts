@@ -163,4 +163,27 @@ describe('loadConfig', () => {
     expect(summary).not.toContain(secret);
     expect(summary).not.toContain('x'.repeat(32));
   });
+
+  it('reports a notice as late after 5 minutes and sends 25 per second unless told otherwise', () => {
+    expect(loadConfig({ BOT_MODE: 'local' }).delivery).toEqual({
+      lateAfterMs: 5 * 60_000,
+      sendsPerSecond: 25,
+    });
+    expect(
+      loadConfig({ ...production, OUTBOX_LATE_AFTER_MINUTES: '15', OUTBOX_SENDS_PER_SECOND: '10' }).delivery,
+    ).toEqual({ lateAfterMs: 15 * 60_000, sendsPerSecond: 10 });
+  });
+
+  it('refuses a late limit that is not whole minutes and a send rate above what Teams allows', () => {
+    const problems = problemsOf({
+      BOT_MODE: 'local',
+      OUTBOX_LATE_AFTER_MINUTES: '0,5',
+      OUTBOX_SENDS_PER_SECOND: '50',
+    });
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'OUTBOX_LATE_AFTER_MINUTES',
+      'OUTBOX_SENDS_PER_SECOND',
+    ]);
+    expect(problems[1]).toContain('30');
+  });
 });
