@@ -21,8 +21,14 @@ import {
 } from '../flows/barnteam/record-barnteam-outcome.js';
 import { roleLabels } from '../flows/kernel/access.js';
 import type { Calendar } from '../flows/kernel/calendar.js';
-import { type FlowDependencies, reminderKinds } from '../flows/kernel/case-effects.js';
+import {
+  type FlowDependencies,
+  findUpptackare,
+  reminderKinds,
+  toNoticeId,
+} from '../flows/kernel/case-effects.js';
 import { type Directory, findContact } from '../flows/kernel/directory.js';
+import { buildNoticeMessage } from '../flows/kernel/notices.js';
 import type { Clock, Reminder, Stores } from '../flows/kernel/ports.js';
 import { decisionFollowUpReminderKind, followUpDecision } from '../flows/samtal-och-beslut/decide.js';
 import { chaseUnansweredCase } from '../flows/upptackt/chase-unanswered-case.js';
@@ -86,6 +92,8 @@ export const defaultKickDelayMs = 50;
 /** Outbox ids of the notices to the fallback contact start here; they are never reported on themselves. */
 const fallbackNoticeMarker = ':reservkontakt:';
 const maxOutboxIdLength = 200;
+/** In the ids of the notices that tell the Upptäckare their card did not arrive (`toNoticeId`). */
+const upptackareDeliveryNoticeMarker = ':notis:kortetNarInteFram:';
 
 export function createBackgroundWork(deps: BackgroundWorkDependencies): BackgroundWork {
   const { stores, directory, clock, calendar } = deps;
@@ -240,6 +248,14 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
    */
   async function tellFallback(notice: OutboxNotice, kind: 'parked' | 'unreachable' | 'late'): Promise<void> {
     const fallback = findContact(directory, directory.fallback.contact);
+    if (notice.outboxId.includes(upptackareDeliveryNoticeMarker)) {
+      // The Upptäckare not hearing about a card the fallback already knows of is no news to them.
+      logger.warn(
+        { outboxId: notice.outboxId, caseId: notice.caseId, reason: notice.reason, kind },
+        'Upptäckaren kunde inte få besked om att kortet inte kom fram',
+      );
+      return;
+    }
     if (
       fallback === undefined ||
       notice.recipientKey === fallback.aadObjectId ||
@@ -274,7 +290,40 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
       { outboxId: notice.outboxId, caseId: notice.caseId, reason: notice.reason, kind, enqueued: created },
       'Reservkontakten underrättas om ett meddelande som inte kom fram',
     );
+    if (kind !== 'late' && about.upptackareId !== undefined) {
+      await tellUpptackare(notice, kind, about.upptackareId);
+    }
     sweepSoon();
+  }
+
+  /**
+   * When the card itself (the case's notice to the contact it was routed to) does not arrive, the
+   * Upptäckare is told too, and that the fallback knows: the receipt must not leave them
+   * believing the Barnkontakt has it. Enqueued after the fallback's notice, under an id derived
+   * from the routing, so a repeat is harmless.
+   */
+  async function tellUpptackare(
+    notice: OutboxNotice,
+    kind: 'parked' | 'unreachable',
+    upptackareId: string,
+  ): Promise<void> {
+    if (notice.caseId === undefined) return;
+    const stored = await stores.outbox.get(notice.outboxId);
+    const payload = stored?.value.payload;
+    if (payload?.kind !== 'notice' || payload.notice !== 'nyttArende') return;
+    const routingNo = payload.data.routingNo;
+    if (typeof routingNo !== 'number' || upptackareId === notice.recipientKey) return;
+    const problem = kind === 'parked' ? 'kanInteLevereras' : 'saknarChatt';
+    await stores.outbox.enqueue(
+      buildNoticeMessage({
+        id: toNoticeId(notice.caseId, 'kortetNarInteFram', routingNo, problem),
+        kind: 'kortetNarInteFram',
+        caseId: notice.caseId,
+        recipientKey: upptackareId,
+        data: { routingNo, problem },
+        at: clock.now().toISOString(),
+      }),
+    );
   }
 
   /** One more outbox sweep: right after the running one (the fallback's notice goes in the same `runOnce`), else a kick. */
@@ -287,10 +336,13 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
   }
 
   /** "Maria Lind (Rektor)" and " (ärende BB-…)": staff and the case reference, never the child. */
-  async function describeRecipient(notice: OutboxNotice): Promise<{ who: string; reference: string }> {
+  async function describeRecipient(
+    notice: OutboxNotice,
+  ): Promise<{ who: string; reference: string; upptackareId?: string }> {
     const contact = directory.contacts.find((item) => item.aadObjectId === notice.recipientKey);
     let who = contact === undefined ? undefined : `${contact.displayName} (${contact.title})`;
     let reference = '';
+    let upptackareId: string | undefined;
     if (notice.caseId !== undefined) {
       const stored = await stores.cases.get(notice.caseId);
       if (stored !== undefined) {
@@ -306,11 +358,16 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
             'Reservkontakten behöver ärendets referens och mottagarens namn för att ett meddelande som inte kom fram ska nå fram på annat sätt.',
         });
         reference = ` (ärende ${stored.value.reference})`;
+        upptackareId = findUpptackare(stored.value)?.userId;
         const role = stored.value.roles.findLast((item) => item.userId === notice.recipientKey);
         who ??= role === undefined ? undefined : `${role.displayName} (${roleLabels[role.role]} i ärendet)`;
       }
     }
-    return { who: who ?? `en mottagare med Entra-id ${notice.recipientKey}`, reference };
+    return {
+      who: who ?? `en mottagare med Entra-id ${notice.recipientKey}`,
+      reference,
+      ...(upptackareId === undefined ? {} : { upptackareId }),
+    };
   }
 
   return {

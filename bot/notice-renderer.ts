@@ -23,11 +23,11 @@ import { renderBarnteamPaminnelse } from '../cards/barnteam/barnteam-paminnelse.
 import { formatSwedishDate, formatSwedishDateOfInstant } from '../cards/swedish-format.js';
 import { renderBarnkontaktNotis } from '../cards/upptackt/barnkontakt-notis.js';
 import { renderOrosanmalan } from '../cards/upptackt/orosanmalan.js';
-import { renderUpptackarkortKvitto } from '../cards/upptackt/upptackarkort-kvitto.js';
+import { type KvittoDelivery, renderUpptackarkortKvitto } from '../cards/upptackt/upptackarkort-kvitto.js';
 import { authorize, currentBarnkontakt } from '../flows/kernel/access.js';
 import type { Case, UserId } from '../flows/kernel/case.js';
 import { currentRouting } from '../flows/kernel/case-effects.js';
-import { type Directory, findBarnteamForUnit, findUnit } from '../flows/kernel/directory.js';
+import { type Directory, findBarnteamForUnit, findContact, findUnit } from '../flows/kernel/directory.js';
 import { type NoticeKind, noticeSummaries, readNoticeData } from '../flows/kernel/notices.js';
 import type {
   AuditLog,
@@ -89,6 +89,8 @@ const sharePurposes: Readonly<Record<NoticeKind, string>> = {
     'Kortet är obesvarat efter påminnelser; kommunens reservkontakt behöver det så att barnet inte blir utan svar.',
   vantarFortfarande:
     'Upptäckaren får besked om sitt eget kort: referens och vem som påmints, inga uppgifter om barnet.',
+  kortetNarInteFram:
+    'Upptäckaren får besked om sitt eget kort: att det inte har nått Barnkontakten och vem som har underrättats, inga uppgifter om barnet.',
   mottaget: 'Upptäckaren får besked om sitt eget kort: referens och status, inga nya uppgifter om barnet.',
   vidarebefordrat:
     'Upptäckaren får besked om sitt eget kort: referens och vart det skickats, inga nya uppgifter om barnet.',
@@ -206,6 +208,29 @@ async function decide(
           ? `Ditt Upptäckarkort ${reference} har inte besvarats av Barnkontakten. Kommunens reservkontakt ${chased} har nu fått kortet.`
           : `Ditt Upptäckarkort ${reference} väntar fortfarande på svar. ${chased} har fått en påminnelse.`;
         return { render: () => ({ kind: 'text', text }) };
+      }
+      case 'kortetNarInteFram': {
+        const data = readNoticeData('kortetNarInteFram', payload.data);
+        // Delivered since, answered by a deputy, or forwarded: the receipt says so when opened.
+        if (!isWaitingOn(caseValue, data.routingNo)) return { drop: 'noLongerRelevant' };
+        const routed = currentRouting(caseValue)?.routing;
+        const to = routed === undefined ? 'Barnkontakten' : people.describe(routed.contactUserId);
+        const fallback = findContact(deps.directory, deps.directory.fallback.contact);
+        const told =
+          fallback === undefined
+            ? 'Kommunens reservkontakt har fått besked'
+            : `Kommunens reservkontakt ${fallback.displayName} (${fallback.title}) har fått besked`;
+        const text =
+          data.problem === 'saknarChatt'
+            ? `Ditt Upptäckarkort ${reference} har inte kommit fram till ${to} ännu, eftersom hen inte har appen Backa barnet i Teams. Kortet levereras så snart appen är installerad för hen. ${told}.`
+            : `Ditt Upptäckarkort ${reference} kunde inte levereras till ${to}. ${told} och ser till att kortet når fram.`;
+        return renderReceipt(
+          caseValue,
+          recipientKey,
+          deps.directory,
+          text,
+          data.problem === 'saknarChatt' ? 'vantarPaInstallation' : 'kundeInteLevereras',
+        );
       }
       case 'mottaget': {
         const data = readNoticeData('mottaget', payload.data);
@@ -354,9 +379,19 @@ function teamNameOf(meeting: BarnteamMeeting, directory: Directory): string {
 }
 
 /** The receipt card with the news on top; the Upptäckare alone may see it. */
-function renderReceipt(caseValue: Case, recipientKey: UserId, directory: Directory, text: string): Decision {
+function renderReceipt(
+  caseValue: Case,
+  recipientKey: UserId,
+  directory: Directory,
+  text: string,
+  delivery?: KvittoDelivery,
+): Decision {
   if (!isUpptackare(caseValue, recipientKey)) return { drop: 'recipientHasNoAccess' };
-  const kvitto = toKvittoData(caseValue, recipientKey, directory, { notice: text });
+  const kvitto = toKvittoData(caseValue, recipientKey, directory, {
+    notice: text,
+    // Answers come from someone who got the card; only a delivery problem changes what it says.
+    delivery: delivery ?? 'levererat',
+  });
   if (kvitto === undefined) return { render: () => ({ kind: 'text', text }) };
   return { render: () => ({ kind: 'card', card: renderUpptackarkortKvitto(kvitto), summary: text }) };
 }

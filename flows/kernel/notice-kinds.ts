@@ -9,6 +9,7 @@ export const noticeKinds = [
   'nyttArende',
   'paminnelseBarnkontakt',
   'vantarFortfarande',
+  'kortetNarInteFram',
   'obesvaratTillReserv',
   'mottaget',
   'vidarebefordrat',

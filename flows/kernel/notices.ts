@@ -35,6 +35,15 @@ export const noticeDataSchemas = {
     chasedUserId: ZUserId,
     toFallback: z.boolean(),
   }),
+  /**
+   * To the Upptäckare: the card has not reached the contact it was routed to, either because the
+   * bot has no chat with them yet (`saknarChatt`: the app is not installed for them) or because
+   * Teams refused it for good (`kanInteLevereras`); kommunens reservkontakt has been told.
+   */
+  kortetNarInteFram: z.object({
+    routingNo: z.number().int().min(1),
+    problem: z.enum(['saknarChatt', 'kanInteLevereras']),
+  }),
   /** To the municipality's fallback contact after the last chase went unanswered. */
   obesvaratTillReserv: z.object({
     routingNo: z.number().int().min(1),
@@ -98,6 +107,7 @@ export const noticeSummaries: Readonly<Record<NoticeKind, string>> = {
   nyttArende: 'Ett Upptäckarkort väntar på dig som Barnkontakt.',
   paminnelseBarnkontakt: 'Påminnelse: ett Upptäckarkort väntar fortfarande på svar.',
   vantarFortfarande: 'Ditt Upptäckarkort väntar fortfarande på svar från Barnkontakten.',
+  kortetNarInteFram: 'Ditt Upptäckarkort har inte kommit fram till Barnkontakten.',
   obesvaratTillReserv: 'Ett Upptäckarkort har inte besvarats av Barnkontakten.',
   mottaget: 'Ditt Upptäckarkort är mottaget av Barnkontakten.',
   vidarebefordrat: 'Ditt Upptäckarkort har skickats vidare till en annan Barnkontakt.',

@@ -196,7 +196,8 @@ describe('the Barnteam reminder', () => {
 
 describe('a Beslut', () => {
   it('reaches the Upptäckare as a text with the reference and date, not what was decided', async () => {
-    await saveConversations(stores, [users.upptackare]);
+    // The Barnkontakt has the app too: otherwise the Upptäckare is also told the card waits.
+    await saveConversations(stores, [users.upptackare, users.barnkontakt]);
     const caseId = await fileCard(stores, directory, clock);
     const reference = await fileCaseReference(caseId);
     await stores.outbox.enqueue(

@@ -29,6 +29,7 @@ import {
 import { closeNetworkExceptLoopback } from '../support/bot-harness.js';
 import { outboundAccessToken } from '../support/bot-tokens.js';
 import { collectActions } from '../support/card-actions.js';
+import { findCardProblems, readCardText } from '../support/card-validation.js';
 import {
   buildDirectory,
   buildSubmission,
@@ -303,6 +304,53 @@ describe('when the Bot Connector fails', () => {
     expect(connector.to(users.barnkontakt)).toHaveLength(1);
     const [told] = connector.to(users.socialtjanst);
     expect(String(told?.body.text)).toContain('inte installerad för mottagaren');
+  });
+});
+
+describe('the Upptäckare, when the card does not reach the Barnkontakt', () => {
+  function receiptTo(userId: string): { summary: string; text: string } {
+    const [request, ...more] = connector.to(userId);
+    expect(more).toEqual([]);
+    const [attachment] = (request?.body.attachments ?? []) as { content: unknown }[];
+    expect(findCardProblems(attachment?.content, { allowedVerbs: ['kvitto.visa'] })).toEqual([]);
+    return { summary: String(request?.body.summary), text: readCardText(attachment?.content) };
+  }
+
+  it('hears that it waits because Maria has no chat with the bot yet, and that the fallback was told', async () => {
+    await saveConversations(stores, [users.upptackare, users.socialtjanst]);
+    await fileCard(stores, directory, clock);
+    const delivery = await stack();
+
+    await delivery.work.runOnce();
+    clock.advance(30 * 60_000);
+    await delivery.work.runOnce();
+
+    const { summary, text } = receiptTo(users.upptackare);
+    expect(summary).toMatch(
+      /^Ditt Upptäckarkort BB-\S+ har inte kommit fram till Maria Lind \(Rektor\) ännu, eftersom hen inte har appen Backa barnet i Teams\./,
+    );
+    expect(summary).toContain('Kommunens reservkontakt');
+    expect(text).toContain('har inte kommit fram till Barnkontakten Maria Lind');
+    expect(text).not.toContain('har fått kortet');
+    expect(text).not.toContain(identityDigits);
+    expect(connector.to(users.socialtjanst)).toHaveLength(1);
+  });
+
+  it('hears that it could not be delivered (Teams refused it for good), and that the fallback was told', async () => {
+    await saveConversations(stores, [users.barnkontakt, users.upptackare, users.socialtjanst]);
+    connector.script('a:personal-maria', [
+      { status: 403, body: { error: { code: 'BotNotInConversationRoster', message: 'Not in roster.' } } },
+    ]);
+    await fileCard(stores, directory, clock);
+    const delivery = await stack();
+
+    await delivery.work.runOnce();
+
+    const { summary, text } = receiptTo(users.upptackare);
+    expect(summary).toMatch(/^Ditt Upptäckarkort BB-\S+ kunde inte levereras till Maria Lind \(Rektor\)\./);
+    expect(summary).toContain('har fått besked och ser till att kortet når fram');
+    expect(text).toContain('Kortet kunde inte levereras till Barnkontakten Maria Lind');
+    expect(connector.to(users.socialtjanst)).toHaveLength(1);
   });
 });
 
