@@ -99,9 +99,21 @@ export const ZUnit = z
     barnkontakt: ZKey.optional(),
     /** Contact ids, in the order they step in when the Barnkontakt is away. */
     deputies: z.array(ZKey).default([]),
+    /**
+     * Units that take over as the children grow older: the BVC a barnmorskemottagning hands
+     * its newborns to, the school a förskola's children start in. Routing follows these both
+     * ways when a card names the unit of a neighbouring age band (`routing.ts`).
+     */
+    handsOverTo: z.array(ZKey).default([]),
   })
   .strict();
 export type Unit = z.infer<typeof ZUnit>;
+
+/**
+ * The unit types of the age bands, youngest first: a unit hands its children over only to a
+ * unit of a later type.
+ */
+export const unitTypesByAge: readonly UnitType[] = ['bmm', 'bvc', 'forskola', 'grundskola'];
 
 /** One school year, e.g. `2025/26`: when the hösttermin starts and the vårtermin ends. */
 export const ZTermDates = z
@@ -454,6 +466,9 @@ export const ZDirectory = ZDirectoryShape.superRefine((directory, ctx) => {
     }
     checkDeputies(unit.barnkontakt, unit.deputies, ['units', index, 'deputies']);
   });
+  directory.units.forEach((unit, index) => {
+    checkHandover(unit, unitsById, ['units', index, 'handsOverTo'], ctx);
+  });
 
   if (!unitsById.has(directory.fallback.unit)) {
     ctx.addIssue({
@@ -513,6 +528,35 @@ export function isContactAway(contact: Contact, on: string): boolean {
 }
 
 type DirectoryShape = z.infer<typeof ZDirectoryShape>;
+
+/** Each unit a unit hands over to exists, is listed once, and serves a later age band. */
+function checkHandover(
+  unit: Unit,
+  unitsById: ReadonlyMap<string, Unit>,
+  path: (string | number)[],
+  ctx: z.RefinementCtx,
+): void {
+  const fromAge = unitTypesByAge.indexOf(unit.type);
+  const seen = new Set<string>();
+  unit.handsOverTo.forEach((targetId, index) => {
+    const target = unitsById.get(targetId);
+    const at = [...path, index];
+    if (seen.has(targetId)) {
+      ctx.addIssue({ code: 'custom', path: at, message: `Enheten "${targetId}" står två gånger` });
+    } else if (target === undefined) {
+      ctx.addIssue({ code: 'custom', path: at, message: `Enheten "${targetId}" finns inte under units` });
+    } else if (fromAge < 0 || unitTypesByAge.indexOf(target.type) <= fromAge) {
+      ctx.addIssue({
+        code: 'custom',
+        path: at,
+        message:
+          `En enhet av typen ${unit.type} kan inte lämna över barn till "${targetId}" (typen ${target.type}): ` +
+          'barnen lämnas över i ordningen bmm, bvc, forskola, grundskola',
+      });
+    }
+    seen.add(targetId);
+  });
+}
 
 /**
  * A Barnteam's references hold: its units exist and have a Barnkontakt (the convener), its

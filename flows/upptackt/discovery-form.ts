@@ -22,6 +22,7 @@ import {
 } from '../kernel/records/discovery.js';
 import { followUpAheadMonths } from '../kernel/reminder-times.js';
 import { addDaysToDate, addMonthsToDate } from '../kernel/stockholm-date.js';
+import { type EnrolmentFacts, routeToBarnkontakt } from './routing.js';
 
 /** Unit types a child belongs to (the card's unit list); social services' intake is not one. */
 export const childUnitTypes: readonly UnitType[] = ['bmm', 'bvc', 'forskola', 'grundskola'];
@@ -35,6 +36,7 @@ export const discoveryInputIds = [
   'childDueDate',
   'unitId',
   'firstBvcVisitDone',
+  'attendsForskola',
   'forskolaStartDate',
   'schoolStartDate',
   'reporterOrganisation',
@@ -48,6 +50,12 @@ export const discoveryInputIds = [
   'followUpDate',
 ] as const;
 export type DiscoveryInputId = (typeof discoveryInputIds)[number];
+
+/**
+ * The answers to the card's enrolment questions (first BVC visit, förskola). "Vet inte" is an
+ * answer of its own, so that an unknown fact is never read as a no.
+ */
+export const enrolmentAnswers = ['ja', 'nej', 'vetEj'] as const;
 
 /** Limits shown on the card (maxLength) and enforced here. */
 export const discoveryLimits = {
@@ -119,6 +127,11 @@ export const discoveryFormMessages = {
   unitUnknown: 'Enheten finns inte i kommunens katalog. Välj en enhet i listan.',
   unitWrongType: 'Välj barnets förskola, skola, BVC eller barnmorskemottagning.',
   toggleInvalid: 'Ogiltigt val.',
+  enrolmentAnswerInvalid: 'Välj ja, nej eller vet inte.',
+  forskolaStartAhead:
+    'Du har svarat att barnet går i förskola, men förskolestarten ligger fram i tiden. Rätta datumet, eller svara Nej om barnet inte har börjat än.',
+  forskolaStartPassed:
+    'Du har svarat att barnet inte går i förskola, men förskolestarten ligger bakåt i tiden. Har barnet slutat i förskolan, ta bort datumet; går barnet i förskola, svara Ja.',
   organisationMissing: 'Välj vilken organisation du arbetar i.',
   reporterRoleMissing: 'Skriv din yrkesroll, till exempel lärare.',
   reporterRoleTooLong: `Yrkesrollen får vara högst ${discoveryLimits.reporterRoleLength} tecken.`,
@@ -146,8 +159,10 @@ const ZRawSubmit = z.record(z.string(), z.unknown());
  * Checks an Upptäckarkort submit. Field rules (required, lengths, choices, dates) and the rules
  * across fields: an identity number, birth date or due date; a valid identity number that agrees
  * with a birth date given beside it; a due date only for an unborn child; a unit of a child-unit
- * type from the directory; verbal consent for Aktivera Barnkontakt; a future follow-up date for
- * stöd i egen verksamhet.
+ * type from the directory; verbal consent for Aktivera Barnkontakt, and a unit routing can reach
+ * the child's Barnkontakt from (else the message names the units of the child's age band); a
+ * förskola start that agrees with whether the child goes to förskola; a future follow-up date
+ * for stöd i egen verksamhet.
  */
 export function parseDiscoverySubmission(raw: unknown, context: DiscoveryFormContext): DiscoveryFormResult {
   const record = ZRawSubmit.safeParse(raw);
@@ -181,7 +196,7 @@ export function parseDiscoverySubmission(raw: unknown, context: DiscoveryFormCon
 
   const child = readChildIdentity(text, fail, context.today);
   const unitId = readUnit(text('unitId'), fail, context.directory);
-  const enrolment = readEnrolment(text, fail);
+  const enrolment = readEnrolment(text, fail, context.today);
 
   const organisation = ZReporterOrganisation.safeParse(text('reporterOrganisation'));
   if (!organisation.success) fail('reporterOrganisation', discoveryFormMessages.organisationMissing);
@@ -228,6 +243,20 @@ export function parseDiscoverySubmission(raw: unknown, context: DiscoveryFormCon
 
   if (Object.keys(fieldErrors).length > 0 || !organisation.success || !path.success || child === undefined) {
     return { ok: false, fieldErrors, values };
+  }
+  if (path.data === 'aktiveraBarnkontakt') {
+    // Asked here, with the card still open, rather than when filing: a unit of another age band
+    // that the directory cannot resolve needs the Upptäckare's choice, not the fallback.
+    const routing = routeToBarnkontakt({
+      child,
+      unitId,
+      enrolment: toEnrolmentFacts(enrolment),
+      decisionDate: context.today,
+      directory: context.directory,
+    });
+    if (routing.kind === 'chooseUnit') {
+      return { ok: false, fieldErrors: { unitId: routing.request.message }, values };
+    }
   }
   return {
     ok: true,
@@ -309,15 +338,49 @@ function readUnit(unitId: string, fail: Fail, directory: Directory): string {
   return unitId;
 }
 
-function readEnrolment(text: Read, fail: Fail): DiscoveryEnrolment {
-  const firstBvcVisitDone = readToggle('firstBvcVisitDone', text, fail);
+function readEnrolment(text: Read, fail: Fail, today: CalendarDate): DiscoveryEnrolment {
+  const firstBvcVisitDone = readEnrolmentAnswer('firstBvcVisitDone', text, fail);
+  const attendsForskola = readEnrolmentAnswer('attendsForskola', text, fail);
   const forskolaStartDate = readDate('forskolaStartDate', text, fail);
   const schoolStartDate = readDate('schoolStartDate', text, fail);
+  if (forskolaStartDate !== undefined) {
+    if (attendsForskola === true && forskolaStartDate > today) {
+      fail('forskolaStartDate', discoveryFormMessages.forskolaStartAhead);
+    } else if (attendsForskola === false && forskolaStartDate <= today) {
+      fail('forskolaStartDate', discoveryFormMessages.forskolaStartPassed);
+    }
+  }
   return {
     ...(firstBvcVisitDone === undefined ? {} : { firstBvcVisitDone }),
+    ...(attendsForskola === undefined ? {} : { attendsForskola }),
     ...(forskolaStartDate === undefined ? {} : { forskolaStartDate }),
     ...(schoolStartDate === undefined ? {} : { schoolStartDate }),
   };
+}
+
+/** The enrolment facts routing reads, from what the card recorded. */
+export function toEnrolmentFacts(enrolment: DiscoveryEnrolment): EnrolmentFacts {
+  const { firstBvcVisitDone, attendsForskola, forskolaStartDate, schoolStartDate } = enrolment;
+  return {
+    ...(firstBvcVisitDone === undefined ? {} : { firstBvcVisit: firstBvcVisitDone }),
+    ...(attendsForskola === undefined ? {} : { attendsForskola }),
+    ...(forskolaStartDate === undefined ? {} : { forskolaStart: forskolaStartDate }),
+    ...(schoolStartDate === undefined ? {} : { schoolStart: schoolStartDate }),
+  };
+}
+
+/** Ja, nej, or unknown (vet inte, or no answer). */
+function readEnrolmentAnswer(id: DiscoveryInputId, text: Read, fail: Fail): boolean | undefined {
+  const value = text(id);
+  if (value === 'ja') return true;
+  if (value === 'nej') return false;
+  if (value === '' || value === 'vetEj') return undefined;
+  // A card sent before these were questions had a toggle here, and an untouched toggle sends
+  // "false": that is no answer, so only "true" counts.
+  if (value === 'true') return true;
+  if (value === 'false') return undefined;
+  fail(id, discoveryFormMessages.enrolmentAnswerInvalid);
+  return undefined;
 }
 
 function readArea(key: CompassAreaKey, text: Read, fail: Fail): AreaRating {

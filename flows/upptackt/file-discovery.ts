@@ -14,7 +14,7 @@
  * no-op where they exist.
  */
 import { withRole } from '../kernel/access.js';
-import type { Case, Instant } from '../kernel/case.js';
+import type { Case, Instant, RoutingOutcome } from '../kernel/case.js';
 import {
   type Actor,
   appendAudit,
@@ -39,8 +39,8 @@ import type { Discovery } from '../kernel/records/discovery.js';
 import { computeMorningOf } from '../kernel/reminder-times.js';
 import { applyTransition, type CaseEvent } from '../kernel/transitions.js';
 import { toStockholmDate } from '../kernel/working-time.js';
-import type { DiscoverySubmission } from './discovery-form.js';
-import { type EnrolmentFacts, routeToBarnkontakt } from './routing.js';
+import { type DiscoverySubmission, toEnrolmentFacts } from './discovery-form.js';
+import { routeToBarnkontakt } from './routing.js';
 import { assignRouting } from './routing-roles.js';
 
 export interface FileDiscoveryInput {
@@ -213,9 +213,22 @@ function startPath(caseValue: Case, input: FileDiscoveryInput, directory: Direct
   const command = { event: pathEvents[submission.path], actor: actor.userId, at };
   switch (submission.path) {
     case 'aktiveraBarnkontakt': {
-      const unitName = findUnit(directory, submission.unitId)?.name ?? submission.unitId;
+      const answer = routeToBarnkontakt({
+        child: submission.child,
+        unitId: submission.unitId,
+        enrolment: toEnrolmentFacts(submission.enrolment),
+        decisionDate: toStockholmDate(at),
+        directory,
+      });
+      if (answer.kind === 'chooseUnit') {
+        // The form asks first; this is a submit checked on another day or against another directory.
+        throw new DomainError('invalidInput', answer.request.message, { field: 'unitId' });
+      }
+      const routing = answer.decision;
+      const atUnit = moveToRoutedUnit(caseValue, routing, directory);
+      const unitName = findUnit(directory, atUnit.unitId)?.name ?? atUnit.unitId;
       const consented = recordConsent(
-        caseValue,
+        atUnit,
         {
           step: 'muntligt',
           givenBy: [submission.verbalConsent?.givenBy ?? 'vardnadshavare'],
@@ -223,13 +236,6 @@ function startPath(caseValue: Case, input: FileDiscoveryInput, directory: Direct
         },
         { actor: actor.userId, at },
       );
-      const routing = routeToBarnkontakt({
-        child: submission.child,
-        unitId: submission.unitId,
-        enrolment: toEnrolmentFacts(submission),
-        decisionDate: toStockholmDate(at),
-        directory,
-      });
       const routed = assignRouting(consented, routing, directory, {
         by: actor.userId,
         at,
@@ -247,12 +253,21 @@ function startPath(caseValue: Case, input: FileDiscoveryInput, directory: Direct
   }
 }
 
-function toEnrolmentFacts(submission: DiscoverySubmission): EnrolmentFacts {
-  const { firstBvcVisitDone, forskolaStartDate, schoolStartDate } = submission.enrolment;
+/**
+ * The card may name a unit of another age band (a BVC for a four-day-old) and routing then
+ * finds the band's unit: the case belongs to that unit, as after a forward, and whether the
+ * card counts as external is judged against it.
+ */
+function moveToRoutedUnit(caseValue: Case, routing: RoutingOutcome, directory: Directory): Case {
+  const unit = routing.viaFallback ? undefined : findUnit(directory, routing.unitId);
+  if (unit === undefined || unit.id === caseValue.unitId) return caseValue;
+  const { discovery } = caseValue;
   return {
-    ...(firstBvcVisitDone === undefined ? {} : { firstBvcVisit: firstBvcVisitDone }),
-    ...(forskolaStartDate === undefined ? {} : { forskolaStart: forskolaStartDate }),
-    ...(schoolStartDate === undefined ? {} : { schoolStart: schoolStartDate }),
+    ...caseValue,
+    unitId: unit.id,
+    ...(discovery === undefined
+      ? {}
+      : { discovery: { ...discovery, external: discovery.reporter.organisation !== unit.organisation } }),
   };
 }
 

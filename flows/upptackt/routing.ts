@@ -1,6 +1,6 @@
 /**
- * Routing by age band: who is the child's Barnkontakt on a given day (docs/domain.md, "Who is the
- * Barnkontakt"). Pure: the decision date and the directory come in as arguments.
+ * Routing by age band: who is the child's Barnkontakt on a given day (docs/domain.md, "Routing
+ * to the Barnkontakt"). Pure: the decision date and the directory come in as arguments.
  *
  * Bands and their boundaries, each boundary belonging to the later band (on the day of the
  * first BVC visit the BVC-sköterska is already Barnkontakt):
@@ -13,20 +13,29 @@
  * | `grundskola`         | school start (förskoleklass)                     | `grundskola` (rektor)    |
  * | `utanforBand`        | the day after the vårtermin ends in the year the child turns 16 | fallback  |
  *
- * A known enrolment fact places its boundary; an unknown one is replaced by the directory's
- * default (`routingDefaults`, and the hösttermin start of the year the child turns 6 for
- * school start) and the reason says so. A term date of a school year missing from the
- * directory comes from `termDateDefaults`, and the reason says that too.
+ * A child who does not go to förskola stays with the BVC-sköterska until school starts.
  *
- * The card is never dropped. Whenever no Barnkontakt of the child's unit can take it, it goes
- * to the directory's fallback contact (or the fallback's first deputy who is not away), with
- * a reason that says why: no birth date, older than grundskola, unknown unit, a unit whose
- * type does not fit the band, a unit without Barnkontakt, or everyone away.
+ * A known enrolment fact places its boundary; only a fact that is unknown is replaced by the
+ * directory's default (`routingDefaults`, and the hösttermin start of the year the child turns
+ * 6 for school start), and a term date of a school year missing from the directory comes from
+ * `termDateDefaults`. The reason names an assumption only when it decided this routing: a
+ * default boundary more than a year away from the decision date (a school start ten years ago,
+ * a first BVC visit assumed at 14 days for a two-year-old) would give the same Barnkontakt had
+ * it been weeks earlier or later, so it is left out of the reason and of `defaultedFacts`. The
+ * förskola default is the exception once the child is past its age: whether the child goes
+ * to förskola at all decides between the BVC and the förskola at any age until school.
  *
- * A unit whose type does not fit the band (the child is 8 but the unit given is a förskola)
- * goes to the fallback rather than to a guessed unit of the right type: sending a child's
- * details to a unit that may not know the child is not a proportionate share, while the
- * fallback (socialtjänstens mottagning) is placed to find the right Barnkontakt.
+ * The unit on the card need not be of the band's type (a BVC nurse files about a four-day-old,
+ * a förskola about a child on the first day of förskoleklass). Then the card goes to the unit
+ * of the band's type that the directory names for that unit (`handsOverTo`, followed both
+ * ways), or to the only unit of that type in the directory, and the reason says so. When the
+ * directory cannot tell, nothing is routed: the answer asks the Upptäckare to choose the
+ * band's unit, naming the choices. Guessing would send a child's details to a unit that may
+ * not know the child, which is not a proportionate share.
+ *
+ * The fallback contact (or the fallback's first deputy who is not away) gets what no one can
+ * route, with a reason that says why: no birth date, older than grundskola, unknown unit, no
+ * unit of the band's type in the directory, a unit without Barnkontakt, or everyone away.
  *
  * The reason names the child's age but no date derived from the birth date, so it can be
  * shown on the Upptäckare's card without revealing the birth date.
@@ -40,6 +49,7 @@ import {
   isContactAway,
   type Unit,
   type UnitType,
+  unitTypesByAge,
 } from '../kernel/directory.js';
 import { DomainError } from '../kernel/errors.js';
 import {
@@ -55,11 +65,15 @@ import { findAutumnTermStart, findSpringTermEnd, type TermDate } from './term-da
 export type RoutingBand = RoutingOutcome['band'];
 export type FallbackCause = NonNullable<RoutingOutcome['fallbackCause']>;
 export type DefaultedFact = NonNullable<RoutingOutcome['defaultedFacts']>[number];
+type ChildBand = Exclude<RoutingBand, 'utanforBand'>;
 
 /** Facts about the child's enrolment that, when known, place a band boundary exactly. */
 export interface EnrolmentFacts {
   /** The date of the first home visit / first BVC visit, or only whether it has happened. */
   readonly firstBvcVisit?: CalendarDate | boolean;
+  /** Whether the child goes to förskola today, when the start date is not known. */
+  readonly attendsForskola?: boolean;
+  /** The first day in förskola (past or planned); it wins over `attendsForskola`. */
   readonly forskolaStart?: CalendarDate;
   /** First day in förskoleklass, when it differs from (or confirms) the rule by age. */
   readonly schoolStart?: CalendarDate;
@@ -83,8 +97,25 @@ export type RoutingDecision = RoutingOutcome & {
   readonly defaultedFacts: DefaultedFact[];
 };
 
+/** The card named a unit of another age band and the directory cannot tell the band's unit. */
+export interface UnitChoiceRequest {
+  readonly band: ChildBand;
+  readonly unitType: UnitType;
+  /** The directory's units of that type, by name. */
+  readonly choices: readonly { readonly id: string; readonly name: string }[];
+  /** For the card's unit field: why another unit is needed, and the choices by name. */
+  readonly message: string;
+}
+
+export type RoutingAnswer =
+  | { readonly kind: 'routed'; readonly decision: RoutingDecision }
+  | { readonly kind: 'chooseUnit'; readonly request: UnitChoiceRequest };
+
+/** A field message on a card holds at most this many characters (`cards/upptackt/upptackarkort.ts`). */
+export const unitChoiceMessageMaxLength = 500;
+
 /** The unit type whose Barnkontakt serves each band. */
-export const unitTypeForBand: Readonly<Record<Exclude<RoutingBand, 'utanforBand'>, UnitType>> = {
+export const unitTypeForBand: Readonly<Record<ChildBand, UnitType>> = {
   graviditetOchNyfodd: 'bmm',
   smabarn: 'bvc',
   forskola: 'forskola',
@@ -97,6 +128,56 @@ const unitTypeWithArticle: Readonly<Record<UnitType, string>> = {
   forskola: 'en förskola',
   grundskola: 'en grundskola',
   socialtjanstMottagning: 'socialtjänstens mottagning',
+};
+
+const unitTypeDefinite: Readonly<Record<UnitType, string>> = {
+  bmm: 'barnmorskemottagningen',
+  bvc: 'barnavårdscentralen (BVC)',
+  forskola: 'förskolan',
+  grundskola: 'grundskolan',
+  socialtjanstMottagning: 'socialtjänstens mottagning',
+};
+
+const barnkontaktOfBand: Readonly<Record<ChildBand, string>> = {
+  graviditetOchNyfodd: 'barnmorskan',
+  smabarn: 'BVC-sköterskan',
+  forskola: 'rektor på barnets förskola',
+  grundskola: 'rektor på barnets skola',
+};
+
+const chooseUnitOfBand: Readonly<Record<ChildBand, string>> = {
+  graviditetOchNyfodd: 'Välj barnmorskemottagning',
+  smabarn: 'Välj barnets BVC',
+  forskola: 'Välj barnets förskola',
+  grundskola: 'Välj barnets skola',
+};
+
+/**
+ * What the Upptäckare can answer on the card when the boundary between the band and the unit
+ * they chose rests on a default: the later band first, then the earlier.
+ */
+const answerThatMovesBoundary: Readonly<
+  Record<Exclude<DefaultedFact, 'birthDate' | 'termDates'>, { later: string; earlier: string }>
+> = {
+  firstBvcVisit: {
+    later: 'Har barnet redan varit på sitt första BVC-besök, svara Ja på den frågan nedan.',
+    earlier: 'Har barnet ännu inte varit på sitt första BVC-besök, svara Nej på den frågan nedan.',
+  },
+  forskolaStart: {
+    later: 'Går barnet redan i förskola, svara Ja på frågan om förskola nedan.',
+    earlier: 'Går barnet inte i förskola, svara Nej på frågan om förskola nedan.',
+  },
+  schoolStart: {
+    later: 'Har barnet redan börjat förskoleklass, ange skolstarten nedan.',
+    earlier: 'Har barnet inte börjat förskoleklass än, ange när barnet börjar skolan nedan.',
+  },
+};
+
+/** The fact whose boundary lies just after each band. */
+const boundaryAfterBand: Readonly<Partial<Record<ChildBand, keyof typeof answerThatMovesBoundary>>> = {
+  graviditetOchNyfodd: 'firstBvcVisit',
+  smabarn: 'forskolaStart',
+  forskola: 'schoolStart',
 };
 
 interface Assumption {
@@ -114,55 +195,172 @@ interface BandFinding {
 
 /**
  * Chooses the child's Barnkontakt on `decisionDate`: the band from the child's age and
- * enrolment facts, the unit's Barnkontakt or its first deputy who is not away, or else the
- * directory's fallback. Always returns a contact; the reason explains the choice in Swedish.
+ * enrolment facts, the band's unit (the one on the card, or the one the directory names for
+ * it), its Barnkontakt or first deputy who is not away, or else the directory's fallback. The
+ * reason explains the choice in Swedish. Asks for the unit instead (`chooseUnit`) when the
+ * card names a unit of another band and the directory cannot tell the band's unit.
  */
-export function routeToBarnkontakt(input: RoutingInput): RoutingDecision {
+export function routeToBarnkontakt(input: RoutingInput): RoutingAnswer {
   const finding = findBand(input);
   const notes = finding.assumptions.map((assumption) => assumption.text);
   const defaultedFacts = [...new Set(finding.assumptions.map((assumption) => assumption.fact))];
   const common = { band: finding.band, defaultedFacts, decidedOn: input.decisionDate };
+  const routed = (decision: Omit<RoutingDecision, keyof typeof common>): RoutingAnswer => ({
+    kind: 'routed',
+    decision: { ...common, ...decision },
+  });
 
   if (finding.cause !== undefined) {
     const why =
       finding.cause === 'outsideBands' ? 'inget åldersband gäller' : 'åldersbandet kan inte bestämmas';
-    return { ...common, ...routeToFallback(input, finding.cause, `${finding.situation}, så ${why}`, notes) };
+    return routed(routeToFallback(input, finding.cause, `${finding.situation}, så ${why}`, notes));
   }
 
-  const band = finding.band as Exclude<RoutingBand, 'utanforBand'>;
-  const unit = findUnit(input.directory, input.unitId);
-  if (unit === undefined) {
+  const band = finding.band as ChildBand;
+  const named = findUnit(input.directory, input.unitId);
+  if (named === undefined) {
     const lead = `${finding.situation}, men enheten "${input.unitId}" finns inte i katalogen`;
-    return { ...common, ...routeToFallback(input, 'unknownUnit', lead, notes) };
+    return routed(routeToFallback(input, 'unknownUnit', lead, notes));
   }
   const expectedType = unitTypeForBand[band];
-  if (unit.type !== expectedType) {
-    const lead =
-      `${finding.situation}, men ${unit.name} är ${unitTypeWithArticle[unit.type]}, ` +
-      `inte ${unitTypeWithArticle[expectedType]}`;
-    return { ...common, ...routeToFallback(input, 'unitTypeMismatch', lead, notes) };
+  let unit = named;
+  const unitNotes = [...notes];
+  if (named.type !== expectedType) {
+    const found = findUnitOfBand(input.directory, named, expectedType);
+    if (found.kind === 'none') {
+      const lead =
+        `${finding.situation}, men ${named.name} är ${unitTypeWithArticle[named.type]}, ` +
+        `och katalogen har ingen ${unitTypeWithArticle[expectedType].replace(/^en /, '')}`;
+      return routed(routeToFallback(input, 'unitTypeMismatch', lead, notes));
+    }
+    if (found.kind === 'ambiguous') {
+      return { kind: 'chooseUnit', request: askForUnit(finding, band, named, found.candidates) };
+    }
+    unit = found.unit;
+    unitNotes.unshift(found.why);
   }
   if (unit.barnkontakt === undefined) {
     const lead = `${finding.situation} (${unit.name}), men enheten har ingen Barnkontakt i katalogen`;
-    return { ...common, ...routeToFallback(input, 'noBarnkontakt', lead, notes) };
+    return routed(routeToFallback(input, 'noBarnkontakt', lead, unitNotes));
   }
 
   const pick = pickAvailable(input.directory, unit.barnkontakt, unit.deputies, input.decisionDate);
   if (pick.chosen === undefined) {
     const lead = `${finding.situation} (${unit.name}), men Barnkontakten och alla ersättare är frånvarande`;
-    return { ...common, ...routeToFallback(input, 'allAway', lead, notes) };
+    return routed(routeToFallback(input, 'allAway', lead, unitNotes));
   }
   const main = requireContact(input.directory, unit.barnkontakt);
   const handover = pick.viaDeputy
     ? `Barnkontakt är ${describe(main)}, som är frånvarande; kortet går till ersättaren ${describe(pick.chosen)}.`
     : `Barnkontakt är ${describe(pick.chosen)}.`;
-  return {
-    ...common,
+  return routed({
     ...chosenContact(unit, pick.chosen),
     viaDeputy: pick.viaDeputy,
     viaFallback: false,
-    reason: joinSentences(`${finding.situation} (${unit.name}): ${handover}`, notes),
-  };
+    reason: joinSentences(`${finding.situation} (${unit.name}): ${handover}`, unitNotes),
+  });
+}
+
+type UnitOfBand =
+  | { readonly kind: 'found'; readonly unit: Unit; readonly why: string }
+  | { readonly kind: 'ambiguous'; readonly candidates: readonly Unit[] }
+  | { readonly kind: 'none' };
+
+/**
+ * The unit of `type` the directory names for the unit on the card: the one it hands over to or
+ * takes over from, else the only one of that type. Several linked, or several of the type
+ * and none linked, is ambiguous.
+ */
+function findUnitOfBand(directory: Directory, named: Unit, type: UnitType): UnitOfBand {
+  const ofType = directory.units.filter((unit) => unit.type === type);
+  const handedTo = ofType.filter((unit) => named.handsOverTo.includes(unit.id));
+  const takenFrom = ofType.filter((unit) => unit.handsOverTo.includes(named.id));
+  const linked = [...handedTo, ...takenFrom];
+  const [handedToOne] = handedTo;
+  const [takenFromOne] = takenFrom;
+  if (linked.length === 1 && handedToOne !== undefined) {
+    return {
+      kind: 'found',
+      unit: handedToOne,
+      why: `Kortet angav ${named.name}, som enligt katalogen lämnar över barnen till ${handedToOne.name}.`,
+    };
+  }
+  if (linked.length === 1 && takenFromOne !== undefined) {
+    return {
+      kind: 'found',
+      unit: takenFromOne,
+      why: `Kortet angav ${named.name}, som enligt katalogen tar över barnen från ${takenFromOne.name}.`,
+    };
+  }
+  const [onlyOne] = ofType;
+  if (ofType.length === 1 && onlyOne !== undefined) {
+    return {
+      kind: 'found',
+      unit: onlyOne,
+      why: `Kortet angav ${named.name}; ${onlyOne.name} är den enda ${unitTypeDefinite[type]} i katalogen.`,
+    };
+  }
+  return ofType.length === 0 ? { kind: 'none' } : { kind: 'ambiguous', candidates: ofType };
+}
+
+/**
+ * "Barnet är 8 år och går i grundskolan, så Barnkontakten är rektor på barnets skola. Lärkans
+ * förskola är en förskola. Välj barnets skola: Björkskolan eller Ekens skola." When the
+ * boundary between the two bands rests on a default, the message also says which answer on
+ * the card would make the chosen unit the right one.
+ */
+function askForUnit(
+  finding: BandFinding,
+  band: ChildBand,
+  named: Unit,
+  candidates: readonly Unit[],
+): UnitChoiceRequest {
+  const choices = [...candidates]
+    .sort((a, b) => a.name.localeCompare(b.name, 'sv'))
+    .map((unit) => ({ id: unit.id, name: unit.name }));
+  const lead =
+    `${finding.situation}, så Barnkontakten är ${barnkontaktOfBand[band]}. ` +
+    `${named.name} är ${unitTypeWithArticle[named.type]}. ${chooseUnitOfBand[band]}: `;
+  const hint = describeAnswerThatMovesBoundary(finding, band, named.type);
+  const tail = hint === undefined ? '.' : `. ${hint}`;
+  const names = listNamesWithin(
+    choices.map((choice) => choice.name),
+    unitChoiceMessageMaxLength - lead.length - tail.length,
+  );
+  return { band, unitType: unitTypeForBand[band], choices, message: `${lead}${names}${tail}` };
+}
+
+function describeAnswerThatMovesBoundary(
+  finding: BandFinding,
+  band: ChildBand,
+  namedType: UnitType,
+): string | undefined {
+  const bandAge = unitTypesByAge.indexOf(unitTypeForBand[band]);
+  const namedAge = unitTypesByAge.indexOf(namedType);
+  if (namedAge < 0) return undefined;
+  const bands = Object.keys(unitTypeForBand) as ChildBand[];
+  const boundaryBand = namedAge > bandAge ? band : bands[bandAge - 1];
+  const fact = boundaryBand === undefined ? undefined : boundaryAfterBand[boundaryBand];
+  if (fact === undefined || !finding.assumptions.some((assumption) => assumption.fact === fact)) {
+    return undefined;
+  }
+  return namedAge > bandAge ? answerThatMovesBoundary[fact].later : answerThatMovesBoundary[fact].earlier;
+}
+
+/** "A, B eller C"; when that does not fit, the first names and how many more are in the list. */
+function listNamesWithin(names: readonly string[], room: number): string {
+  for (let shown = names.length; shown >= 1; shown -= 1) {
+    const text =
+      shown === names.length
+        ? joinWithOr(names)
+        : `${names.slice(0, shown).join(', ')} eller någon av de ${names.length - shown} andra i listan`;
+    if (text.length <= room) return text;
+  }
+  return `någon av de ${names.length} i listan`;
+}
+
+function joinWithOr(names: readonly string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} eller ${names.at(-1)}`;
 }
 
 function findBand(input: RoutingInput): BandFinding {
@@ -194,16 +392,18 @@ function findBand(input: RoutingInput): BandFinding {
     return { band: 'graviditetOchNyfodd', situation: 'Barnet är ännu inte fött', assumptions };
   }
 
-  const age = describeAge(birthDate, today);
+  const child = `Barnet är ${describeAge(birthDate, today)}`;
   const enrolment = input.enrolment ?? {};
   const defaults = directory.routingDefaults;
 
   const leaving = findSpringTermEnd(directory, yearOf(birthDate) + 16);
   if (today > leaving.date) {
-    pushTermAssumption(assumptions, leaving, 'vårterminens slut');
+    if (isNear(today, leaving.date)) {
+      pushTermAssumption(assumptions, leaving, 'vårterminens slut');
+    }
     return {
       band: 'utanforBand',
-      situation: `Barnet är ${age} och har lämnat grundskolan`,
+      situation: `${child} och har lämnat grundskolan`,
       assumptions,
       cause: 'outsideBands',
     };
@@ -212,79 +412,117 @@ function findBand(input: RoutingInput): BandFinding {
   const schoolStartByAge = findAutumnTermStart(directory, yearOf(birthDate) + 6);
   const schoolStart = enrolment.schoolStart ?? schoolStartByAge.date;
   const schoolAssumptions: Assumption[] = [];
-  if (enrolment.schoolStart === undefined) {
-    const tense = today >= schoolStart ? 'antogs' : 'antas';
+  if (enrolment.schoolStart === undefined && isNear(today, schoolStart)) {
     schoolAssumptions.push({
       fact: 'schoolStart',
       text:
-        `Skolstart ${tense} enligt ålder eftersom inskolningsdatum saknas ` +
-        `(höstterminens start det år barnet fyller 6 år, ${schoolStart}).`,
+        `Uppgift om skolstart saknas; den ${tense(today, schoolStart)} vara höstterminens start ` +
+        `det år barnet fyller 6 år (${schoolStart}).`,
     });
     pushTermAssumption(schoolAssumptions, schoolStartByAge, 'höstterminens start');
   }
   if (today >= schoolStart) {
     assumptions.push(...schoolAssumptions);
-    if (isWithinAYear(today, leaving.date)) {
+    if (isNear(today, leaving.date)) {
       pushTermAssumption(assumptions, leaving, 'vårterminens slut');
     }
-    return { band: 'grundskola', situation: `Barnet är ${age} och går i grundskolan`, assumptions };
+    return { band: 'grundskola', situation: `${child} och går i grundskolan`, assumptions };
   }
 
-  const forskolaStart =
-    enrolment.forskolaStart ?? addMonthsToDate(birthDate, defaults.forskolaStartAtAgeMonths);
-  const forskolaAssumption: Assumption[] =
-    enrolment.forskolaStart === undefined
-      ? [
-          {
-            fact: 'forskolaStart',
-            text: `Förskolestart saknas; den ${today >= forskolaStart ? 'antogs' : 'antas'} ske vid ${defaults.forskolaStartAtAgeMonths} månaders ålder.`,
-          },
-        ]
-      : [];
-  if (today >= forskolaStart) {
-    assumptions.push(...forskolaAssumption);
-    if (isWithinAYear(today, schoolStart)) {
-      assumptions.push(...schoolAssumptions);
-    }
-    return { band: 'forskola', situation: `Barnet är ${age} och går i förskolan`, assumptions };
+  const forskola = placeForskola(birthDate, today, enrolment, defaults.forskolaStartAtAgeMonths);
+  if (forskola.attends) {
+    assumptions.push(...forskola.assumptions, ...schoolAssumptions);
+    return { band: 'forskola', situation: `${child} och ${forskola.situation}`, assumptions };
   }
 
   const visit = enrolment.firstBvcVisit;
+  const assumedVisit = addDaysToDate(birthDate, defaults.firstBvcVisitAtAgeDays);
   const bvcVisitDone =
-    visit === undefined
-      ? today >= addDaysToDate(birthDate, defaults.firstBvcVisitAtAgeDays)
-      : typeof visit === 'boolean'
-        ? visit
-        : today >= visit;
-  const bvcAssumption: Assumption[] =
-    visit === undefined
-      ? [
-          {
-            fact: 'firstBvcVisit',
-            text: `Uppgift om första BVC-besöket saknas; det ${bvcVisitDone ? 'antogs' : 'antas'} ske vid ${defaults.firstBvcVisitAtAgeDays} dagars ålder.`,
-          },
-        ]
-      : [];
-  assumptions.push(...bvcAssumption);
+    visit === undefined ? today >= assumedVisit : typeof visit === 'boolean' ? visit : today >= visit;
+  if (visit === undefined && isNear(today, assumedVisit)) {
+    assumptions.push({
+      fact: 'firstBvcVisit',
+      text: `Uppgift om första BVC-besöket saknas; det ${tense(today, assumedVisit)} ske vid ${defaults.firstBvcVisitAtAgeDays} dagars ålder.`,
+    });
+  }
   if (bvcVisitDone) {
-    if (isWithinAYear(today, forskolaStart)) {
-      assumptions.push(...forskolaAssumption);
-    }
-    return { band: 'smabarn', situation: `Barnet är ${age} och har ännu inte börjat förskolan`, assumptions };
+    // Without förskola, the next boundary is school start.
+    assumptions.push(...forskola.assumptions, ...(forskola.startsLater ? [] : schoolAssumptions));
+    return { band: 'smabarn', situation: `${child} och ${forskola.situation}`, assumptions };
   }
   return {
     band: 'graviditetOchNyfodd',
-    situation: `Barnet är ${age} och har ännu inte varit på sitt första BVC-besök`,
+    situation:
+      visit === undefined
+        ? `${child} och antas ännu inte ha varit på sitt första BVC-besök`
+        : `${child} och har ännu inte varit på sitt första BVC-besök`,
     assumptions,
   };
 }
 
+interface ForskolaPlace {
+  readonly attends: boolean;
+  /** Whether a förskola start is expected before school (known, or by the default). */
+  readonly startsLater: boolean;
+  /** "går i förskolan", "går inte i förskolan", "antas gå i förskolan" … */
+  readonly situation: string;
+  readonly assumptions: Assumption[];
+}
+
 /**
- * The boundary that ends the current band is mentioned only when it is near: a school start
- * five years ahead says nothing about today's Barnkontakt.
+ * Whether the child goes to förskola today. A start date decides, then a plain yes or no, and
+ * only when neither is known the default age, which the reason then names.
  */
-function isWithinAYear(today: CalendarDate, boundary: CalendarDate): boolean {
-  return daysBetween(today, boundary) <= 365;
+function placeForskola(
+  birthDate: CalendarDate,
+  today: CalendarDate,
+  enrolment: EnrolmentFacts,
+  defaultAgeMonths: number,
+): ForskolaPlace {
+  const known = enrolment.forskolaStart;
+  if (known !== undefined) {
+    return today >= known
+      ? { attends: true, startsLater: false, situation: 'går i förskolan', assumptions: [] }
+      : { attends: false, startsLater: true, situation: 'har ännu inte börjat förskolan', assumptions: [] };
+  }
+  if (enrolment.attendsForskola !== undefined) {
+    return enrolment.attendsForskola
+      ? { attends: true, startsLater: false, situation: 'går i förskolan', assumptions: [] }
+      : { attends: false, startsLater: false, situation: 'går inte i förskolan', assumptions: [] };
+  }
+  const assumedStart = addMonthsToDate(birthDate, defaultAgeMonths);
+  const assumption: Assumption = {
+    fact: 'forskolaStart',
+    text: `Uppgift om förskola saknas; barn antas börja förskolan vid ${defaultAgeMonths} månaders ålder.`,
+  };
+  if (today >= assumedStart) {
+    return {
+      attends: true,
+      startsLater: false,
+      situation: 'antas gå i förskolan',
+      assumptions: [assumption],
+    };
+  }
+  return isNear(today, assumedStart)
+    ? {
+        attends: false,
+        startsLater: true,
+        situation: 'antas ännu inte gå i förskolan',
+        assumptions: [assumption],
+      }
+    : { attends: false, startsLater: true, situation: 'har ännu inte börjat förskolan', assumptions: [] };
+}
+
+/**
+ * Whether a default boundary decided today's band: one more than a year away, before or
+ * after, would give the same Barnkontakt had it been weeks earlier or later.
+ */
+function isNear(today: CalendarDate, boundary: CalendarDate): boolean {
+  return Math.abs(daysBetween(today, boundary)) <= 365;
+}
+
+function tense(today: CalendarDate, boundary: CalendarDate): 'antogs' | 'antas' {
+  return today >= boundary ? 'antogs' : 'antas';
 }
 
 function pushTermAssumption(assumptions: Assumption[], term: TermDate, what: string): void {

@@ -56,6 +56,8 @@ export type AreaRating = z.infer<typeof ZAreaRating>;
 /** Enrolment facts the Upptäckare knew; they move routing's band boundaries (routing.ts). */
 export const ZDiscoveryEnrolment = z.object({
   firstBvcVisitDone: z.boolean().optional(),
+  /** Whether the child goes to förskola; absent when the Upptäckare did not know. */
+  attendsForskola: z.boolean().optional(),
   forskolaStartDate: ZCalendarDate.optional(),
   schoolStartDate: ZCalendarDate.optional(),
 });

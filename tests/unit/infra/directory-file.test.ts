@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { defaultBarnteamAgenda, findBarnteamForUnit } from '../../../flows/kernel/directory.js';
-import { routeToBarnkontakt } from '../../../flows/upptackt/routing.js';
+import { type RoutingInput, routeToBarnkontakt } from '../../../flows/upptackt/routing.js';
 import { DirectoryFileError, loadDirectoryFile, parseDirectoryText } from '../../../infra/directory-file.js';
 
 const SAMPLE = 'config/directory.sample.yaml';
 const FIXTURES = 'tests/fixtures/directory';
 const id = (last: string) => `0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e${last}`;
+
+function routeOf(input: RoutingInput) {
+  const answer = routeToBarnkontakt(input);
+  if (answer.kind !== 'routed') throw new Error(answer.request.message);
+  return answer.decision;
+}
 
 function problemsOf(load: () => unknown): readonly string[] {
   try {
@@ -52,18 +58,45 @@ describe('the sample directory (Exempelby kommun)', () => {
 
   it('routes an 8-year-old at Björkskolan to its rektor, and to the bitr. rektor during her absence', () => {
     const input = { child: { birthDate: '2017-04-04' }, unitId: 'bjorkskolan', directory };
-    expect(routeToBarnkontakt({ ...input, decisionDate: '2025-09-01' }).contactUserId).toBe(id('02'));
-    expect(routeToBarnkontakt({ ...input, decisionDate: '2025-07-10' }).contactUserId).toBe(id('03'));
+    expect(routeOf({ ...input, decisionDate: '2025-09-01' }).contactUserId).toBe(id('02'));
+    expect(routeOf({ ...input, decisionDate: '2025-07-10' }).contactUserId).toBe(id('03'));
   });
 
   it('routes a school without a Barnkontakt (Ekens skola) to the fallback', () => {
-    const decision = routeToBarnkontakt({
+    const decision = routeOf({
       child: { birthDate: '2017-04-04' },
       unitId: 'ekens-skola',
       decisionDate: '2025-09-01',
       directory,
     });
     expect(decision).toMatchObject({ contactUserId: id('07'), viaFallback: true });
+  });
+
+  it('says who takes over the children: the barnmorskemottagning hands over to the BVC, the förskola to Björkskolan', () => {
+    const handsOverTo = (unitId: string) => directory.units.find((unit) => unit.id === unitId)?.handsOverTo;
+    expect(handsOverTo('exempelby-bmm')).toEqual(['exempelby-bvc']);
+    expect(handsOverTo('larkans-forskola')).toEqual(['bjorkskolan']);
+    expect(handsOverTo('bjorkskolan')).toEqual([]);
+
+    const sixYearOld = routeOf({
+      child: { birthDate: '2020-05-05' },
+      unitId: 'larkans-forskola',
+      decisionDate: '2026-08-19',
+      directory,
+    });
+    expect(sixYearOld).toMatchObject({ unitId: 'bjorkskolan', contactUserId: id('02'), viaFallback: false });
+    const fourDaysOld = routeOf({
+      child: { birthDate: '2025-01-10' },
+      unitId: 'exempelby-bvc',
+      enrolment: { firstBvcVisit: false },
+      decisionDate: '2025-01-14',
+      directory,
+    });
+    expect(fourDaysOld).toMatchObject({
+      unitId: 'exempelby-bmm',
+      contactUserId: id('06'),
+      viaFallback: false,
+    });
   });
 });
 
@@ -117,6 +150,62 @@ describe('a broken directory file', () => {
   it('an empty file is one problem about the whole file', () => {
     expect(problemsOf(() => parseDirectoryText('', 'tom.yaml'))).toEqual([
       'tom.yaml:1: (hela filen): Ska vara ett avsnitt med fält, inte tomt',
+    ]);
+  });
+});
+
+describe('hand-overs between units in the directory file', () => {
+  const text = (handsOver: string) => `municipality:
+  name: Exempelby kommun
+  tenantId: 5e0b1d3a-7c2f-4b8e-9a61-3f4d2c1b0a99
+contacts:
+  - id: samordnare
+    aadObjectId: ${id('07')}
+    displayName: Omar Haddad
+    email: omar.haddad@exempelby.se
+    title: Samordnare
+units:
+  - id: skolan
+    name: Skolan
+    type: grundskola
+    organisation: kommun
+  - id: forskolan
+    name: Förskolan
+    type: forskola
+    organisation: kommun
+${handsOver}
+  - id: mottagningen
+    name: Mottagningen
+    type: socialtjanstMottagning
+    organisation: kommun
+fallback:
+  unit: mottagningen
+  contact: samordnare
+socialServicesIntake:
+  unit: mottagningen
+  contacts: [samordnare]
+`;
+
+  it('reads the units a unit hands its children over to', () => {
+    const directory = parseDirectoryText(text('    handsOverTo: [skolan]'), 'katalog.yaml');
+    expect(directory.units.find((unit) => unit.id === 'forskolan')?.handsOverTo).toEqual(['skolan']);
+  });
+
+  it('names the line of every hand-over that does not hold: unknown unit, listed twice, not an older age band, not a list', () => {
+    const broken = text(`    handsOverTo:
+      - skolan
+      - saknas
+      - skolan
+      - mottagningen
+      - forskolan`);
+    expect(problemsOf(() => parseDirectoryText(broken, 'katalog.yaml'))).toEqual([
+      'katalog.yaml:21: units[1].handsOverTo[1]: Enheten "saknas" finns inte under units',
+      'katalog.yaml:22: units[1].handsOverTo[2]: Enheten "skolan" står två gånger',
+      'katalog.yaml:23: units[1].handsOverTo[3]: En enhet av typen forskola kan inte lämna över barn till "mottagningen" (typen socialtjanstMottagning): barnen lämnas över i ordningen bmm, bvc, forskola, grundskola',
+      'katalog.yaml:24: units[1].handsOverTo[4]: En enhet av typen forskola kan inte lämna över barn till "forskolan" (typen forskola): barnen lämnas över i ordningen bmm, bvc, forskola, grundskola',
+    ]);
+    expect(problemsOf(() => parseDirectoryText(text('    handsOverTo: skolan'), 'katalog.yaml'))).toEqual([
+      'katalog.yaml:19: units[1].handsOverTo: Ska vara en lista, inte text',
     ]);
   });
 });

@@ -39,7 +39,7 @@ describe('parseDiscoverySubmission', () => {
     ]);
     expect(result.value.areas[0]?.comment).toBe('Kommer ofta utan frukost.');
     expect(result.value.verbalConsent).toEqual({ givenBy: 'vardnadshavare' });
-    expect(result.value.enrolment).toEqual({ firstBvcVisitDone: false });
+    expect(result.value.enrolment).toEqual({});
     expect(result.value.talkedWithGuardian).toBe(true);
   });
 
@@ -124,14 +124,14 @@ describe('parseDiscoverySubmission', () => {
       reporterOrganisation: 'skolverket',
       reporterRole: '',
       area_fritid: 'kanske',
-      firstBvcVisitDone: 'ja',
+      firstBvcVisitDone: 'kanske',
       schoolStartDate: '2023-13-01',
     });
     expect(result.fieldErrors).toMatchObject({
       reporterOrganisation: discoveryFormMessages.organisationMissing,
       reporterRole: discoveryFormMessages.reporterRoleMissing,
       area_fritid: discoveryFormMessages.areaInvalid,
-      firstBvcVisitDone: discoveryFormMessages.toggleInvalid,
+      firstBvcVisitDone: discoveryFormMessages.enrolmentAnswerInvalid,
       schoolStartDate: discoveryFormMessages.dateFormat,
     });
   });
@@ -192,6 +192,79 @@ describe('parseDiscoverySubmission', () => {
     );
     const ok = parse({ ...base, followUpDate: '2025-04-01' });
     expect(ok.ok && ok.value.followUpDate).toBe('2025-04-01');
+  });
+
+  it('reads the first BVC visit and förskola as ja, nej or vet inte, and vet inte is no answer', () => {
+    const enrolment = (overrides: Record<string, string | undefined>) => {
+      const result = parse(overrides);
+      if (!result.ok) throw new Error(JSON.stringify(result.fieldErrors));
+      return result.value.enrolment;
+    };
+    expect(enrolment({ firstBvcVisitDone: 'ja', attendsForskola: 'nej' })).toEqual({
+      firstBvcVisitDone: true,
+      attendsForskola: false,
+    });
+    expect(enrolment({ firstBvcVisitDone: 'nej', attendsForskola: 'ja' })).toEqual({
+      firstBvcVisitDone: false,
+      attendsForskola: true,
+    });
+    expect(enrolment({ firstBvcVisitDone: 'vetEj', attendsForskola: 'vetEj' })).toEqual({});
+    expect(enrolment({ firstBvcVisitDone: undefined, attendsForskola: undefined })).toEqual({});
+    // A card sent before these were questions: an untouched toggle sent "false", which says nothing.
+    expect(enrolment({ firstBvcVisitDone: 'false' })).toEqual({});
+    expect(enrolment({ firstBvcVisitDone: 'true' })).toEqual({ firstBvcVisitDone: true });
+    expect(errorsOf({ attendsForskola: 'true?' }).fieldErrors.attendsForskola).toBe(
+      discoveryFormMessages.enrolmentAnswerInvalid,
+    );
+  });
+
+  it('refuses a förskola start that disagrees with whether the child goes to förskola', () => {
+    expect(
+      errorsOf({ attendsForskola: 'ja', forskolaStartDate: '2025-08-01' }).fieldErrors.forskolaStartDate,
+    ).toBe(discoveryFormMessages.forskolaStartAhead);
+    expect(
+      errorsOf({ attendsForskola: 'nej', forskolaStartDate: '2024-08-01' }).fieldErrors.forskolaStartDate,
+    ).toBe(discoveryFormMessages.forskolaStartPassed);
+    expect(parse({ attendsForskola: 'ja', forskolaStartDate: '2024-08-01' }).ok).toBe(true);
+    expect(parse({ attendsForskola: 'nej', forskolaStartDate: '2025-08-01' }).ok).toBe(true);
+  });
+
+  it('asks for the unit of the child’s age band when the directory cannot tell it, naming the choices and keeping what was typed', () => {
+    const twoSchools = buildDirectory((input) => {
+      input.units.push({
+        id: 'ekens-skola',
+        name: 'Ekens skola',
+        type: 'grundskola',
+        organisation: 'privat',
+      } as never);
+    });
+    // An 8-year-old (born 2017) given a förskola.
+    const result = parseDiscoverySubmission(buildRawSubmit({ unitId: 'larkans-forskola' }), {
+      today,
+      directory: twoSchools,
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.fieldErrors).toEqual({
+      unitId:
+        'Barnet är 7 år och går i grundskolan, så Barnkontakten är rektor på barnets skola. ' +
+        'Lärkans förskola är en förskola. Välj barnets skola: Björkskolan eller Ekens skola.',
+    });
+    expect(result.values).toMatchObject({
+      childGivenName: 'Testbarn',
+      childIdentityNumber: childIdentityNumber,
+      unitId: 'larkans-forskola',
+      observation: 'Barnet har varit tyst och trött de senaste veckorna.',
+    });
+
+    // Only Aktivera Barnkontakt routes; an orosanmälan goes to social services whatever the unit.
+    const report = parseDiscoverySubmission(
+      buildRawSubmit({ unitId: 'larkans-forskola', path: 'orosanmalan', verbalConsent: 'false' }),
+      { today, directory: twoSchools },
+    );
+    expect(report.ok).toBe(true);
+    // With one school only, the directory can tell, and nothing is asked.
+    expect(parse({ unitId: 'larkans-forskola' }).ok).toBe(true);
   });
 
   it('accepts the identity number in its ten-digit form', () => {

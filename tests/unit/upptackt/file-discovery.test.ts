@@ -126,6 +126,126 @@ describe('fileDiscovery: aktivera Barnkontakt', () => {
   });
 });
 
+describe('fileDiscovery: the child reaches the Barnkontakt of its age band', () => {
+  it('a two-year-old who does not go to förskola, filed by the BVC, reaches the BVC-sköterska', async () => {
+    const { deps, stores } = createTestFlow();
+    const submission = buildSubmission({
+      childIdentityNumber: '',
+      childBirthDate: '2023-01-10',
+      unitId: 'exempelby-bvc',
+      attendsForskola: 'nej',
+      reporterOrganisation: 'region',
+      reporterRole: 'BVC-sköterska',
+    });
+
+    const { caseValue } = await fileDiscovery(deps, input({ submission }));
+
+    expect(caseValue.value.routing).toMatchObject({
+      band: 'smabarn',
+      unitId: 'exempelby-bvc',
+      contactUserId: users.bvc,
+      viaFallback: false,
+      defaultedFacts: [],
+      reason:
+        'Barnet är 2 år och går inte i förskolan (Exempelby BVC): Barnkontakt är BVC-sköterska Eva Nilsson.',
+    });
+    expect(caseValue.value.discovery?.enrolment).toEqual({ attendsForskola: false });
+    expect(stores.snapshot().outbox.map((message) => message.recipientKey)).toEqual([users.bvc]);
+  });
+
+  it('a four-day-old filed with the BVC reaches the barnmorska, and the case belongs to the barnmorskemottagning', async () => {
+    const { deps, stores } = createTestFlow();
+    const submission = buildSubmission({
+      childIdentityNumber: '',
+      childBirthDate: '2025-02-28',
+      unitId: 'exempelby-bvc',
+      firstBvcVisitDone: 'nej',
+      reporterOrganisation: 'region',
+    });
+
+    const { caseValue } = await fileDiscovery(deps, input({ submission }));
+
+    const filed = caseValue.value;
+    expect(filed.routing).toMatchObject({
+      band: 'graviditetOchNyfodd',
+      unitId: 'exempelby-bmm',
+      contactUserId: users.barnmorska,
+      viaFallback: false,
+    });
+    expect(filed.unitId).toBe('exempelby-bmm');
+    expect(filed.roles.map((role) => [role.role, role.userId])).toEqual([
+      ['upptackare', users.upptackare],
+      ['barnkontakt', users.barnmorska],
+    ]);
+    expect(filed.consents?.[0]?.scope).toContain('Exempelby barnmorskemottagning');
+    expect(stores.snapshot().outbox.map((message) => message.recipientKey)).toEqual([users.barnmorska]);
+  });
+
+  it('a six-year-old filed with the förskola on the day school starts reaches the school the förskola hands over to', async () => {
+    const directory = buildDirectory((dir) => {
+      const larkan = dir.units.find((unit) => unit.id === 'larkans-forskola') as { handsOverTo?: string[] };
+      larkan.handsOverTo = ['bjorkskolan'];
+      dir.units.push({
+        id: 'ekens-skola',
+        name: 'Ekens skola',
+        type: 'grundskola',
+        organisation: 'privat',
+      } as never);
+    });
+    const { deps } = createTestFlow({ directory });
+    const submission = buildSubmission(
+      { childIdentityNumber: '', childBirthDate: '2019-05-05', unitId: 'larkans-forskola' },
+      directory,
+    );
+
+    const { caseValue } = await fileDiscovery(
+      deps,
+      input({ submission, receivedAt: '2025-08-18T07:00:00.000Z' }),
+    );
+
+    expect(caseValue.value.routing).toMatchObject({
+      band: 'grundskola',
+      unitId: 'bjorkskolan',
+      contactUserId: users.barnkontakt,
+      viaFallback: false,
+    });
+    expect(caseValue.value.routing?.reason).toContain(
+      'Kortet angav Lärkans förskola, som enligt katalogen lämnar över barnen till Björkskolan.',
+    );
+    expect(caseValue.value.unitId).toBe('bjorkskolan');
+  });
+
+  it('a unit the directory cannot resolve on the day of filing is sent back to the unit field, and nothing is stored', async () => {
+    const directory = buildDirectory((dir) => {
+      dir.units.push({
+        id: 'ekens-skola',
+        name: 'Ekens skola',
+        type: 'grundskola',
+        organisation: 'privat',
+      } as never);
+    });
+    const { deps, stores } = createTestFlow({ directory });
+    // Checked in March (förskola), filed on the first day of school.
+    const submission = buildSubmission(
+      { childIdentityNumber: '', childBirthDate: '2019-05-05', unitId: 'larkans-forskola' },
+      directory,
+    );
+
+    const error = await fileDiscovery(
+      deps,
+      input({ submission, receivedAt: '2025-08-18T07:00:00.000Z' }),
+    ).catch((reason: unknown) => reason);
+
+    expect(isDomainError(error, 'invalidInput')).toBe(true);
+    expect(isDomainError(error) && error.details.field).toBe('unitId');
+    expect(isDomainError(error) && error.message).toContain(
+      'Välj barnets skola: Björkskolan eller Ekens skola.',
+    );
+    expect(stores.snapshot().cases).toEqual([]);
+    expect(stores.snapshot().audit).toEqual([]);
+  });
+});
+
 describe('fileDiscovery: the other paths', () => {
   it('stöd i egen verksamhet: state, no notice, follow-up reminder on the morning of the date', async () => {
     const { deps, stores } = createTestFlow();

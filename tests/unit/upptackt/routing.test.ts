@@ -4,8 +4,10 @@ import { type Directory, ZDirectory } from '../../../flows/kernel/directory.js';
 import { toStockholmDate } from '../../../flows/kernel/stockholm-date.js';
 import {
   type EnrolmentFacts,
+  type RoutingAnswer,
   type RoutingDecision,
   routeToBarnkontakt,
+  type UnitChoiceRequest,
 } from '../../../flows/upptackt/routing.js';
 
 const id = (last: string) => `0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e${last}`;
@@ -107,14 +109,28 @@ function buildDirectory(change: (input: DirectoryInput) => void = () => {}): Dir
 
 const exempelby = buildDirectory();
 
-function route(
-  child: { birthDate?: string; dueDate?: string },
+type Child = { birthDate?: string; dueDate?: string };
+
+function answer(
+  child: Child,
   unitId: string,
   decisionDate: string,
   enrolment?: EnrolmentFacts,
   directory: Directory = exempelby,
-): RoutingDecision {
+): RoutingAnswer {
   return routeToBarnkontakt({ child, unitId, decisionDate, enrolment, directory });
+}
+
+function route(...args: Parameters<typeof answer>): RoutingDecision {
+  const result = answer(...args);
+  if (result.kind !== 'routed') throw new Error(`asked for a unit: ${result.request.message}`);
+  return result.decision;
+}
+
+function ask(...args: Parameters<typeof answer>): UnitChoiceRequest {
+  const result = answer(...args);
+  if (result.kind !== 'chooseUnit') throw new Error(`routed: ${result.decision.reason}`);
+  return result.request;
 }
 
 function absentFrom(input: DirectoryInput, contactId: string, from: string, to: string): void {
@@ -215,7 +231,9 @@ describe('band smabarn → förskola: förskola start', () => {
   it('an unknown förskola start is assumed at 18 months (2026-07-10), and the reason says so', () => {
     const before = route({ birthDate }, 'exempelby-bvc', '2026-07-09', { firstBvcVisit: true });
     expect(before.band).toBe('smabarn');
-    expect(before.reason).toContain('Förskolestart saknas; den antas ske vid 18 månaders ålder.');
+    expect(before.reason).toContain(
+      'Uppgift om förskola saknas; barn antas börja förskolan vid 18 månaders ålder.',
+    );
 
     const dayOf = route({ birthDate }, 'larkans-forskola', '2026-07-10', { firstBvcVisit: true });
     expect(dayOf).toMatchObject({
@@ -223,9 +241,232 @@ describe('band smabarn → förskola: förskola start', () => {
       contactUserId: REKTOR_LARKAN,
       defaultedFacts: ['forskolaStart'],
     });
-    expect(dayOf.reason).toContain('Förskolestart saknas; den antogs ske vid 18 månaders ålder.');
+    expect(dayOf.reason).toBe(
+      'Barnet är 1 år och antas gå i förskolan (Lärkans förskola): Barnkontakt är rektor Sara Holm. ' +
+        'Uppgift om förskola saknas; barn antas börja förskolan vid 18 månaders ålder.',
+    );
 
     expect(route({ birthDate }, 'larkans-forskola', '2026-07-11').band).toBe('forskola');
+  });
+});
+
+describe('a child who does not go to förskola, and facts the Upptäckare does not know', () => {
+  const twoYearOld = { birthDate: '2023-01-10' };
+
+  it('a two-year-old who does not go to förskola stays with the BVC-sköterska, with nothing assumed', () => {
+    const decision = route(twoYearOld, 'exempelby-bvc', '2025-03-04', { attendsForskola: false });
+    expect(decision).toMatchObject({
+      band: 'smabarn',
+      unitId: 'exempelby-bvc',
+      contactUserId: BVC_SKOTERSKA,
+      viaFallback: false,
+      defaultedFacts: [],
+    });
+    expect(decision.reason).toBe(
+      'Barnet är 2 år och går inte i förskolan (Exempelby BVC): Barnkontakt är BVC-sköterska Eva Nilsson.',
+    );
+  });
+
+  it('a child known to go to förskola, start date unknown, belongs to the förskola with nothing assumed', () => {
+    const decision = route(twoYearOld, 'larkans-forskola', '2025-03-04', { attendsForskola: true });
+    expect(decision).toMatchObject({ band: 'forskola', contactUserId: REKTOR_LARKAN, defaultedFacts: [] });
+    expect(decision.reason).toBe(
+      'Barnet är 2 år och går i förskolan (Lärkans förskola): Barnkontakt är rektor Sara Holm.',
+    );
+  });
+
+  it('when nobody knows whether the child goes to förskola, the reason says it is assumed and does not contradict itself', () => {
+    const decision = route(twoYearOld, 'larkans-forskola', '2025-03-04');
+    expect(decision.defaultedFacts).toEqual(['forskolaStart']);
+    expect(decision.reason).toBe(
+      'Barnet är 2 år och antas gå i förskolan (Lärkans förskola): Barnkontakt är rektor Sara Holm. ' +
+        'Uppgift om förskola saknas; barn antas börja förskolan vid 18 månaders ålder.',
+    );
+  });
+
+  it('without förskola the BVC-sköterska stays until school starts, and a near default school start is named', () => {
+    const fiveYearOld = { birthDate: '2020-05-05' }; // school starts 2026-08-19
+    const before = route(fiveYearOld, 'exempelby-bvc', '2026-03-02', { attendsForskola: false });
+    expect(before).toMatchObject({
+      band: 'smabarn',
+      contactUserId: BVC_SKOTERSKA,
+      defaultedFacts: ['schoolStart'],
+    });
+    expect(before.reason).toBe(
+      'Barnet är 5 år och går inte i förskolan (Exempelby BVC): Barnkontakt är BVC-sköterska Eva Nilsson. ' +
+        'Uppgift om skolstart saknas; den antas vara höstterminens start det år barnet fyller 6 år (2026-08-19).',
+    );
+    expect(route(fiveYearOld, 'bjorkskolan', '2026-08-19', { attendsForskola: false }).band).toBe(
+      'grundskola',
+    );
+  });
+
+  it('a first BVC visit nobody knows of is assumed for a newborn, and the reason says it is assumed', () => {
+    const decision = route({ birthDate: '2025-01-10' }, 'exempelby-bmm', '2025-01-14');
+    expect(decision.defaultedFacts).toEqual(['firstBvcVisit']);
+    expect(decision.reason).toBe(
+      'Barnet är 4 dagar och antas ännu inte ha varit på sitt första BVC-besök (Exempelby barnmorskemottagning): ' +
+        'Barnkontakt är barnmorska Lena Björk. ' +
+        'Uppgift om första BVC-besöket saknas; det antas ske vid 14 dagars ålder.',
+    );
+  });
+});
+
+describe('a unit of another age band on the card', () => {
+  /** Lärkans förskola hands its children over to Björkskolan; a second förskola hands over nowhere. */
+  const withHandover = buildDirectory((input) => {
+    const larkan = input.units.find((unit) => unit.id === 'larkans-forskola') as { handsOverTo?: string[] };
+    larkan.handsOverTo = ['bjorkskolan'];
+    input.units.push({
+      id: 'solens-forskola',
+      name: 'Solens förskola',
+      type: 'forskola',
+      organisation: 'kommun',
+      barnkontakt: 'extra-ersattare',
+    });
+  });
+
+  it('a four-day-old filed with the BVC reaches the barnmorska of the only barnmorskemottagning', () => {
+    const decision = route({ birthDate: '2025-01-10' }, 'exempelby-bvc', '2025-01-14', {
+      firstBvcVisit: false,
+    });
+    expect(decision).toMatchObject({
+      band: 'graviditetOchNyfodd',
+      unitId: 'exempelby-bmm',
+      contactUserId: BARNMORSKA,
+      viaFallback: false,
+      defaultedFacts: [],
+    });
+    expect(decision.reason).toBe(
+      'Barnet är 4 dagar och har ännu inte varit på sitt första BVC-besök (Exempelby barnmorskemottagning): ' +
+        'Barnkontakt är barnmorska Lena Björk. Kortet angav Exempelby BVC; ' +
+        'Exempelby barnmorskemottagning är den enda barnmorskemottagningen i katalogen.',
+    );
+    // Not known either way: the default (14 days) puts the child with the barnmorska all the same.
+    expect(route({ birthDate: '2025-01-10' }, 'exempelby-bvc', '2025-01-14')).toMatchObject({
+      contactUserId: BARNMORSKA,
+      defaultedFacts: ['firstBvcVisit'],
+    });
+  });
+
+  it('a six-year-old filed with the förskola on the day school starts reaches the school the förskola hands over to', () => {
+    const decision = route({ birthDate: '2020-05-05' }, 'larkans-forskola', '2026-08-19', {}, withHandover);
+    expect(decision).toMatchObject({
+      band: 'grundskola',
+      unitId: 'bjorkskolan',
+      contactUserId: REKTOR_BJORKSKOLAN,
+      viaFallback: false,
+    });
+    expect(decision.reason).toBe(
+      'Barnet är 6 år och går i grundskolan (Björkskolan): Barnkontakt är rektor Maria Lind. ' +
+        'Kortet angav Lärkans förskola, som enligt katalogen lämnar över barnen till Björkskolan. ' +
+        'Uppgift om skolstart saknas; den antogs vara höstterminens start det år barnet fyller 6 år (2026-08-19).',
+    );
+  });
+
+  it('the hand-over is followed back: a five-year-old filed with the school reaches the förskola that hands over to it', () => {
+    const decision = route({ birthDate: '2020-05-05' }, 'bjorkskolan', '2025-09-01', {}, withHandover);
+    expect(decision).toMatchObject({
+      band: 'forskola',
+      unitId: 'larkans-forskola',
+      contactUserId: REKTOR_LARKAN,
+    });
+    expect(decision.reason).toContain(
+      'Kortet angav Björkskolan, som enligt katalogen tar över barnen från Lärkans förskola.',
+    );
+  });
+
+  it('when the directory cannot tell, the card asks for the unit of the band and names the choices', () => {
+    const request = ask({ birthDate: '2020-05-05' }, 'larkans-forskola', '2026-08-19');
+    expect(request).toMatchObject({
+      band: 'grundskola',
+      unitType: 'grundskola',
+      choices: [
+        { id: 'bjorkskolan', name: 'Björkskolan' },
+        { id: 'ekens-skola', name: 'Ekens skola' },
+      ],
+    });
+    expect(request.message).toBe(
+      'Barnet är 6 år och går i grundskolan, så Barnkontakten är rektor på barnets skola. ' +
+        'Lärkans förskola är en förskola. Välj barnets skola: Björkskolan eller Ekens skola. ' +
+        'Har barnet inte börjat förskoleklass än, ange när barnet börjar skolan nedan.',
+    );
+    // A school start years ago is not in doubt, so nothing is said about answering differently.
+    expect(ask({ birthDate: '2017-04-04' }, 'larkans-forskola', '2025-09-01').message).toBe(
+      'Barnet är 8 år och går i grundskolan, så Barnkontakten är rektor på barnets skola. ' +
+        'Lärkans förskola är en förskola. Välj barnets skola: Björkskolan eller Ekens skola.',
+    );
+  });
+
+  it('a child assumed to go to förskola, filed with the BVC, is asked about: which förskola, or does the child not go', () => {
+    const request = ask({ birthDate: '2023-01-10' }, 'exempelby-bvc', '2025-03-04', {}, withHandover);
+    expect(request.choices.map((choice) => choice.name)).toEqual(['Lärkans förskola', 'Solens förskola']);
+    expect(request.message).toBe(
+      'Barnet är 2 år och antas gå i förskolan, så Barnkontakten är rektor på barnets förskola. ' +
+        'Exempelby BVC är en barnavårdscentral (BVC). Välj barnets förskola: Lärkans förskola eller Solens förskola. ' +
+        'Går barnet inte i förskola, svara Nej på frågan om förskola nedan.',
+    );
+  });
+
+  it('names as many choices as a field message holds, and says how many more the list has', () => {
+    const many = buildDirectory((input) => {
+      for (let index = 1; index <= 40; index += 1) {
+        input.units.push({
+          id: `grundskola-${index}`,
+          name: `Exempelby grundskola nummer ${index}`,
+          type: 'grundskola',
+          organisation: 'kommun',
+        } as (typeof input.units)[number]);
+      }
+    });
+    const request = ask({ birthDate: '2017-04-04' }, 'larkans-forskola', '2025-09-01', {}, many);
+    expect(request.choices).toHaveLength(42);
+    expect(request.message.length).toBeLessThanOrEqual(500);
+    expect(request.message).toMatch(
+      /Välj barnets skola: Björkskolan, .+ eller någon av de \d+ andra i listan\.$/,
+    );
+  });
+});
+
+describe('a reason names only what decided the routing', () => {
+  it("a 16-year-old's reason says nothing of the term dates of the year school started", () => {
+    const decision = route({ birthDate: '2010-03-03' }, 'bjorkskolan', '2026-03-04');
+    expect(decision).toMatchObject({ band: 'grundskola', defaultedFacts: [] });
+    expect(decision.reason).toBe(
+      'Barnet är 16 år och går i grundskolan (Björkskolan): Barnkontakt är rektor Maria Lind.',
+    );
+  });
+
+  it('a first BVC visit assumed at 14 days is not named for a child more than a year past it', () => {
+    const decision = route({ birthDate: '2025-01-10' }, 'exempelby-bvc', '2026-03-01', {
+      forskolaStart: '2026-03-02',
+    });
+    expect(decision).toMatchObject({ band: 'smabarn', defaultedFacts: [] });
+    expect(decision.reason).toBe(
+      'Barnet är 1 år och har ännu inte börjat förskolan (Exempelby BVC): Barnkontakt är BVC-sköterska Eva Nilsson.',
+    );
+  });
+
+  it('a child past grundskola by years is not told about term dates of a year missing from the directory', () => {
+    const decision = route({ birthDate: '2005-01-01' }, 'bjorkskolan', '2025-09-01');
+    expect(decision.defaultedFacts).toEqual([]);
+    expect(decision.reason).not.toContain('Terminsdatum');
+  });
+
+  it('one word for each thing: skolstart, förskola, första BVC-besöket, beräknat förlossningsdatum', () => {
+    const reasons = [
+      route({ birthDate: '2020-05-05' }, 'bjorkskolan', '2026-08-19').reason,
+      route({ birthDate: '2023-01-10' }, 'larkans-forskola', '2025-03-04').reason,
+      route({ birthDate: '2025-01-10' }, 'exempelby-bmm', '2025-01-14').reason,
+      route({ dueDate: '2025-06-01' }, 'exempelby-bvc', '2025-06-20').reason,
+    ].join(' ');
+    expect(reasons).not.toMatch(
+      /inskolning|Förskolestart saknas|födelsedatumet användes|beräknat födelsedatum/i,
+    );
+    expect(reasons).toContain('Uppgift om skolstart saknas');
+    expect(reasons).toContain('Uppgift om förskola saknas');
+    expect(reasons).toContain('Uppgift om första BVC-besöket saknas');
+    expect(reasons).toContain('det beräknade förlossningsdatumet användes');
   });
 });
 
@@ -236,8 +477,7 @@ describe('band förskola → grundskola: the hösttermin start of the year the c
     const before = route({ birthDate }, 'larkans-forskola', '2026-08-18');
     expect(before).toMatchObject({ band: 'forskola', contactUserId: REKTOR_LARKAN });
     expect(before.reason).toContain(
-      'Skolstart antas enligt ålder eftersom inskolningsdatum saknas ' +
-        '(höstterminens start det år barnet fyller 6 år, 2026-08-19).',
+      'Uppgift om skolstart saknas; den antas vara höstterminens start det år barnet fyller 6 år (2026-08-19).',
     );
 
     const dayOf = route({ birthDate }, 'bjorkskolan', '2026-08-19');
@@ -245,8 +485,7 @@ describe('band förskola → grundskola: the hösttermin start of the year the c
     expect(dayOf.defaultedFacts).toEqual(['schoolStart']);
     expect(dayOf.reason).toBe(
       'Barnet är 6 år och går i grundskolan (Björkskolan): Barnkontakt är rektor Maria Lind. ' +
-        'Skolstart antogs enligt ålder eftersom inskolningsdatum saknas ' +
-        '(höstterminens start det år barnet fyller 6 år, 2026-08-19).',
+        'Uppgift om skolstart saknas; den antogs vara höstterminens start det år barnet fyller 6 år (2026-08-19).',
     );
 
     expect(route({ birthDate }, 'bjorkskolan', '2026-08-20').band).toBe('grundskola');
@@ -446,15 +685,22 @@ describe('the card is never lost: the fallback, with the reason', () => {
     expect(decision.reason).toContain('men enheten "okand-skola" finns inte i katalogen');
   });
 
-  it('a unit whose type does not fit the band (an 8-year-old given a förskola)', () => {
-    const decision = route(eightYearOld, 'larkans-forskola', '2025-09-01');
+  it('a unit whose type does not fit the band, with no unit of the band in the directory', () => {
+    const noBmm = buildDirectory((input) => {
+      input.units = input.units.filter((unit) => unit.type !== 'bmm');
+    });
+    const decision = route({ dueDate: '2025-10-01' }, 'exempelby-bvc', '2025-09-01', {}, noBmm);
     expect(decision).toMatchObject({
-      band: 'grundskola',
+      band: 'graviditetOchNyfodd',
       contactUserId: SAMORDNARE,
       viaFallback: true,
       fallbackCause: 'unitTypeMismatch',
     });
-    expect(decision.reason).toContain('men Lärkans förskola är en förskola, inte en grundskola');
+    expect(decision.reason).toBe(
+      'Barnet är ännu inte fött, men Exempelby BVC är en barnavårdscentral (BVC), och katalogen har ' +
+        'ingen barnmorskemottagning: kortet går till kommunens reservkontakt, samordnare Omar Haddad ' +
+        '(Socialtjänstens mottagning).',
+    );
   });
 
   it('neither birth date nor due date', () => {

@@ -27,6 +27,7 @@ const contractIds = [
   'childDueDate',
   'unitId',
   'firstBvcVisitDone',
+  'attendsForskola',
   'forskolaStartDate',
   'schoolStartDate',
   'reporterOrganisation',
@@ -46,7 +47,8 @@ const typedValues: Partial<Record<UpptackarkortInputId, string>> = {
   childIdentityNumber: '20150520-238',
   childBirthDate: '2015-05-20',
   unitId: 'bjorkskolan',
-  firstBvcVisitDone: 'true',
+  firstBvcVisitDone: 'ja',
+  attendsForskola: 'nej',
   schoolStartDate: '2021-08-16',
   reporterOrganisation: 'kommun',
   reporterRole: 'Lärare i årskurs 5',
@@ -115,9 +117,58 @@ describe('renderUpptackarkort', () => {
       ]);
       expect(inputById(card, `areaComment_${key}`).maxLength).toBe(500);
     }
-    for (const toggle of ['firstBvcVisitDone', 'talkedWithGuardian', 'verbalConsent']) {
+    for (const toggle of ['talkedWithGuardian', 'verbalConsent']) {
       expect(inputById(card, toggle)).toMatchObject({ valueOn: 'true', valueOff: 'false', value: 'false' });
     }
+  });
+
+  it('asks about the first BVC visit and förskola with ja, nej and vet inte, vet inte until answered', () => {
+    const card = renderUpptackarkort({ draftId: sampleDraftId, units: sampleUnits });
+    expect(inputById(card, 'firstBvcVisitDone')).toMatchObject({
+      type: 'Input.ChoiceSet',
+      label: 'Har barnet varit på sitt första BVC-besök (hembesök eller besök på BVC)?',
+      value: 'vetEj',
+      choices: [
+        { title: 'Ja', value: 'ja' },
+        { title: 'Nej, inte än', value: 'nej' },
+        { title: 'Vet inte', value: 'vetEj' },
+      ],
+    });
+    expect(inputById(card, 'attendsForskola')).toMatchObject({
+      type: 'Input.ChoiceSet',
+      label: 'Går barnet i förskola?',
+      value: 'vetEj',
+      choices: [
+        { title: 'Ja', value: 'ja' },
+        { title: 'Nej', value: 'nej' },
+        { title: 'Vet inte', value: 'vetEj' },
+      ],
+    });
+    // A card sent when the first BVC visit was a toggle comes back with its "true" as Ja.
+    const old = renderUpptackarkort({
+      draftId: sampleDraftId,
+      units: sampleUnits,
+      values: { firstBvcVisitDone: 'true', attendsForskola: 'kanske' },
+    });
+    expect(inputById(old, 'firstBvcVisitDone').value).toBe('ja');
+    expect(inputById(old, 'attendsForskola').value).toBe('vetEj');
+  });
+
+  it('shows the request to choose the unit of the child’s age band under the unit field, with the values kept', () => {
+    const message =
+      'Barnet är 6 år och går i grundskolan, så Barnkontakten är rektor på barnets skola. ' +
+      'Lärkans förskola är en förskola. Välj barnets skola: Björkskolan eller Ekens skola. ' +
+      'Har barnet inte börjat förskoleklass än, ange när barnet börjar skolan nedan.';
+    const card = renderUpptackarkort({
+      draftId: sampleDraftId,
+      units: sampleUnits,
+      values: typedValues,
+      fieldErrors: { unitId: message },
+    });
+    expect(findCardProblems(card, { allowedVerbs })).toEqual([]);
+    expect(findElementAfterInput(card, 'unitId')).toMatchObject({ text: message, color: 'attention' });
+    expect(inputById(card, 'childGivenName').value).toBe('Ella');
+    expect(inputById(card, 'attendsForskola').value).toBe('nej');
   });
 
   it("shows the eight areas with the child's words and the privacy line", () => {
