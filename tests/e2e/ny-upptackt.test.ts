@@ -143,7 +143,9 @@ async function expectCardStillFilledIn(card: Locator, childIdentityNumber: strin
   expect(await readCardInput(card, 'Efternamn')).toBe(child.familyName);
   expect(await readCardInput(card, 'Personnummer eller samordningsnummer')).toBe(childIdentityNumber);
   expect(await readCardInput(card, 'Enhet som barnet hör till')).toBe('Björkskolan (grundskola)');
-  expect(await readCardInput(card, 'Började skolan (förskoleklass)')).toBe('19 augusti 2024');
+  expect(await readCardInput(card, 'Började eller börjar skolan (förskoleklass; datum, om du vet det)')).toBe(
+    '19 augusti 2024',
+  );
   expect(await readCardInput(card, 'Din organisation')).toBe('Kommun');
   expect(await readCardInput(card, 'Din roll')).toBe('Lärare');
   for (const area of compassAreas) {

@@ -73,7 +73,7 @@ export async function fillUpptackarkort(
     options.identityNumber ?? child.identityNumber,
   );
   await chooseCardOption(card, 'Enhet som barnet hör till', 'Björkskolan (grundskola)', { search: 'Björk' });
-  await fillCardDate(card, 'Började skolan (förskoleklass)', '2024-08-19');
+  await fillCardDate(card, 'Började eller börjar skolan (förskoleklass; datum, om du vet det)', '2024-08-19');
   await chooseCardOption(card, 'Din organisation', 'Kommun');
   await fillCardInput(card, 'Din roll', 'Lärare');
   for (const rating of child.ratings) {
