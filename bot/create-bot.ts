@@ -22,7 +22,7 @@ import { toStoredConversation } from './conversation-references.js';
 import { GuardedBotFrameworkAuthentication } from './guarded-authentication.js';
 import { readVerb } from './handlers/handler-context.js';
 import { createHttpApp } from './http-server.js';
-import { findMalformation, MalformedActivityError } from './inbound-activity.js';
+import { createMalformationCheck } from './inbound-activity.js';
 import { listRoutedVerbs } from './invoke-response.js';
 import { createPersonalChat } from './personal-chat.js';
 import { createProactiveSender, type ProactiveSender } from './proactive.js';
@@ -138,8 +138,6 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
   });
 
   adapter.onTurnError = async (context, error) => {
-    // A bad request is answered by the HTTP layer (400), not reported as a failure of the bot.
-    if (error instanceof MalformedActivityError) throw error;
     logger.error({ err: error, activityId: context.activity.id }, 'Fel under turen');
     try {
       await context.sendActivity(describeErrorForUser(error));
@@ -199,11 +197,8 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     return !firstTime;
   };
 
-  const knownVerbs = listRoutedVerbs(application);
   const logic = async (context: TurnContext) => {
     const { activity } = context;
-    const malformation = findMalformation(activity, knownVerbs);
-    if (malformation !== undefined) throw new MalformedActivityError(malformation);
     logger.info(
       {
         activityId: activity.id,
@@ -220,7 +215,8 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     await application.run(context);
   };
 
-  const app = createHttpApp({ adapter, logic, logger });
+  const findMalformation = createMalformationCheck(listRoutedVerbs(application));
+  const app = createHttpApp({ adapter, findMalformation, logic, logger });
   const runBackgroundWork = options.runBackgroundWork ?? true;
 
   let server: Server | undefined;

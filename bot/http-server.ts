@@ -5,25 +5,20 @@
  */
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { z } from 'zod';
 import type { Logger } from '../infra/logger.js';
 import type { BackaCloudAdapter } from './adapter.js';
 import { RequestRefusedError } from './guarded-authentication.js';
-import { MalformedActivityError } from './inbound-activity.js';
+import {
+  inboundActivityTypes,
+  type Malformation,
+  MalformedActivityError,
+  type TActivityEnvelope,
+  toMalformation,
+  ZActivityEnvelope,
+} from './inbound-activity.js';
 
 /** Teams messages are at most ~28 KB; card submissions carry a form. Anything larger is not Teams. */
 export const maxBodyBytes = 256 * 1024;
-
-const ZInboundActivity = z
-  .object({
-    type: z.string().min(1),
-    id: z.string().optional(),
-    serviceUrl: z.string().optional(),
-    timestamp: z.string().optional(),
-    localTimestamp: z.string().optional(),
-    expiration: z.string().optional(),
-  })
-  .passthrough();
 
 const publicMessages: Readonly<Record<number, string>> = {
   400: 'Ogiltig begäran.',
@@ -37,12 +32,20 @@ const publicMessages: Readonly<Record<number, string>> = {
 
 export interface HttpAppOptions {
   readonly adapter: BackaCloudAdapter;
+  /** What is wrong with an authenticated activity's shape (bot/inbound-activity.ts), if anything. */
+  readonly findMalformation: (activity: unknown) => Malformation | undefined;
   readonly logic: (context: TurnContext) => Promise<void>;
   readonly logger: Logger;
 }
 
 export function createHttpApp(options: HttpAppOptions): Express {
-  const { adapter, logic, logger } = options;
+  const { adapter, findMalformation, logic, logger } = options;
+  // One warn line per bad request, with ids only: a caller's text never reaches the log.
+  const warnMalformed = (body: unknown, malformation: Malformation) =>
+    logger.warn(
+      { ...describeForLog(body), ...malformation },
+      'Aktiviteten har fel form och besvaras med 400',
+    );
   const app = express();
   app.disable('x-powered-by');
   app.set('env', 'production');
@@ -55,26 +58,30 @@ export function createHttpApp(options: HttpAppOptions): Express {
     '/api/messages',
     express.json({ limit: maxBodyBytes, type: ['application/json', 'application/*+json'] }),
     async (request, response) => {
-      const parsed = ZInboundActivity.safeParse(request.body);
+      const parsed = ZActivityEnvelope.safeParse(request.body);
       if (!parsed.success) {
+        warnMalformed(request.body, toMalformation(parsed.error));
         sendStatus(response, 400);
         return;
       }
-      const activity = toActivity(parsed.data);
+      const body = parsed.data;
+      const activity = toActivity(body);
       const authorization = request.headers.authorization ?? '';
       let invokeResponse: InvokeResponse | undefined;
       try {
-        invokeResponse = await adapter.handleActivity(authorization, activity, logic);
+        invokeResponse = await adapter.handleActivity(
+          authorization,
+          activity,
+          () => findMalformation(body),
+          logic,
+        );
       } catch (error) {
         if (error instanceof RequestRefusedError) {
           sendStatus(response, error.status);
           return;
         }
         if (error instanceof MalformedActivityError) {
-          logger.warn(
-            { activityId: activity.id, activityType: activity.type, problem: error.code },
-            'Aktiviteten har fel form och besvaras med 400',
-          );
+          warnMalformed(body, error.malformation);
           sendStatus(response, 400);
           return;
         }
@@ -98,6 +105,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     const status = (error as { status?: unknown }).status;
     const code = typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
     if (code === 500) logger.error({ err: error }, 'Oväntat fel i HTTP-lagret');
+    else logger.warn({ status: code, reason: describeBodyError(error) }, 'Begäran nekades av HTTP-lagret');
     sendStatus(response, code);
   };
   app.use(handleError);
@@ -112,7 +120,7 @@ function sendStatus(response: express.Response, status: number): void {
 }
 
 /** As botbuilder's own request handling does: the SDK expects Date objects for these fields. */
-function toActivity(body: z.infer<typeof ZInboundActivity>): Activity {
+function toActivity(body: TActivityEnvelope): Activity {
   const activity: Record<string, unknown> = { ...body };
   for (const field of ['timestamp', 'localTimestamp', 'expiration'] as const) {
     const value = body[field];
@@ -122,4 +130,21 @@ function toActivity(body: z.infer<typeof ZInboundActivity>): Activity {
     }
   }
   return activity as unknown as Activity;
+}
+
+const loggedTypes: ReadonlySet<string> = new Set(inboundActivityTypes);
+
+/** The activity's id and type for a log line; anything else the caller typed stays out. */
+function describeForLog(body: unknown): { activityId?: string; activityType?: string } {
+  const { id, type } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  return {
+    ...(typeof id === 'string' ? { activityId: id.slice(0, 100) } : {}),
+    ...(typeof type === 'string' ? { activityType: loggedTypes.has(type) ? type : 'okänd' } : {}),
+  };
+}
+
+/** body-parser's error type (`entity.parse.failed`, `entity.too.large` …), a fixed word. */
+function describeBodyError(error: unknown): string {
+  const type = (error as { type?: unknown }).type;
+  return typeof type === 'string' && /^[a-z.]{1,40}$/.test(type) ? type : 'okänd';
 }

@@ -7,10 +7,14 @@ import type { Activity } from 'botbuilder';
 import { z } from 'zod';
 
 const ZTenantChannelData = z.object({ tenant: z.object({ id: z.string().min(1) }) });
+// Read before the activity's shape is checked (the allow-list runs with authentication), so a
+// tenant id that is not a string counts as none rather than reaching `toLowerCase`.
+const ZTenantConversation = z.object({ tenantId: z.string().min(1) });
 
 /** The activity's tenant id, or `undefined` when it names none or two different ones. */
 export function readTenantId(activity: Partial<Activity>): string | undefined {
-  const fromConversation = activity.conversation?.tenantId || undefined;
+  const conversation = ZTenantConversation.safeParse(activity.conversation);
+  const fromConversation = conversation.success ? conversation.data.tenantId : undefined;
   const channelData = ZTenantChannelData.safeParse(activity.channelData);
   const fromChannelData = channelData.success ? channelData.data.tenant.id : undefined;
   if (
