@@ -6,7 +6,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBot } from '../../bot/create-bot.js';
-import { type Config, loadConfig } from '../../infra/config.js';
+import type { Config } from '../../infra/config.js';
 import { loadDirectoryFile } from '../../infra/directory-file.js';
 import { createLogger } from '../../infra/logger.js';
 import { createRecordingStores } from '../support/bot-fake-stores.js';
@@ -15,10 +15,13 @@ import {
   buildMessage,
   closeNetworkExceptLoopback,
   otherTenantId,
+  productionTestConfig,
   type RunningBot,
   sampleTenantId,
   startBot,
   teamsServiceUrl,
+  testAppId,
+  testAppPassword,
 } from '../support/bot-harness.js';
 import {
   createSigningKey,
@@ -28,23 +31,6 @@ import {
   serveEntraClientCredentials,
   signChannelToken,
 } from '../support/bot-tokens.js';
-
-const appId = '11111111-2222-4333-8444-555555555555';
-const appPassword = 'test-app-password-not-a-real-secret';
-
-const productionConfig: Config = loadConfig({
-  BOT_MODE: 'production',
-  MicrosoftAppId: appId,
-  MicrosoftAppPassword: appPassword,
-  MicrosoftAppTenantId: sampleTenantId,
-  MicrosoftAppType: 'SingleTenant',
-  ALLOWED_TENANT_IDS: sampleTenantId,
-  IDENTITY_HASH_KEY: 'test-identity-hash-key-of-32-bytes-or-more',
-  STORE: 'cosmos',
-  COSMOS_ENDPOINT: 'https://exempelby.documents.azure.com:443/',
-  COSMOS_DATABASE: 'backa',
-  DIRECTORY_FILE: 'config/directory.sample.yaml',
-});
 
 /** Bot Connector replies: `POST /v3/conversations/{id}/activities[/{replyToId}]`. */
 function expectReplyToPersonalChat(check: (body: Record<string, unknown>) => boolean) {
@@ -74,7 +60,7 @@ beforeAll(async () => {
 beforeEach(async () => {
   serveBotFrameworkKeys([goodKey]);
   serveEntraClientCredentials(sampleTenantId);
-  bot = await startBot(productionConfig);
+  bot = await startBot(productionTestConfig);
 });
 
 afterEach(async () => {
@@ -99,7 +85,7 @@ describe('production mode: who may talk to the bot', () => {
     const reply = expectReplyToPersonalChat((body) =>
       String(body.text).includes('Så här använder du Backa barnet i Teams'),
     );
-    const token = await signChannelToken(goodKey, { audience: appId, serviceUrl: teamsServiceUrl });
+    const token = await signChannelToken(goodKey, { audience: testAppId, serviceUrl: teamsServiceUrl });
 
     const response = await bot.post(buildMessage({ text: 'hjälp' }), { authorization: `Bearer ${token}` });
 
@@ -117,11 +103,11 @@ describe('production mode: who may talk to the bot', () => {
   it.each([
     [
       'signed with a key that is not published',
-      async () => signChannelToken(unknownKey, { audience: appId, serviceUrl: teamsServiceUrl }),
+      async () => signChannelToken(unknownKey, { audience: testAppId, serviceUrl: teamsServiceUrl }),
     ],
     [
       'signed with a different key under the published key id',
-      async () => signChannelToken(impostorKey, { audience: appId, serviceUrl: teamsServiceUrl }),
+      async () => signChannelToken(impostorKey, { audience: testAppId, serviceUrl: teamsServiceUrl }),
     ],
     [
       'for another bot (wrong audience)',
@@ -134,13 +120,17 @@ describe('production mode: who may talk to the bot', () => {
     [
       'expired',
       async () =>
-        signChannelToken(goodKey, { audience: appId, serviceUrl: teamsServiceUrl, expiresInSeconds: -600 }),
+        signChannelToken(goodKey, {
+          audience: testAppId,
+          serviceUrl: teamsServiceUrl,
+          expiresInSeconds: -600,
+        }),
     ],
     [
       'from another issuer',
       async () =>
         signChannelToken(goodKey, {
-          audience: appId,
+          audience: testAppId,
           serviceUrl: teamsServiceUrl,
           issuer: 'https://sts.example.com',
         }),
@@ -148,7 +138,10 @@ describe('production mode: who may talk to the bot', () => {
     [
       'for another serviceUrl than the activity names',
       async () =>
-        signChannelToken(goodKey, { audience: appId, serviceUrl: 'https://smba.trafficmanager.net/amer/' }),
+        signChannelToken(goodKey, {
+          audience: testAppId,
+          serviceUrl: 'https://smba.trafficmanager.net/amer/',
+        }),
     ],
   ])('answers 401 to a token %s, without replying or storing', async (_case, makeToken) => {
     const token = await makeToken();
@@ -159,7 +152,7 @@ describe('production mode: who may talk to the bot', () => {
   });
 
   it('answers 403 to a valid token from a tenant outside the allow-list, before any state is loaded', async () => {
-    const token = await signChannelToken(goodKey, { audience: appId, serviceUrl: teamsServiceUrl });
+    const token = await signChannelToken(goodKey, { audience: testAppId, serviceUrl: teamsServiceUrl });
     const activity = buildMessage({ tenantId: otherTenantId, id: 'activity-from-other-tenant' });
 
     const response = await bot.post(activity, { authorization: `Bearer ${token}` });
@@ -173,7 +166,7 @@ describe('production mode: who may talk to the bot', () => {
   });
 
   it('refuses an activity whose tenant ids disagree', async () => {
-    const token = await signChannelToken(goodKey, { audience: appId, serviceUrl: teamsServiceUrl });
+    const token = await signChannelToken(goodKey, { audience: testAppId, serviceUrl: teamsServiceUrl });
     const activity = { ...buildMessage(), channelData: { tenant: { id: otherTenantId } } };
     const response = await bot.post(activity, { authorization: `Bearer ${token}` });
     expect(response.status).toBe(403);
@@ -182,7 +175,7 @@ describe('production mode: who may talk to the bot', () => {
 
   it('refuses a validly signed activity whose serviceUrl is not the Bot Connector, and sends nothing there', async () => {
     const evil = 'https://evil.example.com/';
-    const token = await signChannelToken(goodKey, { audience: appId, serviceUrl: evil });
+    const token = await signChannelToken(goodKey, { audience: testAppId, serviceUrl: evil });
     const response = await bot.post(buildMessage({ serviceUrl: evil }), { authorization: `Bearer ${token}` });
     expect(response.status).toBe(403);
     expect(bot.stores.calls).toEqual([]);
@@ -191,13 +184,13 @@ describe('production mode: who may talk to the bot', () => {
 
   it('never logs the app password or the message text', async () => {
     expectReplyToPersonalChat(() => true);
-    const token = await signChannelToken(goodKey, { audience: appId, serviceUrl: teamsServiceUrl });
+    const token = await signChannelToken(goodKey, { audience: testAppId, serviceUrl: teamsServiceUrl });
     await bot.post(buildMessage({ text: 'något helt annat 20150312-1234' }), {
       authorization: `Bearer ${token}`,
     });
     const logs = bot.logLines.join('\n');
     expect(logs).toContain('Aktivitet mottagen');
-    expect(logs).not.toContain(appPassword);
+    expect(logs).not.toContain(testAppPassword);
     expect(logs).not.toContain(outboundAccessToken);
     expect(logs).not.toContain('något helt annat');
     expect(logs).not.toContain('20150312');
@@ -206,7 +199,7 @@ describe('production mode: who may talk to the bot', () => {
 
 describe('production mode: start-up', () => {
   it('refuses to build a production bot whose authentication would be off', async () => {
-    const anonymous: Config = { ...productionConfig, botAuth: { kind: 'none' } };
+    const anonymous: Config = { ...productionTestConfig, botAuth: { kind: 'none' } };
     await expect(
       createBot({
         config: anonymous,

@@ -121,9 +121,9 @@ describe('two instances on one store', () => {
     stores = first;
     await saveConversations(first, [users.barnkontakt, users.upptackare]);
     const caseIds = [
-      await fileCard(first, directory, clock, '11111111-aaaa-4aaa-8aaa-111111111111'),
-      await fileCard(first, directory, clock, '22222222-bbbb-4bbb-8bbb-222222222222'),
-      await fileCard(first, directory, clock, '33333333-cccc-4ccc-8ccc-333333333333'),
+      await fileCard(first, directory, clock, { draftId: '11111111-aaaa-4aaa-8aaa-111111111111' }),
+      await fileCard(first, directory, clock, { draftId: '22222222-bbbb-4bbb-8bbb-222222222222' }),
+      await fileCard(first, directory, clock, { draftId: '33333333-cccc-4ccc-8ccc-333333333333' }),
     ];
     // Slow answers, so that the two instances' sweeps overlap.
     nock.cleanAll();

@@ -129,7 +129,9 @@ describe('the Barnteam reminder', () => {
   it('still reaches the team when the child it is filed under left the agenda after a withdrawn consent', async () => {
     await saveConversations(stores, [member]);
     const withdrawnCaseId = await fileCard(stores, directory, clock);
-    const otherCaseId = await fileCard(stores, directory, clock, '8d1c5f20-3b6a-4c7e-9f01-2a3b4c5d6e7f');
+    const otherCaseId = await fileCard(stores, directory, clock, {
+      draftId: '8d1c5f20-3b6a-4c7e-9f01-2a3b4c5d6e7f',
+    });
     const otherReference = await fileCaseReference(otherCaseId);
     const meeting = await storeMeeting(withdrawnCaseId, 'booked');
     const stored = await stores.meetings.get(meeting.id);

@@ -11,7 +11,6 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { toNoticeId } from '../../flows/kernel/case-effects.js';
 import type { OutboxMessage, Stores } from '../../flows/kernel/ports.js';
-import { fileDiscovery } from '../../flows/upptackt/file-discovery.js';
 import { respondToCase } from '../../flows/upptackt/respond-to-case.js';
 import { openSqliteStores } from '../../infra/store/sqlite-stores.js';
 import {
@@ -30,14 +29,7 @@ import { closeNetworkExceptLoopback } from '../support/bot-harness.js';
 import { outboundAccessToken } from '../support/bot-tokens.js';
 import { collectActions } from '../support/card-actions.js';
 import { findCardProblems, readCardText } from '../support/card-validation.js';
-import {
-  buildDirectory,
-  buildSubmission,
-  childIdentityNumber,
-  rektor,
-  upptackare,
-  users,
-} from '../support/flow-fixtures.js';
+import { buildDirectory, childIdentityNumber, rektor, users } from '../support/flow-fixtures.js';
 
 const directory = buildDirectory();
 const identityDigits = childIdentityNumber.replace('-', '');
@@ -518,24 +510,10 @@ describe('what the Upptäckare and social services are sent', () => {
     expect((await stores.audit.listForCase(caseId)).at(-1)?.purpose).toContain('anmälningsskyldigheten');
   });
 
-  async function fileCardOnPath(path: string): Promise<string> {
-    const draftId = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
-    const result = await fileDiscovery(
-      {
-        stores,
-        directory,
-        clock,
-        identityKeySecret,
-        newId: () => `id-${Date.now()}`,
-        randomBytes: (n) => new Uint8Array(n).fill(7),
-      },
-      {
-        actor: upptackare,
-        draftId,
-        submission: buildSubmission({ draftId, path, verbalConsent: 'false', consentGivenBy: '' }, directory),
-        receivedAt: clock.now().toISOString(),
-      },
-    );
-    return result.caseValue.value.id;
+  function fileCardOnPath(path: string): Promise<string> {
+    return fileCard(stores, directory, clock, {
+      draftId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+      card: { path, verbalConsent: 'false', consentGivenBy: '' },
+    });
   }
 });

@@ -6,32 +6,16 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isAllowedServiceUrl } from '../../bot/outbound-guard.js';
 import type { StoredConversation } from '../../flows/kernel/ports.js';
-import { loadConfig } from '../../infra/config.js';
 import {
   alexUserId,
   closeNetworkExceptLoopback,
+  productionTestConfig,
   type RunningBot,
   sampleTenantId,
   startBot,
   teamsServiceUrl,
 } from '../support/bot-harness.js';
 import { outboundAccessToken, serveEntraClientCredentials } from '../support/bot-tokens.js';
-
-const appId = '11111111-2222-4333-8444-555555555555';
-
-const productionConfig = loadConfig({
-  BOT_MODE: 'production',
-  MicrosoftAppId: appId,
-  MicrosoftAppPassword: 'test-app-password-not-a-real-secret',
-  MicrosoftAppTenantId: sampleTenantId,
-  MicrosoftAppType: 'SingleTenant',
-  ALLOWED_TENANT_IDS: sampleTenantId,
-  IDENTITY_HASH_KEY: 'test-identity-hash-key-of-32-bytes-or-more',
-  STORE: 'cosmos',
-  COSMOS_ENDPOINT: 'https://exempelby.documents.azure.com:443/',
-  COSMOS_DATABASE: 'backa',
-  DIRECTORY_FILE: 'config/directory.sample.yaml',
-});
 
 /** A personal-chat reference as bot/ stores it, pointing at `serviceUrl`. */
 function storedConversation(serviceUrl: string, referenceServiceUrl = serviceUrl): StoredConversation {
@@ -62,7 +46,7 @@ beforeAll(() => closeNetworkExceptLoopback());
 
 beforeEach(async () => {
   serveEntraClientCredentials(sampleTenantId);
-  bot = await startBot(productionConfig);
+  bot = await startBot(productionTestConfig);
 });
 
 afterEach(async () => {

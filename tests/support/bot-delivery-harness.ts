@@ -16,36 +16,16 @@ import {
 } from '../../bot/background-work.js';
 import { GuardedBotFrameworkAuthentication } from '../../bot/guarded-authentication.js';
 import { createProactiveSender } from '../../bot/proactive.js';
-import type { Actor } from '../../flows/kernel/case-effects.js';
-import { toCaseId } from '../../flows/kernel/case-effects.js';
 import type { Directory } from '../../flows/kernel/directory.js';
 import type { Clock, StoredConversation, Stores } from '../../flows/kernel/ports.js';
-import { fileDiscovery } from '../../flows/upptackt/file-discovery.js';
-import { loadConfig } from '../../infra/config.js';
 import { createLogger } from '../../infra/logger.js';
-import { sampleTenantId, teamsServiceUrl } from './bot-harness.js';
+import { productionTestConfig, sampleTenantId, teamsServiceUrl, testAppId } from './bot-harness.js';
 import { serveEntraClientCredentials } from './bot-tokens.js';
-import { buildSubmission, filedAt, upptackare, users } from './flow-fixtures.js';
+import { draftId as defaultDraftId, filedAt, users } from './flow-fixtures.js';
+import { type FileCaseOptions, fileCase } from './walk-case.js';
 
 export const connectorHost = 'https://smba.trafficmanager.net';
 export const identityKeySecret = 'test-nyckel-for-identitetsnummer-32-byte-minst';
-
-const appId = '11111111-2222-4333-8444-555555555555';
-
-export const productionConfig = loadConfig({
-  BOT_MODE: 'production',
-  MicrosoftAppId: appId,
-  MicrosoftAppPassword: 'test-app-password-not-a-real-secret',
-  MicrosoftAppTenantId: sampleTenantId,
-  MicrosoftAppType: 'SingleTenant',
-  ALLOWED_TENANT_IDS: sampleTenantId,
-  IDENTITY_HASH_KEY: identityKeySecret,
-  // Production requires Cosmos; the tests hand the bot its stores directly.
-  STORE: 'cosmos',
-  COSMOS_ENDPOINT: 'https://exempelby.documents.azure.com:443/',
-  COSMOS_DATABASE: 'backa',
-  DIRECTORY_FILE: 'config/directory.sample.yaml',
-});
 
 /** The personal chat the bot has with each person, by Entra object id. */
 export const conversationIds: Readonly<Record<string, string>> = {
@@ -210,17 +190,17 @@ export async function createDeliveryStack(options: {
     }),
   });
   const authentication = new GuardedBotFrameworkAuthentication({
-    mode: productionConfig.mode,
-    botAuth: productionConfig.botAuth,
-    allowedTenantIds: productionConfig.allowedTenantIds,
+    mode: productionTestConfig.mode,
+    botAuth: productionTestConfig.botAuth,
+    allowedTenantIds: productionTestConfig.allowedTenantIds,
     logger,
   });
   await authentication.assertAuthenticationEnabled();
   const adapter = new BackaCloudAdapter(authentication);
   const sender = createProactiveSender({
     adapter,
-    appId,
-    mode: productionConfig.mode,
+    appId: testAppId,
+    mode: productionTestConfig.mode,
     logger,
     clock: options.clock,
   });
@@ -242,33 +222,29 @@ export async function createDeliveryStack(options: {
   };
 }
 
-/** Files an Upptäckarkort (Aktivera Barnkontakt, Björkskolan) as Alex; returns the case id. */
+/**
+ * Files an Upptäckarkort into `stores` through the use case (`fileCase`, by default Alex's card:
+ * Aktivera Barnkontakt, Björkskolan); returns the case id.
+ */
 export async function fileCard(
   stores: Stores,
   directory: Directory,
   clock: Clock,
-  draftId = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b',
-  actor: Actor = upptackare,
+  options: FileCaseOptions = {},
 ): Promise<string> {
+  const draftId = options.draftId ?? defaultDraftId;
   let ids = 0;
-  await fileDiscovery(
-    {
-      stores,
-      directory,
-      clock,
-      identityKeySecret,
-      newId: () => {
-        ids += 1;
-        return `${draftId}-${ids}`;
-      },
-      randomBytes: (count) => new Uint8Array(randomBytes(count)),
+  const deps = {
+    stores,
+    directory,
+    clock,
+    identityKeySecret,
+    // Unique per card, so that several cards can be filed into one store.
+    newId: () => {
+      ids += 1;
+      return `${draftId}-${ids}`;
     },
-    {
-      actor,
-      draftId,
-      submission: buildSubmission({ draftId }, directory),
-      receivedAt: clock.now().toISOString(),
-    },
-  );
-  return toCaseId(draftId);
+    randomBytes: (count: number) => new Uint8Array(randomBytes(count)),
+  };
+  return (await fileCase(deps, { ...options, draftId })).value.id;
 }

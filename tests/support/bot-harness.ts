@@ -137,18 +137,20 @@ export function buildMessage(options: ActivityOptions = {}): Record<string, unkn
   };
 }
 
-/** The app id of the production-mode tests (a made-up GUID). */
+/** The app id of the production-mode tests (a made-up GUID) and its password (no real secret). */
 export const testAppId = '11111111-2222-4333-8444-555555555555';
+export const testAppPassword = 'test-app-password-not-a-real-secret';
 
 /** Production mode as in Azure: single-tenant app, the sample tenant only. */
 export const productionTestConfig: Config = loadConfig({
   BOT_MODE: 'production',
   MicrosoftAppId: testAppId,
-  MicrosoftAppPassword: 'test-app-password-not-a-real-secret',
+  MicrosoftAppPassword: testAppPassword,
   MicrosoftAppTenantId: sampleTenantId,
   MicrosoftAppType: 'SingleTenant',
   ALLOWED_TENANT_IDS: sampleTenantId,
   IDENTITY_HASH_KEY: 'test-identity-hash-key-of-32-bytes-or-more',
+  // Production requires Cosmos; the tests hand the bot its stores directly.
   STORE: 'cosmos',
   COSMOS_ENDPOINT: 'https://exempelby.documents.azure.com:443/',
   COSMOS_DATABASE: 'backa',

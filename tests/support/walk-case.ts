@@ -1,18 +1,22 @@
 /**
  * A case walked to the step of the support process a test starts from, the way people get it
- * there, so that a test sets up no state by hand that the process could not have reached:
- * `walkCase(teams).to(step)` goes through the bot's real handlers (tests/support/teams-bot.ts).
- * The Upptäckare files the card, the Barnkontakt takes the case from the notification the
- * background work delivers, and goes on from the cards the bot answers with.
+ * there, so that a test sets up no state by hand that the process could not have reached.
+ *
+ * - `walkCase(teams).to(step)`: through the bot's real handlers (tests/support/teams-bot.ts): the
+ *   Upptäckare files the card, the Barnkontakt takes the case from the notification the
+ *   background work delivers, and goes on from the cards the bot answers with.
+ * - `fileCase(deps)`: through the use case, for tests of the flows and of the background work
+ *   that start from a filed card.
  */
 import { skattningsformularInputIds } from '../../cards/barnteam/skattningsformular.js';
 import type { Case } from '../../flows/kernel/case.js';
-import { toCaseId } from '../../flows/kernel/case-effects.js';
-import type { BarnteamMeeting } from '../../flows/kernel/ports.js';
+import { type Actor, type FlowDependencies, toCaseId } from '../../flows/kernel/case-effects.js';
+import type { BarnteamMeeting, Versioned } from '../../flows/kernel/ports.js';
 import { toStockholmDate } from '../../flows/kernel/stockholm-date.js';
+import { fileDiscovery } from '../../flows/upptackt/file-discovery.js';
 import { type Person, people } from './bot-activities.js';
 import { findAction, listChoices } from './card-actions.js';
-import { buildRawSubmit } from './flow-fixtures.js';
+import { buildRawSubmit, buildSubmission, draftId as defaultDraftId, upptackare } from './flow-fixtures.js';
 import type { TeamsBot } from './teams-bot.js';
 
 /** The steps a case can be walked to, in the order the process takes them. */
@@ -186,4 +190,31 @@ export function buildSkattningAnswers(values: Record<string, string> = {}): Reco
   return Object.fromEntries(
     skattningsformularInputIds.map((id) => [id, values[id] ?? (id.startsWith('rating_') ? '3' : '')]),
   );
+}
+
+export interface FileCaseOptions {
+  /** Default the draft id of tests/support/flow-fixtures.ts. */
+  readonly draftId?: string;
+  /** Default Alex, the Upptäckare. */
+  readonly actor?: Actor;
+  /** Card values other than `buildRawSubmit`'s. */
+  readonly card?: Record<string, string | undefined>;
+}
+
+/**
+ * Files an Upptäckarkort (by default Aktivera Barnkontakt at Björkskolan, Alex's card) through
+ * `fileDiscovery`, received at the clock's now; returns the stored case.
+ */
+export async function fileCase(
+  deps: FlowDependencies,
+  options: FileCaseOptions = {},
+): Promise<Versioned<Case>> {
+  const draftId = options.draftId ?? defaultDraftId;
+  const { caseValue } = await fileDiscovery(deps, {
+    actor: options.actor ?? upptackare,
+    draftId,
+    submission: buildSubmission({ draftId, ...options.card }, deps.directory),
+    receivedAt: deps.clock.now().toISOString(),
+  });
+  return caseValue;
 }

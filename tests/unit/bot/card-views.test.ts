@@ -15,31 +15,22 @@ import { renderBarnkontaktNotis } from '../../../cards/upptackt/barnkontakt-noti
 import { renderBarnkontaktNotisBesvarad } from '../../../cards/upptackt/barnkontakt-notis-besvarad.js';
 import { renderOrosanmalan } from '../../../cards/upptackt/orosanmalan.js';
 import { renderUpptackarkortKvitto } from '../../../cards/upptackt/upptackarkort-kvitto.js';
-import { fileDiscovery } from '../../../flows/upptackt/file-discovery.js';
 import { respondToCase } from '../../../flows/upptackt/respond-to-case.js';
 import {
   buildDirectory,
-  buildSubmission,
   createTestFlow,
-  draftId,
   filedAt,
   forskolerektor,
   rektor,
-  upptackare,
   users,
 } from '../../support/flow-fixtures.js';
+import { fileCase as fileFlowCase } from '../../support/walk-case.js';
 
 const today = '2025-03-04';
 
-async function fileCase(overrides: Record<string, string> = {}) {
+async function fileCase(card: Record<string, string> = {}) {
   const flow = createTestFlow();
-  const filed = await fileDiscovery(flow.deps, {
-    actor: upptackare,
-    draftId,
-    submission: buildSubmission(overrides),
-    receivedAt: filedAt,
-  });
-  return { flow, filed: filed.caseValue };
+  return { flow, filed: await fileFlowCase(flow.deps, { card }) };
 }
 
 /**
@@ -51,13 +42,7 @@ async function fileForSchoolWithoutBarnkontakt() {
     input.units.push({ id: 'ekens-skola', name: 'Ekens skola', type: 'grundskola', organisation: 'privat' });
   });
   const flow = createTestFlow({ directory });
-  const filed = await fileDiscovery(flow.deps, {
-    actor: upptackare,
-    draftId,
-    submission: buildSubmission({ unitId: 'ekens-skola' }, directory),
-    receivedAt: filedAt,
-  });
-  return { directory, filed };
+  return { directory, filed: await fileFlowCase(flow.deps, { card: { unitId: 'ekens-skola' } }) };
 }
 
 describe('listChildUnitChoices', () => {
@@ -96,9 +81,9 @@ describe('toNotisData', () => {
 
   it('judges "extern" against the organisation of the unit the viewer acts for, not the child’s', async () => {
     const { directory, filed } = await fileForSchoolWithoutBarnkontakt();
-    expect(filed.caseValue.value.routing?.viaFallback).toBe(true);
+    expect(filed.value.routing?.viaFallback).toBe(true);
 
-    const data = toNotisData(filed.caseValue.value, users.socialtjanst, directory, filed.caseValue.etag, {
+    const data = toNotisData(filed.value, users.socialtjanst, directory, filed.etag, {
       today,
     });
     const card = JSON.stringify(renderBarnkontaktNotis(data ?? ({} as never)));
@@ -110,7 +95,7 @@ describe('toNotisData', () => {
 
   it('calls the fallback contact kommunens reservkontakt, never the child’s Barnkontakt', async () => {
     const { directory, filed } = await fileForSchoolWithoutBarnkontakt();
-    const data = toNotisData(filed.caseValue.value, users.socialtjanst, directory, filed.caseValue.etag, {
+    const data = toNotisData(filed.value, users.socialtjanst, directory, filed.etag, {
       today,
     });
     const card = JSON.stringify(renderBarnkontaktNotis(data ?? ({} as never)));

@@ -3,31 +3,16 @@ import { toCaseId } from '../../../flows/kernel/case-effects.js';
 import type { Reminder } from '../../../flows/kernel/ports.js';
 import { computeChaseDueAt } from '../../../flows/kernel/reminder-times.js';
 import { chaseUnansweredCase } from '../../../flows/upptackt/chase-unanswered-case.js';
-import { fileDiscovery } from '../../../flows/upptackt/file-discovery.js';
 import { followUpOwnSupport } from '../../../flows/upptackt/follow-up-own-support.js';
 import { respondToCase } from '../../../flows/upptackt/respond-to-case.js';
-import {
-  bitrRektor,
-  buildSubmission,
-  createTestFlow,
-  draftId,
-  filedAt,
-  rektor,
-  upptackare,
-  users,
-} from '../../support/flow-fixtures.js';
+import { bitrRektor, createTestFlow, draftId, rektor, users } from '../../support/flow-fixtures.js';
+import { fileCase } from '../../support/walk-case.js';
 
 const caseId = toCaseId(draftId);
 
-async function fileCard(overrides: Record<string, string> = {}) {
+async function fileCard(card: Record<string, string> = {}) {
   const flow = createTestFlow();
-  const filed = await fileDiscovery(flow.deps, {
-    actor: upptackare,
-    draftId,
-    submission: buildSubmission(overrides),
-    receivedAt: filedAt,
-  });
-  return { ...flow, filed: filed.caseValue };
+  return { ...flow, filed: await fileCase(flow.deps, { card }) };
 }
 
 async function reminder(flow: Awaited<ReturnType<typeof fileCard>>, id: string): Promise<Reminder> {

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { toCaseId } from '../../../flows/kernel/case-effects.js';
 import { viewCaseFor } from '../../../flows/kernel/case-view.js';
 import { isDomainError } from '../../../flows/kernel/errors.js';
-import { fileDiscovery } from '../../../flows/upptackt/file-discovery.js';
 import {
   type RespondToCaseInput,
   respondMessages,
@@ -10,27 +9,21 @@ import {
 } from '../../../flows/upptackt/respond-to-case.js';
 import {
   bitrRektor,
-  buildSubmission,
   createTestFlow,
   draftId,
-  filedAt,
   forskolerektor,
   rektor,
   upptackare,
   users,
 } from '../../support/flow-fixtures.js';
+import { fileCase } from '../../support/walk-case.js';
 
 const caseId = toCaseId(draftId);
 const answeredAt = '2025-03-04T12:30:00.000Z';
 
 async function fileCard() {
   const flow = createTestFlow();
-  const { caseValue } = await fileDiscovery(flow.deps, {
-    actor: upptackare,
-    draftId,
-    submission: buildSubmission(),
-    receivedAt: filedAt,
-  });
+  const caseValue = await fileCase(flow.deps);
   const respond = (overrides: Partial<RespondToCaseInput> = {}) =>
     respondToCase(flow.deps, {
       caseId,
