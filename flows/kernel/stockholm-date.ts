@@ -5,7 +5,7 @@
  * sort in date order, so comparing two dates is plain string comparison.
  */
 import { TZDate, tz } from '@date-fns/tz';
-import { addDays, addMonths, differenceInCalendarDays, format, setISODay, setISOWeek } from 'date-fns';
+import { addDays, addMonths, format, setISODay, setISOWeek } from 'date-fns';
 import type { CalendarDate, Instant } from './value-types.js';
 
 const stockholm = tz('Europe/Stockholm');
@@ -41,8 +41,27 @@ function fromUtcMidnight(date: TZDate): CalendarDate {
   return format(date, 'yyyy-MM-dd');
 }
 
+// Adding days and counting the days between two dates is plain arithmetic on the UTC midnight
+// (every UTC day has 86 400 000 ms): routing asks it a dozen times per filing, and going through
+// TZDate looked the zone up on every call (`npm run bench`, CPU profile of a submit).
+const msPerDay = 86_400_000;
+
+function toUtcMidnightMs(date: CalendarDate): number {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  // setUTCFullYear, not Date.UTC: Date.UTC reads the years 0–99 as 1900–1999.
+  return new Date(0).setUTCFullYear(year, month - 1, day);
+}
+
+function fromUtcMidnightMs(ms: number): CalendarDate {
+  const date = new Date(ms);
+  const year = date.getUTCFullYear();
+  if (year < 0 || year > 9999) return fromUtcMidnight(new TZDate(ms, 'UTC'));
+  return `${String(year).padStart(4, '0')}-${String(date.getUTCMonth() + 1).padStart(2, '0')}-${String(date.getUTCDate()).padStart(2, '0')}`;
+}
+
 export function addDaysToDate(date: CalendarDate, days: number): CalendarDate {
-  return fromUtcMidnight(addDays(toUtcMidnight(date), days));
+  if (!Number.isInteger(days)) return fromUtcMidnight(addDays(toUtcMidnight(date), days));
+  return fromUtcMidnightMs(toUtcMidnightMs(date) + days * msPerDay);
 }
 
 /**
@@ -54,7 +73,7 @@ export function addMonthsToDate(date: CalendarDate, months: number): CalendarDat
 }
 
 export function daysBetween(from: CalendarDate, to: CalendarDate): number {
-  return differenceInCalendarDays(toUtcMidnight(to), toUtcMidnight(from));
+  return Math.round((toUtcMidnightMs(to) - toUtcMidnightMs(from)) / msPerDay);
 }
 
 export function yearOf(date: CalendarDate): number {
