@@ -83,13 +83,14 @@ function prepareTemplate(template: object): ACData.Template {
  */
 export function expandCardTemplate(cardName: string, template: object, data: object): AdaptiveCardJson {
   const expanded: unknown = prepareTemplate(template).expand({ $root: mapStrings(data, hideBindings) });
-  const leftovers = findUnexpandedBindings(expanded);
-  if (leftovers.length > 0) {
+  const finished = finishExpanded(expanded);
+  if (finished.leftover) {
+    // Only on failure: the walk that names the paths.
     throw new CardRenderError(
-      `Kortet ${cardName} har bindningar som inte fylldes i: ${leftovers.join(', ')}`,
+      `Kortet ${cardName} har bindningar som inte fylldes i: ${findUnexpandedBindings(expanded).join(', ')}`,
     );
   }
-  const card = dropNullProperties(mapStrings(expanded, revealBindings));
+  const card = finished.value;
   if (!isAdaptiveCard(card)) {
     throw new CardRenderError(`Mallen för ${cardName} gav inget Adaptive Card.`);
   }
@@ -136,20 +137,50 @@ function mapStrings(value: unknown, map: (text: string) => string): unknown {
   return value;
 }
 
-// `$when` on an object-valued property (such as `refresh`) leaves the property as null; no
-// Adaptive Card property takes null, so it is dropped rather than sent to the client.
-function dropNullProperties(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    return value.map(dropNullProperties);
-  }
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, item]) => item !== null)
-        .map(([key, item]) => [key, dropNullProperties(item)]),
-    );
-  }
-  return value;
+/**
+ * One walk over the expanded card instead of three (check, reveal, drop nulls): whether any
+ * string or key still holds a binding (`findUnexpandedBindings` says where), and a copy with the
+ * user's `${` revealed again and null properties dropped. `$when` on an object-valued property
+ * (such as `refresh`) leaves the property as null; no Adaptive Card property takes null, so it
+ * is dropped rather than sent to the client.
+ */
+function finishExpanded(expanded: unknown): { value: unknown; leftover: boolean } {
+  let leftover = false;
+  const visit = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      if (value.includes(bindingOpener)) leftover = true;
+      return value.includes(bindingMarker) ? revealBindings(value) : value;
+    }
+    if (Array.isArray(value)) {
+      const copy = new Array<unknown>(value.length);
+      for (let index = 0; index < value.length; index += 1) copy[index] = visit(value[index]);
+      return copy;
+    }
+    if (value !== null && typeof value === 'object') {
+      const copy: Record<string, unknown> = {};
+      for (const key of Object.keys(value)) {
+        if (key.includes(bindingOpener) || key === '$data' || key === '$when') leftover = true;
+        const item = (value as Record<string, unknown>)[key];
+        if (item === null) continue;
+        const finished = visit(item);
+        // A key named `__proto__` stays a key, as with Object.fromEntries.
+        if (key === '__proto__') {
+          Object.defineProperty(copy, key, {
+            value: finished,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        } else {
+          copy[key] = finished;
+        }
+      }
+      return copy;
+    }
+    return value;
+  };
+  const value = visit(expanded);
+  return { value, leftover };
 }
 
 function isAdaptiveCard(value: unknown): value is AdaptiveCardJson {

@@ -86,4 +86,39 @@ describe('renderCardTemplate', () => {
     );
     expect(card).not.toHaveProperty('refresh');
   });
+
+  it('checks, reveals typed ${ and drops nulls in one walk, nested in arrays and objects alike', () => {
+    const card = expandCardTemplate(
+      'nested',
+      {
+        type: 'AdaptiveCard',
+        version: '1.5',
+        body: [
+          {
+            type: 'Container',
+            items: [
+              { type: 'TextBlock', text: '${name}', extra: { $when: '${show}', note: 'x' } },
+              { type: 'TextBlock', text: 'fast' },
+            ],
+          },
+        ],
+        actions: [{ type: 'Action.Execute', data: { typed: '${typed}', list: ['${name}', 'b'] } }],
+      },
+      { name: 'Alva ${x}', typed: '${$root.name}', show: false },
+    );
+    expect(card).toEqual({
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [
+        {
+          type: 'Container',
+          items: [
+            { type: 'TextBlock', text: 'Alva ${x}' },
+            { type: 'TextBlock', text: 'fast' },
+          ],
+        },
+      ],
+      actions: [{ type: 'Action.Execute', data: { typed: '${$root.name}', list: ['Alva ${x}', 'b'] } }],
+    });
+  });
 });
