@@ -4,14 +4,12 @@
  * own time zone is.
  */
 import type { CalendarDate, Instant } from '../flows/kernel/case.js';
-import { completedMonths, completedYears, swedishMonthNames } from '../flows/kernel/stockholm-date.js';
-
-const stockholmDay = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'Europe/Stockholm',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
+import {
+  completedMonths,
+  completedYears,
+  swedishMonthNames,
+  toStockholmDate,
+} from '../flows/kernel/stockholm-date.js';
 
 /** `2026-11-26` → `26 november 2026`. */
 export function formatSwedishDate(date: CalendarDate): string {
@@ -21,7 +19,9 @@ export function formatSwedishDate(date: CalendarDate): string {
 
 /** The Stockholm calendar date of an instant, written out: `2026-11-26T23:30:00Z` → `27 november 2026`. */
 export function formatSwedishDateOfInstant(instant: Instant): string {
-  return formatSwedishDate(stockholmDay.format(new Date(instant)));
+  // The product's one Stockholm date of an instant, remembered per UTC hour: cards write a few
+  // such dates each, and a time zone formatter per call was a visible part of a render.
+  return formatSwedishDate(toStockholmDate(instant));
 }
 
 /** `201505151234` → `20150515-1234`, the form social services read and type. */
