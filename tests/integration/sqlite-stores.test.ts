@@ -129,6 +129,25 @@ describe('SQLite store files', () => {
     expect((error as Error).message).not.toMatch(/Åsa|201503142388|okänt/);
   });
 
+  it('reads its own writes back as written, and still checks a row changed under the same ETag', async () => {
+    const path = nextPath();
+    const stores = openSqliteStores({ path });
+    try {
+      const created = await stores.cases.create(buildContractCase());
+      expect(await stores.cases.get('case-1')).toEqual(created);
+      const raw = new Database(path);
+      // Another process rewriting the document but not the ETag: the text differs, so it is validated.
+      raw
+        .prepare('UPDATE cases SET document = ?')
+        .run(JSON.stringify({ ...buildContractCase(), state: 'okänt' }));
+      raw.close();
+      const error = await stores.cases.get('case-1').catch((reason: unknown) => reason);
+      expect(isDomainError(error, 'storageUnavailable')).toBe(true);
+    } finally {
+      await stores.close();
+    }
+  });
+
   it('forgets expired activities as new ones are recorded, and never one still live', async () => {
     const path = nextPath();
     const stores = openSqliteStores({ path });
