@@ -3,16 +3,10 @@
  * a chase N working days later, inside working hours, and a follow-up on a chosen date in the
  * morning. A reminder that fires at 03:00 or on a holiday reaches nobody who can act on it.
  */
-import { TZDate } from '@date-fns/tz';
 import { type WeekdayName, type WorkingTime, weekdayNames } from './directory.js';
+import { fromStockholmClock, toStockholmClock } from './stockholm-date.js';
 import type { CalendarDate, Instant } from './value-types.js';
-import {
-  addWorkingDays,
-  type IsoWeekday,
-  instantAfterWorkingDays,
-  stockholmTimeZone,
-  toStockholmDate,
-} from './working-time.js';
+import { addWorkingDays, type IsoWeekday, instantAfterWorkingDays, toStockholmDate } from './working-time.js';
 
 /** How far ahead a follow-up date may be set, on the Upptäckarkort and in a Beslut alike. */
 export const followUpAheadMonths = 12;
@@ -62,13 +56,13 @@ function toIsoWeekdays(days: readonly WeekdayName[]): IsoWeekday[] {
 }
 
 function stockholmClockTime(instant: Instant): string {
-  const local = new TZDate(Date.parse(instant), stockholmTimeZone);
-  return `${String(local.getHours()).padStart(2, '0')}:${String(local.getMinutes()).padStart(2, '0')}`;
+  const local = toStockholmClock(Date.parse(instant));
+  return `${String(local.hours).padStart(2, '0')}:${String(local.minutes).padStart(2, '0')}`;
 }
 
 function atStockholmTime(date: CalendarDate, clockTime: string): Instant {
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];
   const [hours, minutes] = clockTime.split(':').map(Number) as [number, number];
-  const local = new TZDate(year, month - 1, day, hours, minutes, stockholmTimeZone);
-  return new Date(local.getTime()).toISOString();
+  const instant = fromStockholmClock({ year, month, day, hours, minutes, seconds: 0, milliseconds: 0 });
+  return new Date(instant).toISOString();
 }

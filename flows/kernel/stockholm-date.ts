@@ -8,7 +8,8 @@ import { TZDate, tz } from '@date-fns/tz';
 import { addDays, addMonths, format, setISODay, setISOWeek } from 'date-fns';
 import type { CalendarDate, Instant } from './value-types.js';
 
-const stockholm = tz('Europe/Stockholm');
+export const stockholmTimeZone = 'Europe/Stockholm';
+const stockholm = tz(stockholmTimeZone);
 
 /** The Stockholm calendar date of an instant, e.g. 2025-03-30T22:30Z is `2025-03-31`. */
 export function toStockholmDate(instant: Instant | Date): CalendarDate {
@@ -28,6 +29,64 @@ export function toStockholmDate(instant: Instant | Date): CalendarDate {
 
 const msPerHour = 3_600_000;
 const stockholmDateByUtcHour = new Map<number, CalendarDate>();
+
+/** A wall-clock time in Stockholm; `month` is 1–12. */
+export interface StockholmClock {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hours: number;
+  readonly minutes: number;
+  readonly seconds: number;
+  readonly milliseconds: number;
+}
+
+/**
+ * The Stockholm wall-clock time of an instant (epoch milliseconds). The offset is looked up
+ * once per UTC hour, for the reason given in `toStockholmDate`: every chase and follow-up
+ * asks, and the time zone lookup was most of what they cost.
+ */
+export function toStockholmClock(ms: number): StockholmClock {
+  const hour = Math.floor(ms / msPerHour);
+  let offset = stockholmOffsetByUtcHour.get(hour);
+  if (offset === undefined) {
+    const local = new TZDate(hour * msPerHour, stockholmTimeZone);
+    offset =
+      Date.UTC(local.getFullYear(), local.getMonth(), local.getDate(), local.getHours(), local.getMinutes()) -
+      hour * msPerHour;
+    if (stockholmOffsetByUtcHour.size >= 10_000) stockholmOffsetByUtcHour.clear();
+    stockholmOffsetByUtcHour.set(hour, offset);
+  }
+  const shifted = new Date(ms + offset);
+  return {
+    year: shifted.getUTCFullYear(),
+    month: shifted.getUTCMonth() + 1,
+    day: shifted.getUTCDate(),
+    hours: shifted.getUTCHours(),
+    minutes: shifted.getUTCMinutes(),
+    seconds: shifted.getUTCSeconds(),
+    milliseconds: shifted.getUTCMilliseconds(),
+  };
+}
+
+/**
+ * The instant (epoch milliseconds) of a Stockholm wall-clock time. A time in the hour skipped
+ * in March is moved forward, as the time zone library does: its answer for the whole hour is
+ * asked once and the minutes added, since Stockholm's clocks change only on the hour.
+ */
+export function fromStockholmClock(clock: StockholmClock): number {
+  const key = `${clock.year}-${clock.month}-${clock.day}T${clock.hours}`;
+  let hourStart = stockholmHourStarts.get(key);
+  if (hourStart === undefined) {
+    hourStart = new TZDate(clock.year, clock.month - 1, clock.day, clock.hours, stockholmTimeZone).getTime();
+    if (stockholmHourStarts.size >= 10_000) stockholmHourStarts.clear();
+    stockholmHourStarts.set(key, hourStart);
+  }
+  return hourStart + clock.minutes * 60_000 + clock.seconds * 1000 + clock.milliseconds;
+}
+
+const stockholmOffsetByUtcHour = new Map<number, number>();
+const stockholmHourStarts = new Map<string, number>();
 
 /** Weekdays as ISO numbers: 1 = måndag … 7 = söndag. */
 export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;

@@ -5,12 +5,13 @@
  * chased at 14:00 on the working day due, also across a DST change (a fixed 24-hour step would
  * land at 13:00 or 15:00). Pure: the starting instant comes in as an argument.
  */
-import { TZDate } from '@date-fns/tz';
 import { DomainError } from './errors.js';
+import { fromStockholmClock, toStockholmClock } from './stockholm-date.js';
 import { findSwedishHoliday } from './swedish-holidays.js';
 import type { CalendarDate, Instant } from './value-types.js';
 
-export const stockholmTimeZone = 'Europe/Stockholm';
+/** The product's one time zone (defined beside the date arithmetic in `stockholm-date.ts`). */
+export { stockholmTimeZone } from './stockholm-date.js';
 
 /** ISO weekday: 1 = Monday … 7 = Sunday. */
 export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -69,20 +70,10 @@ export function instantAfterWorkingDays(
   count: number,
   workingWeekdays: readonly IsoWeekday[] = ordinaryWorkingWeek,
 ): Instant {
-  const local = new TZDate(toTimestamp(at), stockholmTimeZone);
-  const startDate = formatCalendarDate(local.getFullYear(), local.getMonth() + 1, local.getDate());
+  const local = toStockholmClock(toTimestamp(at));
+  const startDate = formatCalendarDate(local.year, local.month, local.day);
   const [year, month, day] = splitCalendarDate(addWorkingDays(startDate, count, workingWeekdays));
-  const due = new TZDate(
-    year,
-    month - 1,
-    day,
-    local.getHours(),
-    local.getMinutes(),
-    local.getSeconds(),
-    local.getMilliseconds(),
-    stockholmTimeZone,
-  );
-  return new Date(due.getTime()).toISOString();
+  return new Date(fromStockholmClock({ ...local, year, month, day })).toISOString();
 }
 
 function toTimestamp(instant: Instant | Date): number {

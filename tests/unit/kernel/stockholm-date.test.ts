@@ -1,7 +1,13 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, differenceInCalendarDays, format } from 'date-fns';
 import { describe, expect, it } from 'vitest';
-import { addDaysToDate, daysBetween } from '../../../flows/kernel/stockholm-date.js';
+import {
+  addDaysToDate,
+  daysBetween,
+  fromStockholmClock,
+  type StockholmClock,
+  toStockholmClock,
+} from '../../../flows/kernel/stockholm-date.js';
 
 // The date-fns formulation that the arithmetic replaced, kept here as the reference.
 const viaDateFns = {
@@ -60,6 +66,61 @@ describe('date arithmetic on Stockholm calendar dates', () => {
       expect(next).toBe(viaDateFns.addDays(date, 1));
       expect(daysBetween('2019-01-01', next)).toBe(step + 1);
       date = next;
+    }
+  });
+});
+
+const zone = 'Europe/Stockholm';
+const minute = 60_000;
+const day = 24 * 60 * minute;
+
+/** The weeks around both clock changes of a year, in UTC: the last Sundays of March and October. */
+function changeWeeks(year: number): number[] {
+  return [Date.UTC(year, 2, 24), Date.UTC(year, 9, 24)];
+}
+
+describe('Stockholm wall-clock time', () => {
+  it('reads an instant as the time zone library does, minute by minute across both clock changes', () => {
+    for (const year of [2025, 2026, 2031]) {
+      for (const start of changeWeeks(year)) {
+        for (let ms = start; ms < start + 8 * day; ms += 7 * minute + 1_234) {
+          const local = new TZDate(ms, zone);
+          expect(toStockholmClock(ms)).toEqual({
+            year: local.getFullYear(),
+            month: local.getMonth() + 1,
+            day: local.getDate(),
+            hours: local.getHours(),
+            minutes: local.getMinutes(),
+            seconds: local.getSeconds(),
+            milliseconds: local.getMilliseconds(),
+          });
+        }
+      }
+    }
+  });
+
+  it('places a wall-clock time as the time zone library does, the skipped and the doubled hour included', () => {
+    for (const year of [2025, 2026, 2031]) {
+      for (const start of changeWeeks(year)) {
+        const first = new Date(start);
+        for (let date = 0; date < 8; date += 1) {
+          for (let hours = 0; hours < 24; hours += 1) {
+            for (const minutes of [0, 1, 29, 59]) {
+              const clock: StockholmClock = {
+                year,
+                month: first.getUTCMonth() + 1,
+                day: first.getUTCDate() + date,
+                hours,
+                minutes,
+                seconds: 30,
+                milliseconds: 250,
+              };
+              const expected = new TZDate(year, clock.month - 1, clock.day, hours, minutes, 30, 250, zone);
+              expect(fromStockholmClock(clock)).toBe(expected.getTime());
+            }
+          }
+        }
+      }
     }
   });
 });
