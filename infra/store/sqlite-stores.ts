@@ -6,7 +6,8 @@
  * Every document is stored as JSON and validated with its zod schema on the way in and on
  * the way out. Versions (ETags) are random tokens replaced on every write, and every write
  * that the ports call conditional is one `UPDATE … WHERE etag = ?`, so several processes
- * sharing the file (WAL mode) still see exactly one winner.
+ * sharing the file (WAL mode) still see exactly one winner. Writes asked for at the same time
+ * share one commit, each in its own savepoint (`sqlite-group-commit.ts`).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -40,6 +41,7 @@ import {
   ZReminder,
   ZStoredConversation,
 } from '../../flows/kernel/ports.js';
+import { createGroupCommit, type GroupCommit } from './sqlite-group-commit.js';
 import { applyMigrations, auditMigrations, mainMigrations } from './sqlite-migrations.js';
 import {
   assertStorableId,
@@ -85,21 +87,26 @@ export function openSqliteStores(options: SqliteStoreOptions): Stores {
     throw error;
   }
   let closed = false;
-  const outbox = createOutboxStore(main);
-  const reminders = createReminderStore(main);
+  const mainWrites = createGroupCommit(main);
+  const auditWrites = createGroupCommit(audit);
+  const outbox = createOutboxStore(main, mainWrites);
+  const reminders = createReminderStore(main, mainWrites);
   return {
-    cases: createCaseStore(main, { outbox, reminders }),
-    conversations: createConversationStore(main),
+    cases: createCaseStore(main, mainWrites, { outbox, reminders }),
+    conversations: createConversationStore(main, mainWrites),
     outbox,
     reminders,
-    audit: createAuditLog(audit),
-    activities: createActivityLedger(main),
-    meetings: createMeetingStore(main),
+    audit: createAuditLog(audit, auditWrites),
+    activities: createActivityLedger(main, mainWrites),
+    meetings: createMeetingStore(main, mainWrites),
     async close() {
       if (closed) {
         return;
       }
       closed = true;
+      // Writes already asked for are committed, not dropped with the connection.
+      mainWrites.flush();
+      auditWrites.flush();
       main.close();
       audit.close();
     },
@@ -171,7 +178,7 @@ interface EffectWriters {
   readonly reminders: { scheduleNow(reminder: Reminder): boolean };
 }
 
-function createCaseStore(db: SqliteDatabase, effectWriters: EffectWriters): CaseStore {
+function createCaseStore(db: SqliteDatabase, writes: GroupCommit, effectWriters: EffectWriters): CaseStore {
   const insert = db.prepare<[string, string, string | null, string]>(
     'INSERT INTO cases (id, etag, identity_key, document) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
   );
@@ -213,10 +220,10 @@ function createCaseStore(db: SqliteDatabase, effectWriters: EffectWriters): Case
 
   return {
     async create(value) {
-      return runSql('case', () => createNow(value));
+      return runWrite(writes, 'case', () => createNow(value));
     },
     async createWithEffects(value, effects) {
-      return runSql('case', () => createWithEffectsNow(value, effects));
+      return runWrite(writes, 'case', () => createWithEffectsNow(value, effects));
     },
     async repairPendingEffects() {
       return 0;
@@ -225,7 +232,7 @@ function createCaseStore(db: SqliteDatabase, effectWriters: EffectWriters): Case
       return runSql('case', () => readVersioned(select.get(caseId), ZCase, 'case', written));
     },
     async replace(value, ifMatch) {
-      return runSql('case', () => {
+      return runWrite(writes, 'case', () => {
         const parsed = parseCase(value);
         const etag = randomUUID();
         const document = JSON.stringify(parsed);
@@ -261,7 +268,7 @@ function parseCase(value: Case): Case {
   return parsed;
 }
 
-function createConversationStore(db: SqliteDatabase): ConversationStore {
+function createConversationStore(db: SqliteDatabase, writes: GroupCommit): ConversationStore {
   const upsert = db.prepare<[string, string]>(
     'INSERT INTO conversations (key, document) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET document = excluded.document',
   );
@@ -271,7 +278,7 @@ function createConversationStore(db: SqliteDatabase): ConversationStore {
 
   return {
     async save(value: StoredConversation) {
-      runSql('conversation', () => {
+      return runWrite(writes, 'conversation', () => {
         const parsed = parseIncoming(ZStoredConversation, value, 'conversation');
         upsert.run(parsed.key, JSON.stringify(parsed));
       });
@@ -293,7 +300,7 @@ function createConversationStore(db: SqliteDatabase): ConversationStore {
   };
 }
 
-function createOutboxStore(db: SqliteDatabase): OutboxStore & EffectWriters['outbox'] {
+function createOutboxStore(db: SqliteDatabase, writes: GroupCommit): OutboxStore & EffectWriters['outbox'] {
   const insert = db.prepare<[string, string, number, string, string]>(
     'INSERT INTO outbox (id, etag, active, due_key, document) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
   );
@@ -328,7 +335,7 @@ function createOutboxStore(db: SqliteDatabase): OutboxStore & EffectWriters['out
   return {
     enqueueNow,
     async enqueue(message) {
-      return runSql('outbox', () => enqueueNow(message));
+      return runWrite(writes, 'outbox', () => enqueueNow(message));
     },
     async get(id) {
       return runSql('outbox', () => readVersioned(select.get(id), ZOutboxMessage, 'outbox', written));
@@ -341,7 +348,7 @@ function createOutboxStore(db: SqliteDatabase): OutboxStore & EffectWriters['out
       );
     },
     async replace(message, ifMatch) {
-      return runSql('outbox', () => {
+      return runWrite(writes, 'outbox', () => {
         const parsed = parseMessage(message);
         const etag = randomUUID();
         const active = isOutboxActive(parsed) ? 1 : 0;
@@ -359,7 +366,10 @@ function createOutboxStore(db: SqliteDatabase): OutboxStore & EffectWriters['out
   };
 }
 
-function createReminderStore(db: SqliteDatabase): ReminderStore & EffectWriters['reminders'] {
+function createReminderStore(
+  db: SqliteDatabase,
+  writes: GroupCommit,
+): ReminderStore & EffectWriters['reminders'] {
   const insert = db.prepare<[string, string, number, string, string | null, string]>(
     'INSERT INTO reminders (id, etag, active, due_key, case_id, document) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
   );
@@ -403,7 +413,7 @@ function createReminderStore(db: SqliteDatabase): ReminderStore & EffectWriters[
   return {
     scheduleNow,
     async schedule(reminder) {
-      return runSql('reminder', () => scheduleNow(reminder));
+      return runWrite(writes, 'reminder', () => scheduleNow(reminder));
     },
     async get(id) {
       return runSql('reminder', () => readVersioned(select.get(id), ZReminder, 'reminder', written));
@@ -416,7 +426,7 @@ function createReminderStore(db: SqliteDatabase): ReminderStore & EffectWriters[
       );
     },
     async replace(reminder, ifMatch) {
-      return runSql('reminder', () => {
+      return runWrite(writes, 'reminder', () => {
         const parsed = parseReminder(reminder);
         const etag = randomUUID();
         const document = JSON.stringify(parsed);
@@ -451,7 +461,7 @@ const activityPruneBatch = 100;
 /** Records between two prunes at most (see `createActivityLedger`). */
 const activityPruneEvery = 50;
 
-function createActivityLedger(db: SqliteDatabase): ActivityLedger {
+function createActivityLedger(db: SqliteDatabase, writes: GroupCommit): ActivityLedger {
   // The clock is the entry's own `handledAt`: the store never reads the machine clock, and a
   // row is only forgotten once a later activity was handled after it expired.
   const prune = db.prepare<[string, number]>(
@@ -477,7 +487,7 @@ function createActivityLedger(db: SqliteDatabase): ActivityLedger {
 
   return {
     async record(entry) {
-      return runSql('activity', () => {
+      return runWrite(writes, 'activity', () => {
         const parsed = parseIncoming(ZActivityRecord, entry, 'activity');
         const handledMs = Date.parse(parsed.handledAt);
         recordsSincePrune += 1;
@@ -493,7 +503,7 @@ function createActivityLedger(db: SqliteDatabase): ActivityLedger {
   };
 }
 
-function createMeetingStore(db: SqliteDatabase): MeetingStore {
+function createMeetingStore(db: SqliteDatabase, writes: GroupCommit): MeetingStore {
   const insert = db.prepare<[string, string, string, string, string]>(
     'INSERT INTO meetings (id, etag, unit_id, start_key, document) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
   );
@@ -562,13 +572,13 @@ function createMeetingStore(db: SqliteDatabase): MeetingStore {
 
   return {
     async create(value) {
-      return runSql('meeting', () => createWithIndex(parseMeeting(value)));
+      return runWrite(writes, 'meeting', () => createWithIndex(parseMeeting(value)));
     },
     async get(id) {
       return runSql('meeting', () => readVersioned(select.get(id), ZBarnteamMeeting, 'meeting'));
     },
     async replace(value, ifMatch) {
-      return runSql('meeting', () => replaceWithIndex(parseMeeting(value), ifMatch));
+      return runWrite(writes, 'meeting', () => replaceWithIndex(parseMeeting(value), ifMatch));
     },
     async listForCase(caseId) {
       return runSql('meeting', () =>
@@ -590,7 +600,7 @@ function parseMeeting(value: BarnteamMeeting): BarnteamMeeting {
   return parsed;
 }
 
-function createAuditLog(db: SqliteDatabase): AuditLog {
+function createAuditLog(db: SqliteDatabase, writes: GroupCommit): AuditLog {
   // Only INSERT and SELECT exist here on purpose: the log has no update or delete path.
   const insert = db.prepare<[string, string, string, string]>(
     'INSERT INTO audit_entries (id, case_id, at_key, document) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
@@ -604,7 +614,7 @@ function createAuditLog(db: SqliteDatabase): AuditLog {
 
   return {
     async append(entry: AuditEntry) {
-      runSql('audit', () => {
+      return runWrite(writes, 'audit', () => {
         const parsed = parseIncoming(ZAuditEntry, entry, 'audit');
         assertStorableId('audit', parsed.id);
         const result = insert.run(parsed.id, parsed.caseId, toSortKey(parsed.at), JSON.stringify(parsed));
@@ -670,11 +680,17 @@ function runSql<T>(kind: StoredKind, operation: () => T): T {
   try {
     return operation();
   } catch (error) {
-    if (isDomainError(error)) {
-      throw error;
-    }
-    throw createStorageUnavailableError(kind, describeSqliteError(error));
+    throw toStoreError(kind, error);
   }
+}
+
+/** Runs a write in the next group commit, with the errors `runSql` would give. */
+function runWrite<T>(writes: GroupCommit, kind: StoredKind, operation: () => T): Promise<T> {
+  return writes.run(operation, (error) => toStoreError(kind, error));
+}
+
+function toStoreError(kind: StoredKind, error: unknown): unknown {
+  return isDomainError(error) ? error : createStorageUnavailableError(kind, describeSqliteError(error));
 }
 
 function describeSqliteError(error: unknown): string {

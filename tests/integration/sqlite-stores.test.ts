@@ -307,6 +307,55 @@ describe('SQLite store files', () => {
     },
   );
 
+  it('commits writes asked for at once together, rolling back only the one that fails', async () => {
+    const path = nextPath();
+    const stores = openSqliteStores({ path });
+    const db = new Database(path);
+    db.exec(
+      `CREATE TRIGGER fail_insert BEFORE INSERT ON reminders BEGIN SELECT RAISE(ABORT, 'injected'); END`,
+    );
+    try {
+      const [filed, failedFiling, enqueued, duplicate] = await Promise.allSettled([
+        stores.cases.createWithEffects(buildContractCase(), { outbox: [], reminders: [] }),
+        stores.cases.createWithEffects(buildContractCase({ id: 'case-2' }), {
+          outbox: [buildOutboxMessage({ id: 'outbox-2', caseId: 'case-2' })],
+          reminders: [buildReminder({ caseId: 'case-2' })],
+        }),
+        stores.outbox.enqueue(buildOutboxMessage()),
+        stores.cases.create(buildContractCase()),
+      ]);
+      expect(filed.status).toBe('fulfilled');
+      expect(enqueued).toEqual({ status: 'fulfilled', value: true });
+      expect(
+        failedFiling.status === 'rejected' && isDomainError(failedFiling.reason, 'storageUnavailable'),
+      ).toBe(true);
+      expect(duplicate.status === 'rejected' && isDomainError(duplicate.reason, 'alreadyExists')).toBe(true);
+      // The failed filing left neither its case nor its notice; the others are there.
+      expect(await stores.cases.get('case-2')).toBeUndefined();
+      expect(await stores.outbox.get('outbox-2')).toBeUndefined();
+      expect((await stores.cases.get('case-1'))?.value.id).toBe('case-1');
+      expect(await stores.outbox.get(buildOutboxMessage().id)).toBeDefined();
+    } finally {
+      db.close();
+      await stores.close();
+    }
+  });
+
+  it('commits the writes still waiting when it is closed', async () => {
+    const path = nextPath();
+    const stores = openSqliteStores({ path });
+    const appended = stores.audit.append(buildAuditEntry());
+    const created = stores.cases.create(buildContractCase());
+    await stores.close();
+    await expect(appended).resolves.toBeUndefined();
+    await expect(created).resolves.toMatchObject({ value: { id: 'case-1' } });
+
+    const reopened = openSqliteStores({ path });
+    expect(await reopened.audit.listForCase('case-1')).toEqual([buildAuditEntry()]);
+    expect((await reopened.cases.get('case-1'))?.value.id).toBe('case-1');
+    await reopened.close();
+  });
+
   it('reports storage failures after close as storageUnavailable', async () => {
     const stores = openSqliteStores({ path: nextPath() });
     await stores.close();
