@@ -26,6 +26,7 @@ import { createMalformationCheck } from './inbound-activity.js';
 import { listRoutedVerbs } from './invoke-response.js';
 import { createPersonalChat } from './personal-chat.js';
 import { createProactiveSender, type ProactiveSender } from './proactive.js';
+import { createSavedConversationMemory } from './saved-conversations.js';
 import { readTenantId } from './tenant.js';
 import { describeErrorForUser } from './user-messages.js';
 
@@ -146,23 +147,13 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     }
   };
 
-  // What this process last saved per key: an unchanged reference is not written again on
-  // every turn (a disk or Cosmos write per message). Bounded; a miss only costs one write.
-  const savedReferences = new Map<string, string>();
+  const savedConversations = createSavedConversationMemory();
   const rememberConversation = async (context: TurnContext) => {
     const stored = toStoredConversation(context.activity, clock.now());
-    if (stored === undefined) return;
-    const fingerprint = JSON.stringify([
-      stored.tenantId,
-      stored.serviceUrl,
-      stored.conversationId,
-      stored.reference,
-    ]);
-    if (savedReferences.get(stored.key) === fingerprint) return;
+    if (stored === undefined || savedConversations.isUnchanged(stored)) return;
     try {
       await stores.conversations.save(stored);
-      if (savedReferences.size >= 10_000) savedReferences.clear();
-      savedReferences.set(stored.key, fingerprint);
+      savedConversations.remember(stored);
     } catch (error) {
       // Not being able to reach someone later must not stop what they are doing now.
       logger.warn(
