@@ -3,7 +3,7 @@
  * nothing of ours. `case.ts` re-exports them; schemas that the case embeds (the discovery data)
  * import them from here so that the two modules do not import each other.
  */
-import { z } from 'zod';
+import { datetimeRegex, z } from 'zod';
 
 /** Stockholm calendar date, `YYYY-MM-DD`. Dates of birth, due dates, term dates. */
 export const ZCalendarDate = z
@@ -13,7 +13,11 @@ export const ZCalendarDate = z
 export type CalendarDate = z.infer<typeof ZCalendarDate>;
 
 /** An instant in UTC, ISO 8601 with `Z`. Chronology, audit and due times. */
-export const ZInstant = z.string().datetime({ offset: false });
+// The same pattern as `z.string().datetime({ offset: false })`, built once: zod 3 builds a new
+// RegExp for every datetime check it runs (its `datetimeRegex`), so V8 compiled it anew for
+// every instant of every document read or written (`npm run bench`, CPU profile of a submit).
+const instantPattern = datetimeRegex({ precision: null, offset: false, local: false });
+export const ZInstant = z.string().regex(instantPattern, 'Invalid datetime');
 export type Instant = z.infer<typeof ZInstant>;
 
 /** An Entra ID (AAD) object id: the only identity the product trusts for a user. */
