@@ -9,6 +9,7 @@
  * expansion and swapped back afterwards: the check stays strict and the user's text comes out
  * as typed.
  */
+import { isDeepStrictEqual } from 'node:util';
 import * as ACData from 'adaptivecards-templating';
 import type { z } from 'zod';
 
@@ -79,9 +80,41 @@ function prepareTemplate(template: object): ACData.Template {
 /**
  * Expands a template with data that is already checked.
  *
+ * A template whose bindings are all plain paths (`${reporter.role}`, `${!hasAreas}`) is
+ * expanded once per shape of its data and then filled in: the template engine was most of a
+ * render's cost (the Barnkontakt's notification: ~150 of ~250 µs), for cards that differ
+ * between cases mostly in their texts. The shape is everything in the data but the text of its
+ * non-empty strings: the keys, array lengths, booleans, numbers, empty strings and nulls.
+ * Under such bindings the engine does nothing with a non-empty string but copy it into the
+ * card, so the card for the shape, expanded with a unique stand-in for each string, turns into
+ * the card for the data by putting each string where its stand-in is. The result is the card
+ * the engine gives (every test run compares the two for every card it renders), with the same
+ * guarantees: the check for unexpanded bindings runs on each shape's card, and typed text is
+ * put in after expansion, so it can never expand. The parts without any text from the data are
+ * shared between renders and frozen.
+ *
  * @throws CardRenderError when a binding is left unexpanded or the result is not a card.
  */
 export function expandCardTemplate(cardName: string, template: object, data: object): AdaptiveCardJson {
+  const shapes = findShapeCache(template);
+  const shape = shapes === undefined ? undefined : readShape(data);
+  if (shapes === undefined || shape === undefined) return expandInFull(cardName, template, data);
+  let prepared = shapes.get(shape.key);
+  if (prepared === undefined) {
+    prepared = prepareShape(expandInFull(cardName, template, toStandIns(data)));
+    if (shapes.size >= maxShapesPerTemplate) shapes.clear();
+    shapes.set(shape.key, prepared);
+  }
+  const texts = shape.texts.map(keepTypedTextLiteral);
+  const card = fillShape(prepared.card, texts, prepared.withText) as AdaptiveCardJson;
+  if (comparingWithFullExpansion && !isDeepStrictEqual(card, expandInFull(cardName, template, data))) {
+    throw new CardRenderError(`Kortet ${cardName} blev ett annat ur formen än ur full expansion.`);
+  }
+  return card;
+}
+
+/** The template engine's own expansion, checked; what `expandCardTemplate` gives in every case. */
+export function expandInFull(cardName: string, template: object, data: object): AdaptiveCardJson {
   const expanded: unknown = prepareTemplate(template).expand({ $root: mapStrings(data, hideBindings) });
   const finished = finishExpanded(expanded);
   if (finished.leftover) {
@@ -95,6 +128,240 @@ export function expandCardTemplate(cardName: string, template: object, data: obj
     throw new CardRenderError(`Mallen för ${cardName} gav inget Adaptive Card.`);
   }
   return card;
+}
+
+let comparingWithFullExpansion = false;
+
+/**
+ * For the tests (tests/setup-card-shapes.ts turns it on for every test run): each card filled
+ * in from a shape is also expanded in full, and a difference throws CardRenderError.
+ */
+export function compareCardShapesWithFullExpansion(enabled: boolean): void {
+  comparingWithFullExpansion = enabled;
+}
+
+// A card has a few dozen shapes in practice (which areas are marked, how many units to
+// forward to); the bound only keeps an unusual stream of data from growing the cache.
+const maxShapesPerTemplate = 500;
+
+// Stand-ins for the data's strings: Private Use Area characters, which no template holds
+// (a template that does is expanded in full).
+const standInOpen = '\uE001';
+const standInClose = '\uE002';
+const standInPattern = /\uE001(\d+)\uE002/g;
+const simplePath = /^!?[$A-Za-z_][$\w]*(?:\.[$A-Za-z_][$\w]*)*$/;
+
+interface PreparedShape {
+  /** The card for the shape, with stand-ins where the data's texts go; frozen. */
+  readonly card: unknown;
+  /** The objects and arrays of `card` that hold a stand-in somewhere inside. */
+  readonly withText: WeakSet<object>;
+}
+
+const shapeCaches = new WeakMap<object, Map<string, PreparedShape> | null>();
+
+/** The shapes of a template whose bindings allow it, or `undefined` when it must be expanded in full. */
+function findShapeCache(template: object): Map<string, PreparedShape> | undefined {
+  let shapes = shapeCaches.get(template);
+  if (shapes === undefined) {
+    shapes = hasOnlySimpleBindings(template) ? new Map() : null;
+    shapeCaches.set(template, shapes);
+  }
+  return shapes ?? undefined;
+}
+
+function hasOnlySimpleBindings(value: unknown): boolean {
+  if (typeof value === 'string') {
+    if (value.includes(standInOpen) || value.includes(standInClose) || value.includes(bindingMarker)) {
+      return false;
+    }
+    const bindings = [...value.matchAll(/\$\{([^}]*)\}/g)].map((match) => match[1] ?? '');
+    // An opener without a closing brace is left to the full expansion and its check.
+    const openers = value.split(bindingOpener).length - 1;
+    return openers === bindings.length && bindings.every((binding) => simplePath.test(binding));
+  }
+  if (Array.isArray(value)) return value.every(hasOnlySimpleBindings);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).every(
+      ([key, item]) => !key.includes(bindingOpener) && hasOnlySimpleBindings(item),
+    );
+  }
+  return true;
+}
+
+/** The data's shape as a key, and its non-empty strings in the order `toStandIns` numbers them. */
+function readShape(data: unknown): { readonly key: string; readonly texts: string[] } | undefined {
+  const texts: string[] = [];
+  const parts: string[] = [];
+  const visit = (value: unknown): boolean => {
+    if (typeof value === 'string') {
+      if (value === '') {
+        parts.push('""');
+      } else {
+        texts.push(value);
+        parts.push('s');
+      }
+      return true;
+    }
+    if (typeof value === 'number' || typeof value === 'boolean' || value === null) {
+      parts.push(JSON.stringify(value));
+      return true;
+    }
+    if (value === undefined) {
+      parts.push('u');
+      return true;
+    }
+    if (Array.isArray(value)) {
+      parts.push('[');
+      for (const item of value) {
+        if (!visit(item)) return false;
+        parts.push(',');
+      }
+      parts.push(']');
+      return true;
+    }
+    if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+      parts.push('{');
+      for (const key of Object.keys(value)) {
+        parts.push(JSON.stringify(key), ':');
+        if (!visit((value as Record<string, unknown>)[key])) return false;
+        parts.push(',');
+      }
+      parts.push('}');
+      return true;
+    }
+    // A Date, a class instance, a function: the engine may read more than its text.
+    return false;
+  };
+  return visit(data) ? { key: parts.join(''), texts } : undefined;
+}
+
+/** The data with its n-th non-empty string (in `readShape`'s order) replaced by stand-in n. */
+function toStandIns(data: object): object {
+  let next = 0;
+  const replace = (value: unknown): unknown => {
+    if (typeof value === 'string') return value === '' ? value : `${standInOpen}${next++}${standInClose}`;
+    if (Array.isArray(value)) return value.map(replace);
+    if (value !== null && typeof value === 'object') {
+      const copy: Record<string, unknown> = {};
+      for (const key of Object.keys(value)) {
+        defineProperty(copy, key, replace((value as Record<string, unknown>)[key]));
+      }
+      return copy;
+    }
+    return value;
+  };
+  return replace(data) as object;
+}
+
+function prepareShape(card: AdaptiveCardJson): PreparedShape {
+  const withText = new WeakSet<object>();
+  const mark = (value: unknown): boolean => {
+    if (typeof value === 'string') return value.includes(standInOpen);
+    if (value === null || typeof value !== 'object') return false;
+    let found = false;
+    for (const item of Object.values(value)) found = mark(item) || found;
+    if (found) withText.add(value);
+    return found;
+  };
+  mark(card);
+  deepFreeze(card);
+  return { card, withText };
+}
+
+function fillShape(value: unknown, texts: readonly string[], withText: WeakSet<object>): unknown {
+  if (typeof value === 'string') {
+    return value.includes(standInOpen)
+      ? value.replace(standInPattern, (_, index: string) => texts[Number(index)] ?? '')
+      : value;
+  }
+  if (value === null || typeof value !== 'object' || !withText.has(value)) return value;
+  if (Array.isArray(value)) return value.map((item) => fillShape(item, texts, withText));
+  const result: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    defineProperty(result, key, fillShape((value as Record<string, unknown>)[key], texts, withText));
+  }
+  return result;
+}
+
+/**
+ * A typed string as the full expansion leaves it: its `${` is kept (it was hidden from the
+ * engine and shown again), and a marker pasted in turns into U+FFFD, as `hideBindings` does.
+ */
+function keepTypedTextLiteral(text: string): string {
+  return text.includes(bindingMarker) ? text.replaceAll(bindingMarker, '\uFFFD') : text;
+}
+
+/**
+ * A rendered card in which one string is filled in per use, for a card that is the same every
+ * time but for one value (the blank Upptäckarkort and its draft id): the card is expanded and
+ * checked once, and each use copies only the few objects on the way to that string. The rest
+ * is shared between uses and frozen, so a caller that tried to change it would fail loudly
+ * instead of changing every later card.
+ *
+ * @returns `undefined` when `placeholder` is not exactly one whole string of the card.
+ * @throws CardRenderError (from the returned function) for a value that holds `${`.
+ */
+export function prepareCardSlot(
+  card: AdaptiveCardJson,
+  placeholder: string,
+): ((value: string) => AdaptiveCardJson) | undefined {
+  const paths = findStringPaths(card, placeholder);
+  const [path] = paths;
+  if (path === undefined || paths.length !== 1 || JSON.stringify(card).split(placeholder).length !== 2) {
+    return undefined;
+  }
+  deepFreeze(card);
+  return (value) => {
+    if (value.includes(bindingOpener)) {
+      throw new CardRenderError('Värdet som skulle fyllas i kortet innehåller en bindning.');
+    }
+    return replaceAtPath(card, path, value) as AdaptiveCardJson;
+  };
+}
+
+function findStringPaths(
+  value: unknown,
+  wanted: string,
+  path: readonly (string | number)[] = [],
+): (string | number)[][] {
+  if (value === wanted) return [[...path]];
+  if (Array.isArray(value)) {
+    return value.flatMap((item, index) => findStringPaths(item, wanted, [...path, index]));
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => findStringPaths(item, wanted, [...path, key]));
+  }
+  return [];
+}
+
+function replaceAtPath(value: unknown, path: readonly (string | number)[], replacement: string): unknown {
+  const [step, ...rest] = path;
+  if (step === undefined) return replacement;
+  if (Array.isArray(value)) {
+    const copy = value.slice();
+    copy[step as number] = replaceAtPath(value[step as number], rest, replacement);
+    return copy;
+  }
+  const record = value as Record<string, unknown>;
+  const copy = { ...record };
+  defineProperty(copy, String(step), replaceAtPath(record[step], rest, replacement));
+  return copy;
+}
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const item of Object.values(value)) deepFreeze(item);
+}
+
+function defineProperty(target: Record<string, unknown>, key: string, value: unknown): void {
+  // A key named `__proto__` would set the prototype by assignment; define it as data instead.
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
 }
 
 /** JSON paths of strings (and keys) that still hold `${`, e.g. `body[2].text`. */

@@ -20,7 +20,7 @@ import {
   reporterOrganisationLabels,
   reporterOrganisations,
 } from '../card-parts.js';
-import { type AdaptiveCardJson, renderCardTemplate } from '../render-template.js';
+import { type AdaptiveCardJson, prepareCardSlot, renderCardTemplate } from '../render-template.js';
 import template from './upptackarkort.json' with { type: 'json' };
 
 export const upptackarkortVerb = 'upptackarkort.skicka';
@@ -119,26 +119,22 @@ export function renderUpptackarkort(data: UpptackarkortData): AdaptiveCardJson {
  * A blank Upptäckarkort that is ready to send: "ny upptäckt" is the bot's most frequent turn,
  * and expanding the 16 KB template (and checking it for unexpanded bindings) on every turn was
  * most of that turn's time, for a card whose only per-turn value is the draft id. The card is
- * rendered once per unit list with a placeholder id, kept as JSON text, and each turn parses a
- * copy with its own id: the copy is the caller's to keep, and the full render's checks have
- * already passed. A draft id that is not a UUID (which could carry a binding or break the JSON)
- * goes through the full render and its schema instead.
+ * rendered once per unit list with a placeholder id, and each turn fills in its own id
+ * (`prepareCardSlot`): the full render's checks have already passed, and the parts that are
+ * the same every turn are shared and frozen. A draft id that is not a UUID goes through the
+ * full render and its schema instead.
  */
 export function createBlankUpptackarkortRenderer(
   units: UpptackarkortData['units'],
 ): (draftId: string) => AdaptiveCardJson {
   const placeholder = '00000000-0000-4000-8000-000000000000';
-  const text = JSON.stringify(renderUpptackarkort({ draftId: placeholder, units }));
-  const parts = text.split(placeholder);
-  if (parts.length !== 2) {
+  const fillDraftId = prepareCardSlot(renderUpptackarkort({ draftId: placeholder, units }), placeholder);
+  if (fillDraftId === undefined) {
     // The draft id shows up somewhere unexpected: keep rendering in full rather than guess.
     return (draftId) => renderUpptackarkort({ draftId, units });
   }
-  const [before, after] = parts as [string, string];
   return (draftId) =>
-    uuidPattern.test(draftId)
-      ? (JSON.parse(`${before}${draftId}${after}`) as AdaptiveCardJson)
-      : renderUpptackarkort({ draftId, units });
+    uuidPattern.test(draftId) ? fillDraftId(draftId) : renderUpptackarkort({ draftId, units });
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -1,7 +1,13 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these tests feed literal ${…} bindings to the templating engine on purpose
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CardRenderError, expandCardTemplate, renderCardTemplate } from '../../../cards/render-template.js';
+import {
+  CardRenderError,
+  expandCardTemplate,
+  expandInFull,
+  prepareCardSlot,
+  renderCardTemplate,
+} from '../../../cards/render-template.js';
 import { renderUpptackarkort } from '../../../cards/upptackt/upptackarkort.js';
 import { sampleDraftId, sampleUnits } from '../../fixtures/upptackt-card-samples.js';
 import { findElementAfterInput, listInputs } from '../../support/card-validation.js';
@@ -120,5 +126,89 @@ describe('renderCardTemplate', () => {
       ],
       actions: [{ type: 'Action.Execute', data: { typed: '${$root.name}', list: ['Alva ${x}', 'b'] } }],
     });
+  });
+  it('fills one string of a prepared card per use and refuses a value that holds a binding', () => {
+    const card = expandCardTemplate('helt', brokenTemplate, {
+      reference: 'PLATS',
+      barnkontaktNamn: 'Maria Lind',
+    });
+    const fill = prepareCardSlot(card, 'Ärende PLATS');
+    expect(fill?.('Ärende BB-1').body).toEqual([
+      { type: 'TextBlock', text: 'Ärende BB-1' },
+      { type: 'TextBlock', text: 'Barnkontakt Maria Lind' },
+    ]);
+    expect(() => fill?.('${secret}')).toThrow(CardRenderError);
+    // Only a placeholder that is exactly one whole string of the card can be filled in.
+    expect(prepareCardSlot(card, 'PLATS')).toBeUndefined();
+    expect(prepareCardSlot(card, 'TextBlock')).toBeUndefined();
+  });
+
+  it('fills a card in from the shape of its data exactly as the engine expands it, whatever the text', () => {
+    const template = {
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [
+        { type: 'TextBlock', text: 'Ärende ${reference} (${unit.name})' },
+        { type: 'TextBlock', $when: '${!hasFacts}', text: 'Inga uppgifter' },
+        {
+          type: 'FactSet',
+          $when: '${hasFacts}',
+          facts: [{ $data: '${facts}', title: '${label}', value: '${value}' }],
+        },
+        { type: 'TextBlock', text: '${note}' },
+      ],
+    };
+    const texts = [
+      'vanlig text',
+      'citat " och \\ och ny\nrad',
+      '${$root.reference} och ${secret}',
+      'markör \uE000{x} och ersättare \uE001' + '0\uE002',
+      '',
+    ];
+    for (const text of texts) {
+      for (const facts of [
+        [],
+        [{ label: 'Barn', value: text }],
+        [
+          { label: text, value: 'x' },
+          { label: 'y', value: '' },
+        ],
+      ]) {
+        const data = { reference: text, unit: { name: text }, hasFacts: facts.length > 0, facts, note: text };
+        expect(expandCardTemplate('form', template, data)).toEqual(expandInFull('form', template, data));
+      }
+    }
+  });
+
+  it('expands in full a template whose bindings do more than read a path', () => {
+    const template = {
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [{ type: 'TextBlock', text: '${length(name)}' }],
+    };
+    expect(expandCardTemplate('funktion', template, { name: 'Ella' }).body).toEqual([
+      { type: 'TextBlock', text: 4 },
+    ]);
+    expect(expandCardTemplate('funktion', template, { name: 'Alexander' }).body).toEqual([
+      { type: 'TextBlock', text: 9 },
+    ]);
+  });
+
+  it('shares and freezes the parts of a card that hold no text from the data', () => {
+    const template = {
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [
+        { type: 'TextBlock', text: 'Samma varje gång' },
+        { type: 'TextBlock', text: 'Ärende ${reference}' },
+      ],
+    };
+    const first = expandCardTemplate('delat', template, { reference: 'BB-1' });
+    const second = expandCardTemplate('delat', template, { reference: 'BB-2' });
+    const [fixed, filled] = first.body as object[];
+    expect((second.body as object[])[0]).toBe(fixed);
+    expect(Object.isFrozen(fixed)).toBe(true);
+    expect(filled).toEqual({ type: 'TextBlock', text: 'Ärende BB-1' });
+    expect((second.body as object[])[1]).toEqual({ type: 'TextBlock', text: 'Ärende BB-2' });
   });
 });

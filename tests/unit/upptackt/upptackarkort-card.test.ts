@@ -258,18 +258,28 @@ describe('renderUpptackarkort', () => {
 });
 
 describe('createBlankUpptackarkortRenderer', () => {
-  it('gives exactly the card the full render gives, with this turn’s draft id, as a copy of its own', () => {
+  it('gives exactly the card the full render gives, with this turn’s draft id', () => {
     const renderBlank = createBlankUpptackarkortRenderer(sampleUnits);
     const otherDraftId = '6f1c2d3e-4b5a-5c6d-8e7f-8091a2b3c4d5';
 
     expect(renderBlank(sampleDraftId)).toEqual(
       renderUpptackarkort({ draftId: sampleDraftId, units: sampleUnits }),
     );
-    const first = renderBlank(otherDraftId);
-    expect(first).toEqual(renderUpptackarkort({ draftId: otherDraftId, units: sampleUnits }));
-    (first.body as unknown[]).length = 0;
     expect(renderBlank(otherDraftId)).toEqual(
       renderUpptackarkort({ draftId: otherDraftId, units: sampleUnits }),
+    );
+    // The earlier card keeps its own id: only the shared, unchanging parts are reused.
+    expect(JSON.stringify(renderBlank(sampleDraftId))).toContain(sampleDraftId);
+  });
+
+  it('refuses a change to the parts every card shares, so one turn cannot change the next card', () => {
+    const renderBlank = createBlankUpptackarkortRenderer(sampleUnits);
+    const first = renderBlank(sampleDraftId);
+    expect(() => {
+      (first.body as unknown[]).length = 0;
+    }).toThrow(TypeError);
+    expect(renderBlank(sampleDraftId)).toEqual(
+      renderUpptackarkort({ draftId: sampleDraftId, units: sampleUnits }),
     );
   });
 
