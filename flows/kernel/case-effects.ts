@@ -10,7 +10,7 @@ import type { Case, Instant, RoleAssignment, RoutingHistoryEntry, UserId } from 
 import type { Directory } from './directory.js';
 import { isDomainError } from './errors.js';
 import { buildNoticeMessage, type NoticeKind, type NoticeToSend } from './notices.js';
-import type { AuditEntry, Clock, Reminder, Stores } from './ports.js';
+import type { AuditEntry, CaseEffects, Clock, Reminder, Stores } from './ports.js';
 import { computeChaseDueAt } from './reminder-times.js';
 
 /** Everything a use case needs from outside; passed in, never read from the environment. */
@@ -90,6 +90,19 @@ export async function enqueueNotice<K extends NoticeKind>(
   notice: NoticeToSend<K>,
 ): Promise<void> {
   await deps.stores.outbox.enqueue(buildNoticeMessage(notice));
+}
+
+/**
+ * Enqueues a change's effects outside the store's own commit (a redelivery repairing them, or a
+ * store that cannot write them with the case). Each has an id derived from its cause, so an
+ * effect that already exists is left as it is.
+ */
+export async function enqueueEffects(
+  stores: Pick<Stores, 'outbox' | 'reminders'>,
+  effects: CaseEffects,
+): Promise<void> {
+  for (const message of effects.outbox) await stores.outbox.enqueue(message);
+  for (const reminder of effects.reminders) await stores.reminders.schedule(reminder);
 }
 
 /** Schedules chase `chaseNo` of routing `routingNo`, due N working days after `from`. */

@@ -4,31 +4,38 @@
  * (and the shift to summer time) can never move a date by a day. `YYYY-MM-DD` strings
  * sort in date order, so comparing two dates is plain string comparison.
  */
-import { TZDate, tz } from '@date-fns/tz';
+import { TZDate } from '@date-fns/tz';
 import { addDays, addMonths, format, setISODay, setISOWeek } from 'date-fns';
 import type { CalendarDate, Instant } from './value-types.js';
 
 export const stockholmTimeZone = 'Europe/Stockholm';
-const stockholm = tz(stockholmTimeZone);
 
 /** The Stockholm calendar date of an instant, e.g. 2025-03-30T22:30Z is `2025-03-31`. */
 export function toStockholmDate(instant: Instant | Date): CalendarDate {
-  const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
-  // Stockholm's offset is whole hours and changes only on a whole UTC hour, so local midnight
-  // falls on a UTC hour boundary and the date is the same for every instant of one UTC hour.
-  // The time zone lookup is the costly part of a filing (`npm run bench`), hence the memo.
-  const hour = Math.floor(ms / msPerHour);
-  let date = stockholmDateByUtcHour.get(hour);
-  if (date === undefined) {
-    date = format(new Date(hour * msPerHour), 'yyyy-MM-dd', { in: stockholm });
-    if (stockholmDateByUtcHour.size >= 10_000) stockholmDateByUtcHour.clear();
-    stockholmDateByUtcHour.set(hour, date);
-  }
-  return date;
+  const clock = toStockholmClock(typeof instant === 'string' ? Date.parse(instant) : instant.getTime());
+  return formatCalendarDate(clock.year, clock.month, clock.day);
+}
+
+/** `YYYY-MM-DD` of a year, month (1–12) and day. */
+export function formatCalendarDate(year: number, month: number, day: number): CalendarDate {
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 const msPerHour = 3_600_000;
-const stockholmDateByUtcHour = new Map<number, CalendarDate>();
+
+/**
+ * `compute(key)`, remembered: the time zone answers below are pure and asked on every filing and
+ * chase. Bounded, so that a process that runs for years does not keep every hour it has seen.
+ */
+function remember<K, V>(memo: Map<K, V>, key: K, compute: (key: K) => V): V {
+  let value = memo.get(key);
+  if (value === undefined) {
+    value = compute(key);
+    if (memo.size >= 10_000) memo.clear();
+    memo.set(key, value);
+  }
+  return value;
+}
 
 /** A wall-clock time in Stockholm; `month` is 1–12. */
 export interface StockholmClock {
@@ -42,21 +49,18 @@ export interface StockholmClock {
 }
 
 /**
- * The Stockholm wall-clock time of an instant (epoch milliseconds). The offset is looked up
- * once per UTC hour, for the reason given in `toStockholmDate`: every chase and follow-up
- * asks, and the time zone lookup was most of what they cost.
+ * The Stockholm wall-clock time of an instant (epoch milliseconds). Stockholm's offset is whole
+ * hours and changes only on a whole UTC hour, so it is looked up once per UTC hour: every
+ * filing, chase and follow-up asks, and the time zone lookup was most of what they cost.
  */
 export function toStockholmClock(ms: number): StockholmClock {
-  const hour = Math.floor(ms / msPerHour);
-  let offset = stockholmOffsetByUtcHour.get(hour);
-  if (offset === undefined) {
+  const offset = remember(stockholmOffsetByUtcHour, Math.floor(ms / msPerHour), (hour) => {
     const local = new TZDate(hour * msPerHour, stockholmTimeZone);
-    offset =
+    return (
       Date.UTC(local.getFullYear(), local.getMonth(), local.getDate(), local.getHours(), local.getMinutes()) -
-      hour * msPerHour;
-    if (stockholmOffsetByUtcHour.size >= 10_000) stockholmOffsetByUtcHour.clear();
-    stockholmOffsetByUtcHour.set(hour, offset);
-  }
+      hour * msPerHour
+    );
+  });
   const shifted = new Date(ms + offset);
   return {
     year: shifted.getUTCFullYear(),
@@ -75,13 +79,11 @@ export function toStockholmClock(ms: number): StockholmClock {
  * asked once and the minutes added, since Stockholm's clocks change only on the hour.
  */
 export function fromStockholmClock(clock: StockholmClock): number {
-  const key = `${clock.year}-${clock.month}-${clock.day}T${clock.hours}`;
-  let hourStart = stockholmHourStarts.get(key);
-  if (hourStart === undefined) {
-    hourStart = new TZDate(clock.year, clock.month - 1, clock.day, clock.hours, stockholmTimeZone).getTime();
-    if (stockholmHourStarts.size >= 10_000) stockholmHourStarts.clear();
-    stockholmHourStarts.set(key, hourStart);
-  }
+  const hourStart = remember(
+    stockholmHourStarts,
+    `${clock.year}-${clock.month}-${clock.day}T${clock.hours}`,
+    () => new TZDate(clock.year, clock.month - 1, clock.day, clock.hours, stockholmTimeZone).getTime(),
+  );
   return hourStart + clock.minutes * 60_000 + clock.seconds * 1000 + clock.milliseconds;
 }
 
@@ -142,15 +144,10 @@ export function yearOf(date: CalendarDate): number {
 /** The date of a weekday in an ISO week of a year, e.g. måndag vecka 34 2026 is 2026-08-17. */
 export function dateOfIsoWeekday(year: number, isoWeek: number, weekday: IsoWeekday): CalendarDate {
   // Pure and asked on every routing (the term dates' default rule), so remembered.
-  const key = `${year}-${isoWeek}-${weekday}`;
-  let date = isoWeekdayDates.get(key);
-  if (date === undefined) {
-    // Mid-year lies in ISO week-year `year`, so setting the week stays in that week-year.
-    date = fromUtcMidnight(setISODay(setISOWeek(new TZDate(year, 6, 1, 'UTC'), isoWeek), weekday));
-    if (isoWeekdayDates.size >= 10_000) isoWeekdayDates.clear();
-    isoWeekdayDates.set(key, date);
-  }
-  return date;
+  // Mid-year lies in ISO week-year `year`, so setting the week stays in that week-year.
+  return remember(isoWeekdayDates, `${year}-${isoWeek}-${weekday}`, () =>
+    fromUtcMidnight(setISODay(setISOWeek(new TZDate(year, 6, 1, 'UTC'), isoWeek), weekday)),
+  );
 }
 
 const isoWeekdayDates = new Map<string, CalendarDate>();

@@ -6,7 +6,7 @@
  * land at 13:00 or 15:00). Pure: the starting instant comes in as an argument.
  */
 import { DomainError } from './errors.js';
-import { fromStockholmClock, toStockholmClock } from './stockholm-date.js';
+import { formatCalendarDate, fromStockholmClock, toStockholmClock } from './stockholm-date.js';
 import { findSwedishHoliday } from './swedish-holidays.js';
 import type { CalendarDate, Instant } from './value-types.js';
 
@@ -107,8 +107,4 @@ function splitCalendarDate(date: CalendarDate): [number, number, number] {
     throw new DomainError('invalidInput', 'Datum ska skrivas ÅÅÅÅ-MM-DD.');
   }
   return [year, month, day];
-}
-
-function formatCalendarDate(year: number, month: number, day: number): CalendarDate {
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }

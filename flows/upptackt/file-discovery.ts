@@ -20,6 +20,7 @@ import {
   appendAudit,
   buildChaseReminder,
   currentRouting,
+  enqueueEffects,
   type FlowDependencies,
   findUpptackare,
   isValidDraftId,
@@ -273,9 +274,7 @@ function moveToRoutedUnit(caseValue: Case, routing: RoutingOutcome, directory: D
 
 /** Enqueues the filing's effects again (a redelivered submit): a no-op where they exist. */
 async function enqueueFilingEffects(deps: FlowDependencies, caseValue: Case): Promise<void> {
-  const effects = collectFilingEffects(deps, caseValue);
-  for (const message of effects.outbox) await deps.stores.outbox.enqueue(message);
-  for (const reminder of effects.reminders) await deps.stores.reminders.schedule(reminder);
+  await enqueueEffects(deps.stores, collectFilingEffects(deps, caseValue));
 }
 
 /**

@@ -60,6 +60,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Container, CosmosClient, ItemDefinition, RequestOptions, SqlQuerySpec } from '@azure/cosmos';
 import { z } from 'zod';
 import { type Case, ZCase, ZInstant } from '../../flows/kernel/case.js';
+import { enqueueEffects } from '../../flows/kernel/case-effects.js';
 import { isDomainError } from '../../flows/kernel/errors.js';
 import {
   type ActivityLedger,
@@ -187,8 +188,7 @@ function createCaseStore(
   const { cases, identityIndex } = containers;
 
   async function enqueuePendingEffects(caseId: string, effects: CaseEffects): Promise<void> {
-    for (const message of effects.outbox) await effectStores.outbox.enqueue(message);
-    for (const reminder of effects.reminders) await effectStores.reminders.schedule(reminder);
+    await enqueueEffects(effectStores, effects);
     // Unconditional: removing the record of effects that now exist is right whatever the case's
     // version. A replace writes the case without the field; that can only come before the
     // effects exist if someone acts on the case between a crash and the next sweep (within a
