@@ -15,11 +15,13 @@ import {
   appendAudit,
   currentRouting,
   type FlowDependencies,
+  findUpptackare,
   toNoticeId,
 } from '../flows/kernel/case-effects.js';
 import type { Directory } from '../flows/kernel/directory.js';
 import type { OutboxMessage, Stores, Versioned } from '../flows/kernel/ports.js';
 import { toStockholmDate } from '../flows/kernel/working-time.js';
+import { findAddedDiscoveryBy, toAddedCardNoticeId } from '../flows/upptackt/add-to-open-case.js';
 import {
   isAwaitingAnswer,
   toKvittoData,
@@ -111,7 +113,17 @@ export async function readCaseForCard(
  * How far the card has got to the contact it was routed to, read from the outbox record of
  * the current routing's notice: the receipt must never say "har fått kortet" before Teams took it.
  */
-export async function readKvittoDelivery(stores: Stores, caseValue: Case): Promise<KvittoDelivery> {
+export async function readKvittoDelivery(
+  stores: Stores,
+  caseValue: Case,
+  viewerId: UserId,
+): Promise<KvittoDelivery> {
+  // A card added to an open case was delivered as a notice of its own.
+  const added = findAddedDiscoveryBy(caseValue, viewerId);
+  if (added !== undefined && findUpptackare(caseValue)?.userId !== viewerId) {
+    const message = await stores.outbox.get(toAddedCardNoticeId(caseValue.id, added.draftId));
+    return toKvittoDelivery(message?.value);
+  }
   const routing = currentRouting(caseValue);
   if (routing === undefined) return 'paVag';
   const message = await stores.outbox.get(toNoticeId(caseValue.id, 'nyttArende', routing.routingNo));

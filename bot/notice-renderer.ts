@@ -83,6 +83,8 @@ export interface NoticeRenderDependencies {
 const sharePurposes: Readonly<Record<NoticeKind, string>> = {
   nyttArende:
     'Vårdnadshavare har gett muntligt samtycke; Barnkontakten behöver kortet för att kunna ta emot ärendet.',
+  upptackarkortTillagt:
+    'Vårdnadshavare har gett muntligt samtycke; barnet har redan ett pågående ärende, och Barnkontakten behöver det nya Upptäckarkortet i det.',
   paminnelseBarnkontakt:
     'Kortet är obesvarat; Barnkontakten eller ersättaren behöver det igen för att kunna ta ställning.',
   obesvaratTillReserv:
@@ -197,6 +199,23 @@ async function decide(
               summary: `${noticeSummaries[payload.notice]} Ärende ${reference}.`,
             };
           },
+        };
+      }
+      case 'upptackarkortTillagt': {
+        const data = readNoticeData('upptackarkortTillagt', payload.data);
+        const added = caseValue.addedDiscoveries?.find((discovery) => discovery.draftId === data.draftId);
+        if (added === undefined) return { drop: 'noLongerRelevant' };
+        const cardData = toNotisData(caseValue, recipientKey, deps.directory, stored.etag, {
+          today,
+          addedDiscovery: added,
+        });
+        if (cardData === undefined) return { drop: 'recipientHasNoAccess' };
+        return {
+          render: () => ({
+            kind: 'card',
+            card: renderBarnkontaktNotis(cardData),
+            summary: `${noticeSummaries.upptackarkortTillagt} Ärende ${reference}.`,
+          }),
         };
       }
       case 'vantarFortfarande': {

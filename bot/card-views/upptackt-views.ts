@@ -39,7 +39,9 @@ import {
   unitTypeLabels,
 } from '../../flows/kernel/directory.js';
 import type { BarnteamMeeting, Versioned } from '../../flows/kernel/ports.js';
+import type { Discovery } from '../../flows/kernel/records/discovery.js';
 import { toStockholmDate } from '../../flows/kernel/working-time.js';
+import { findAddedDiscoveryBy } from '../../flows/upptackt/add-to-open-case.js';
 import { childUnitTypes } from '../../flows/upptackt/discovery-form.js';
 
 /** A unit as a card's choice: "<namn> (<typ>)". */
@@ -78,10 +80,11 @@ export function toKvittoData(
   const view = viewCaseFor(caseValue, viewerId, directory);
   const discovery = caseValue.discovery;
   const upptackare = findUpptackare(caseValue);
-  if (view?.level !== 'kvitto' || discovery === undefined || upptackare?.userId !== viewerId) {
-    return undefined;
-  }
+  if (view?.level !== 'kvitto' || discovery === undefined) return undefined;
   const routing = currentRouting(caseValue)?.routing;
+  if (upptackare?.userId !== viewerId) {
+    return toAddedCardKvittoData(caseValue, viewerId, directory, options);
+  }
   const intake = findUnit(directory, directory.socialServicesIntake.unit);
   return {
     caseId: caseValue.id,
@@ -105,6 +108,38 @@ export function toKvittoData(
     ...(intake === undefined ? {} : { socialServicesName: intake.name }),
     ...(discovery.followUpDate === undefined ? {} : { followUpDate: discovery.followUpDate }),
     status: toKvittoStatus(caseValue, directory),
+    ...(options.notice === undefined ? {} : { notice: options.notice }),
+  };
+}
+
+/**
+ * The receipt of a card added to the child's open case: that it joined an ongoing case and who
+ * the Barnkontakt is, nothing of what the case holds or how far it has come.
+ */
+function toAddedCardKvittoData(
+  caseValue: Case,
+  viewerId: UserId,
+  directory: Directory,
+  options: { readonly notice?: string; readonly delivery?: KvittoDelivery },
+): UpptackarkortKvittoData | undefined {
+  const own = findAddedDiscoveryBy(caseValue, viewerId);
+  const routing = currentRouting(caseValue)?.routing;
+  if (own === undefined || routing === undefined) return undefined;
+  return {
+    caseId: caseValue.id,
+    reference: caseValue.reference,
+    upptackareId: viewerId,
+    child: { givenName: caseValue.child.givenName, familyName: caseValue.child.familyName },
+    path: own.path,
+    filedAt: own.filedAt,
+    barnkontakt: {
+      displayName: routing.contactDisplayName ?? 'Barnkontakt',
+      ...(routing.contactTitle === undefined ? {} : { title: routing.contactTitle }),
+      unitName: unitNameOf(directory, routing.unitId),
+    },
+    viaFallback: routing.viaFallback,
+    ...(options.delivery === undefined ? {} : { delivery: options.delivery }),
+    status: { kind: 'tillagtIPagaendeArende' },
     ...(options.notice === undefined ? {} : { notice: options.notice }),
   };
 }
@@ -162,9 +197,23 @@ export function toNotisData(
   viewerId: UserId,
   directory: Directory,
   etag: string,
-  options: CardViewOptions = {},
+  options: CardViewOptions & { readonly addedDiscovery?: Discovery } = {},
 ): BarnkontaktNotisData | undefined {
   const view = viewCaseFor(caseValue, viewerId, directory);
+  const added = options.addedDiscovery;
+  if (added !== undefined) {
+    const data = toNotisData({ ...caseValue, discovery: added }, viewerId, directory, etag, {
+      ...(options.today === undefined ? {} : { today: options.today }),
+    });
+    return data === undefined
+      ? undefined
+      : {
+          ...data,
+          reporter: { ...data.reporter, displayName: displayNameOf(caseValue, added.filedBy) },
+          addedToOpenCase: true,
+          answerable: caseValue.state === 'vantarPaBarnkontakt',
+        };
+  }
   const discovery = caseValue.discovery;
   const routing = caseValue.routing;
   const consent = (caseValue.consents ?? []).findLast(

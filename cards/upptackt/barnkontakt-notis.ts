@@ -75,6 +75,13 @@ export const ZBarnkontaktNotisData = z.object({
   recipientRole: z.enum(recipientRoles).default('barnkontakt'),
   /** The routed Barnkontakt and deputy: the users whose card refreshes (Teams allows 60). */
   refreshUserIds: z.array(ZUserId).min(1).max(60),
+  /**
+   * A later Upptäckarkort about a child whose case is already open: the card shows that one.
+   * It does not refresh (a refresh shows the case's first card), and it carries Ta emot,
+   * Skicka vidare and Avböj only while the case still waits for an answer (`answerable`).
+   */
+  addedToOpenCase: z.boolean().default(false),
+  answerable: z.boolean().default(true),
 });
 export type BarnkontaktNotisData = z.input<typeof ZBarnkontaktNotisData>;
 
@@ -84,7 +91,7 @@ export type BarnkontaktNotisData = z.input<typeof ZBarnkontaktNotisData>;
  * @throws CardRenderError when the data does not match `ZBarnkontaktNotisData`.
  */
 export function renderBarnkontaktNotis(data: BarnkontaktNotisData): AdaptiveCardJson {
-  return renderCardTemplate('barnkontakt-notis', template, ZBarnkontaktNotisData, data, (parsed) => {
+  const card = renderCardTemplate('barnkontakt-notis', template, ZBarnkontaktNotisData, data, (parsed) => {
     const areas = buildAreaRows(parsed.areas);
     const flaggedAreas = areas.filter((area) => area.assessment === 'behoverStarkas');
     const wellAreas = areas
@@ -95,7 +102,9 @@ export function renderBarnkontaktNotis(data: BarnkontaktNotisData): AdaptiveCard
       caseId: parsed.caseId,
       etag: parsed.etag,
       refreshUserIds: parsed.refreshUserIds,
-      recipientRoleName: recipientRoleNames[parsed.recipientRole],
+      heading: parsed.addedToOpenCase
+        ? 'Nytt Upptäckarkort i ett pågående ärende'
+        : `Nytt Upptäckarkort till dig som ${recipientRoleNames[parsed.recipientRole]}`,
       shareReason: shareReasons[parsed.recipientRole],
       caseFacts: [
         { label: 'Ärende', value: parsed.reference },
@@ -131,4 +140,7 @@ export function renderBarnkontaktNotis(data: BarnkontaktNotisData): AdaptiveCard
       hasForwardTargets: parsed.forwardTargets.length > 0,
     };
   });
+  if (data.addedToOpenCase !== true) return card;
+  const { refresh: _refreshShowsTheFirstCard, actions, ...rest } = card;
+  return data.answerable === false ? rest : { ...rest, actions };
 }

@@ -36,6 +36,8 @@ export const ZKvittoStatus = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('avbojt'), reason: z.string().min(1).max(2000), at: ZInstant }),
   z.object({ kind: z.literal('orosanmalanSkickad'), at: ZInstant.optional() }),
   z.object({ kind: z.literal('stodRegistrerat') }),
+  /** The child already had an open case with a Barnkontakt and the card was added to it. */
+  z.object({ kind: z.literal('tillagtIPagaendeArende') }),
 ]);
 export type KvittoStatus = z.infer<typeof ZKvittoStatus>;
 
@@ -148,6 +150,10 @@ function describeBarnkontaktStep(parsed: ParsedKvitto): string {
       return 'Kortet har skickats vidare till den Barnkontakt som bedömts ska ta ställning. Du får besked här när den har svarat.';
     case 'avbojt':
       return 'Barnkontakten har avböjt kortet. Fundera på om stöd i egen verksamhet eller en orosanmälan behövs.';
+    case 'tillagtIPagaendeArende':
+      return parsed.barnkontakt === undefined
+        ? 'Barnet har redan ett pågående ärende hos en Barnkontakt. Ditt kort har lagts till i det.'
+        : `Barnet har redan ett pågående ärende. Ditt kort har lagts till i det och går till Barnkontakten ${describeContactPerson(parsed.barnkontakt)}, som kan höra av sig till dig.`;
     default:
       return parsed.barnkontakt === undefined
         ? 'Kortet är registrerat.'
@@ -208,6 +214,8 @@ function describeStatus(parsed: ParsedKvitto): StatusText {
           : 'Orosanmälan skickad',
         colour: 'good',
       };
+    case 'tillagtIPagaendeArende':
+      return { text: 'Tillagt i ett pågående ärende', colour: 'good' };
     case 'stodRegistrerat':
       return {
         text: parsed.followUpDate

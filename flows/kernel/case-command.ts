@@ -6,9 +6,9 @@
  */
 import { type AccessContext, authorize, type CaseAction } from './access.js';
 import type { Case, Instant, UserId } from './case.js';
-import { appendAudit, type FlowDependencies } from './case-effects.js';
+import { appendAudit, enqueueEffects, type FlowDependencies } from './case-effects.js';
 import { DomainError, isDomainError } from './errors.js';
-import type { Versioned } from './ports.js';
+import type { CaseEffects, Versioned } from './ports.js';
 
 /** Why an action was refused: who asked, what the process allows, or what was typed. */
 export const refusalCauses = ['accessDenied', 'transitionRefused', 'invalidInput'] as const;
@@ -49,6 +49,11 @@ export interface CaseCommand {
   readonly purpose?: string;
   /** The new case. Throws DomainError `invalidInput` or `transitionRefused` to refuse. */
   build(caseValue: Case): Case;
+  /**
+   * The messages and reminders the new case causes, committed with it (`replaceWithEffects`).
+   * Derived from the case alone, so that a repeat gives the same ids.
+   */
+  effects?(next: Case): CaseEffects;
   /** Whether the stored case already holds this actor's action (read when the card was not current). */
   hasApplied(caseValue: Case): boolean;
   readonly alreadyMessage: string;
@@ -105,7 +110,10 @@ export async function runCaseCommand(
     // Audited before the write: if the audit log fails, the action does not happen.
     await audit(deps, command, current.value, command.action, 'allowed');
     try {
-      const stored = await deps.stores.cases.replace(next, current.etag);
+      const stored =
+        command.effects === undefined
+          ? await deps.stores.cases.replace(next, current.etag)
+          : await deps.stores.cases.replaceWithEffects(next, current.etag, command.effects(next));
       return { outcome: 'applied', caseValue: stored };
     } catch (error) {
       if (!isDomainError(error, 'concurrencyConflict')) throw error;
@@ -127,6 +135,8 @@ async function answerAlreadyApplied(
   current: Versioned<Case>,
 ): Promise<CaseCommandResult> {
   await audit(deps, command, current.value, 'lasArende', 'allowed');
+  // Repairs a first click whose effects a store without transactions has not enqueued yet.
+  if (command.effects !== undefined) await enqueueEffects(deps.stores, command.effects(current.value));
   return { outcome: 'alreadyApplied', caseValue: current, message: command.alreadyMessage };
 }
 

@@ -29,6 +29,11 @@ export interface FlowDependencies {
    * Barnkontakt once more, then the deputy).
    */
   readonly maxChases?: number;
+  /**
+   * Waits a moment before looking again (a second Upptäckarkort waiting for the first one's case
+   * to be written). Defaults to a timer; tests pass one that does not wait.
+   */
+  readonly pause?: (milliseconds: number) => Promise<void>;
 }
 
 export const defaultMaxChases = 2;

@@ -213,6 +213,12 @@ export const ZCase = z.object({
   consents: z.array(ZConsent).optional(),
   /** What the Upptäckare filed (optional: cases created before the card existed still parse). */
   discovery: ZDiscovery.optional(),
+  /**
+   * Later Upptäckarkort about the same child, filed while this case was open with a
+   * Barnkontakt and added to it ("ett barn, en plan"), oldest first. Each is seen only by the
+   * Barnkontakt's side and by the Upptäckare who filed it.
+   */
+  addedDiscoveries: z.array(ZDiscovery).optional(),
   /** Every routing decision, the current one last (`routing` repeats it). */
   routingHistory: z.array(ZRoutingHistoryEntry).optional(),
   orosanmalan: ZOrosanmalanFacts.optional(),

@@ -7,6 +7,7 @@ import { z } from 'zod';
 
 export const noticeKinds = [
   'nyttArende',
+  'upptackarkortTillagt',
   'paminnelseBarnkontakt',
   'vantarFortfarande',
   'kortetNarInteFram',

@@ -22,6 +22,11 @@ export const noticeDataSchemas = {
     routingNo: z.number().int().min(1),
     cause: z.enum(['upptackarkort', 'skickaVidare']),
   }),
+  /**
+   * To the case's Barnkontakt: another Upptäckarkort about the child was filed and added to the
+   * open case; `draftId` names it among the case's `addedDiscoveries`.
+   */
+  upptackarkortTillagt: z.object({ draftId: z.string().min(8).max(64) }),
   /** A chase: the same card again, to the Barnkontakt or (`asDeputy`) to a deputy. */
   paminnelseBarnkontakt: z.object({
     routingNo: z.number().int().min(1),
@@ -105,6 +110,7 @@ export type NoticeData<K extends NoticeKind> = z.infer<(typeof noticeDataSchemas
  */
 export const noticeSummaries: Readonly<Record<NoticeKind, string>> = {
   nyttArende: 'Ett Upptäckarkort väntar på dig som Barnkontakt.',
+  upptackarkortTillagt: 'Nytt Upptäckarkort i ett pågående ärende.',
   paminnelseBarnkontakt: 'Påminnelse: ett Upptäckarkort väntar fortfarande på svar.',
   vantarFortfarande: 'Ditt Upptäckarkort väntar fortfarande på svar från Barnkontakten.',
   kortetNarInteFram: 'Ditt Upptäckarkort har inte kommit fram till Barnkontakten.',

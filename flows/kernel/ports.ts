@@ -37,6 +37,18 @@ export interface CaseEffects {
   readonly reminders: readonly Reminder[];
 }
 
+/**
+ * Which case holds a child's open work with a Barnkontakt, by the keyed identity hash: one per
+ * child, so that a second Upptäckarkort about the same child joins that case ("ett barn, en
+ * plan") even when both are filed at the same moment.
+ */
+export const ZOpenCaseClaim = z.object({
+  identityKey: z.string().min(16).max(200),
+  caseId: z.string().min(1).max(100),
+  claimedAt: ZInstant,
+});
+export type OpenCaseClaim = z.infer<typeof ZOpenCaseClaim>;
+
 export interface CaseStore {
   create(value: Case): Promise<Versioned<Case>>;
   /**
@@ -54,8 +66,25 @@ export interface CaseStore {
   repairPendingEffects(limit: number): Promise<number>;
   get(caseId: string): Promise<Versioned<Case> | undefined>;
   replace(value: Case, ifMatch: string): Promise<Versioned<Case>>;
+  /**
+   * Replaces the case (conditional on `ifMatch`, as `replace`) together with the messages and
+   * reminders the change causes: one transaction where the store has them, otherwise recorded
+   * in the case document and enqueued after it, with `repairPendingEffects` as the safety net.
+   */
+  replaceWithEffects(value: Case, ifMatch: string, effects: CaseEffects): Promise<Versioned<Case>>;
   /** Case ids whose child has this keyed identity hash (never the plain number). */
   findCaseIdsByIdentityKey(identityKey: string): Promise<string[]>;
+  /**
+   * Create-if-absent: records `claim` as the child's open case unless a claim for the same
+   * identity key exists, and returns the claim that is stored (this one or the earlier one).
+   * Of concurrent callers exactly one sees its own claim come back.
+   */
+  claimOpenCase(claim: OpenCaseClaim): Promise<Versioned<OpenCaseClaim>>;
+  /**
+   * Points the child's claim at another case, conditional on `ifMatch` (the version read):
+   * `concurrencyConflict` when someone else moved it first.
+   */
+  moveOpenCaseClaim(claim: OpenCaseClaim, ifMatch: string): Promise<Versioned<OpenCaseClaim>>;
   /**
    * Ids of at most `limit` cases of this unit in this state, sorted by id. Ids only: the
    * caller reads each case and checks the actor's access, since the state may have moved on.

@@ -25,7 +25,8 @@ import {
 import { findContact } from '../kernel/directory.js';
 import { DomainError, isDomainError } from '../kernel/errors.js';
 import { type PrincipleAnswersInput, parsePrincipleAnswers } from '../kernel/guiding-principles.js';
-import type { Reminder } from '../kernel/ports.js';
+import { buildNoticeMessage } from '../kernel/notices.js';
+import type { CaseEffects, OutboxMessage, Reminder } from '../kernel/ports.js';
 import { type Beslut, type BeslutKind, beslutNoteMaxLength, ZBeslut } from '../kernel/records/beslut.js';
 import { computeMorningOf, followUpAheadMonths } from '../kernel/reminder-times.js';
 import { addMonthsToDate } from '../kernel/stockholm-date.js';
@@ -96,9 +97,11 @@ export async function decide(deps: FlowDependencies, input: DecideInput): Promis
       return latest?.decidedBy === input.actor.userId && latest.decision === input.decision;
     },
     build: (caseValue) => buildDecided(deps, caseValue, input, event),
+    effects: (decided) => collectDecisionEffects(deps, decided),
   });
   if (result.outcome === 'applied' || result.outcome === 'alreadyApplied') {
-    await enqueueDecisionEffects(deps, result.caseValue.value);
+    const latest = result.caseValue.value.beslut?.at(-1);
+    if (latest !== undefined) await cancelEarlierFollowUps(deps, result.caseValue.value.id, latest.beslutNo);
   }
   return result;
 }
@@ -163,27 +166,30 @@ export function toDecisionFollowUpReminderId(caseId: string, beslutNo: number): 
 }
 
 /**
- * What the latest decision causes, derived from the stored case so that a repeat enqueues and
- * schedules the same ids (nothing new), and a crash after the write is repaired.
+ * What the latest decision causes, derived from the case alone so that a repeat gives the same
+ * ids (nothing new) and the effects can be committed with the decision.
  */
-async function enqueueDecisionEffects(deps: FlowDependencies, caseValue: Case): Promise<void> {
+function collectDecisionEffects(deps: FlowDependencies, caseValue: Case): CaseEffects {
   const beslut = caseValue.beslut?.at(-1);
-  if (beslut === undefined) return;
+  const outbox: OutboxMessage[] = [];
+  const reminders: Reminder[] = [];
+  if (beslut === undefined) return { outbox, reminders };
   const at = beslut.decidedAt;
-  await cancelEarlierFollowUps(deps, caseValue.id, beslut.beslutNo);
   const upptackare = findUpptackare(caseValue);
   if (upptackare !== undefined && upptackare.userId !== beslut.decidedBy) {
-    await enqueueNotice(deps, {
-      id: toNoticeId(caseValue.id, 'beslutFattat', beslut.beslutNo),
-      kind: 'beslutFattat',
-      caseId: caseValue.id,
-      recipientKey: upptackare.userId,
-      data: { beslutNo: beslut.beslutNo, at },
-      at,
-    });
+    outbox.push(
+      buildNoticeMessage({
+        id: toNoticeId(caseValue.id, 'beslutFattat', beslut.beslutNo),
+        kind: 'beslutFattat',
+        caseId: caseValue.id,
+        recipientKey: upptackare.userId,
+        data: { beslutNo: beslut.beslutNo, at },
+        at,
+      }),
+    );
   }
   if (beslut.decision === 'stodIEgenVerksamhet' && beslut.followUpDate !== undefined) {
-    await deps.stores.reminders.schedule({
+    reminders.push({
       id: toDecisionFollowUpReminderId(caseValue.id, beslut.beslutNo),
       kind: decisionFollowUpReminderKind,
       caseId: caseValue.id,
@@ -198,16 +204,19 @@ async function enqueueDecisionEffects(deps: FlowDependencies, caseValue: Case): 
     for (const contactId of intake.contacts) {
       const contact = findContact(deps.directory, contactId);
       if (contact === undefined) continue;
-      await enqueueNotice(deps, {
-        id: toNoticeId(caseValue.id, 'orosanmalan', beslut.beslutNo, contact.aadObjectId),
-        kind: 'orosanmalan',
-        caseId: caseValue.id,
-        recipientKey: contact.aadObjectId,
-        data: { intakeUnitId: intake.unit, cardAttached: caseValue.orosanmalan?.cardAttached ?? false },
-        at,
-      });
+      outbox.push(
+        buildNoticeMessage({
+          id: toNoticeId(caseValue.id, 'orosanmalan', beslut.beslutNo, contact.aadObjectId),
+          kind: 'orosanmalan',
+          caseId: caseValue.id,
+          recipientKey: contact.aadObjectId,
+          data: { intakeUnitId: intake.unit, cardAttached: caseValue.orosanmalan?.cardAttached ?? false },
+          at,
+        }),
+      );
     }
   }
+  return { outbox, reminders };
 }
 
 /**

@@ -12,6 +12,9 @@
  * a crash left there). So no case exists without its notice and its chase. The effects have ids
  * derived from the case, and a redelivered submit that finds the case enqueues them again: a
  * no-op where they exist.
+ *
+ * A card about a child who already has an open case with a Barnkontakt is added to that case
+ * (`add-to-open-case.ts`), also when both cards are filed at the same moment.
  */
 import { withRole } from '../kernel/access.js';
 import type { Case, Instant, RoutingOutcome } from '../kernel/case.js';
@@ -40,6 +43,7 @@ import type { Discovery } from '../kernel/records/discovery.js';
 import { computeMorningOf } from '../kernel/reminder-times.js';
 import { applyTransition, type CaseEvent } from '../kernel/transitions.js';
 import { toStockholmDate } from '../kernel/working-time.js';
+import { claimOrJoinOpenCase } from './add-to-open-case.js';
 import { type DiscoverySubmission, toEnrolmentFacts } from './discovery-form.js';
 import { routeToBarnkontakt } from './routing.js';
 import { assignRouting } from './routing-roles.js';
@@ -55,8 +59,12 @@ export interface FileDiscoveryInput {
 }
 
 export interface FileDiscoveryResult {
-  /** `alreadyFiled`: the same card was filed before (redelivery, double click); nothing new was created. */
-  readonly outcome: 'created' | 'alreadyFiled';
+  /**
+   * `alreadyFiled`: the same card was filed before (redelivery, double click); nothing new was
+   * created. `addedToOpenCase`: the child already had an open case with a Barnkontakt, and the
+   * card was added to it.
+   */
+  readonly outcome: 'created' | 'alreadyFiled' | 'addedToOpenCase';
   /** The stored case: the Upptäckare's receipt is rendered from it. */
   readonly caseValue: Versioned<Case>;
 }
@@ -103,6 +111,23 @@ export async function fileDiscovery(
   }
 
   const caseValue = buildFiledCase(deps, input, caseId);
+  const identityKey = caseValue.child.identityKey;
+  if (identityKey !== undefined && input.submission.path === 'aktiveraBarnkontakt') {
+    const open = await claimOrJoinOpenCase(deps, {
+      actor: input.actor,
+      receivedAt: input.receivedAt,
+      filed: caseValue,
+      identityKey,
+    });
+    switch (open.kind) {
+      case 'added':
+        return { outcome: 'addedToOpenCase', caseValue: open.caseValue };
+      case 'alreadyAdded':
+        return answerAlreadyFiled(deps, input, open.caseValue, open.filedBy);
+      case 'createCase':
+        break;
+    }
+  }
   await appendAudit(deps, {
     at: input.receivedAt,
     actor: input.actor.userId,
@@ -129,8 +154,8 @@ async function answerAlreadyFiled(
   deps: FlowDependencies,
   input: FileDiscoveryInput,
   existing: Versioned<Case>,
+  filedBy = existing.value.discovery?.filedBy ?? findUpptackare(existing.value)?.userId,
 ): Promise<FileDiscoveryResult> {
-  const filedBy = existing.value.discovery?.filedBy ?? findUpptackare(existing.value)?.userId;
   if (filedBy !== input.actor.userId) {
     await appendAudit(deps, {
       at: input.receivedAt,

@@ -10,20 +10,21 @@
  * messages are enqueued again under the same ids, which repairs a crash after the write.
  */
 import { authorize, currentBarnkontakt, describeDeputyWaiting, roleLabels } from '../kernel/access.js';
-import type { Case, Instant, UserId } from '../kernel/case.js';
+import type { Case, Instant, RoutingHistoryEntry, UserId } from '../kernel/case.js';
 import {
   type Actor,
   appendAudit,
+  buildChaseReminder,
   cancelChases,
   currentRouting,
-  enqueueNotice,
+  enqueueEffects,
   type FlowDependencies,
   findUpptackare,
-  scheduleChase,
   toNoticeId,
 } from '../kernel/case-effects.js';
 import { DomainError, isDomainError } from '../kernel/errors.js';
-import type { Versioned } from '../kernel/ports.js';
+import { buildNoticeMessage } from '../kernel/notices.js';
+import type { CaseEffects, Versioned } from '../kernel/ports.js';
 import { applyTransition, guards } from '../kernel/transitions.js';
 import { toStockholmDate } from '../kernel/working-time.js';
 import { assignRouting, findContactsBehind, routeForward } from './routing-roles.js';
@@ -117,7 +118,12 @@ export async function respondToCase(
   await audit(deps, input, current.value, input.action, 'allowed');
   let stored: Versioned<Case>;
   try {
-    stored = await deps.stores.cases.replace(next, current.etag);
+    // The answer and the messages it causes are committed together (docs/architecture.md).
+    stored = await deps.stores.cases.replaceWithEffects(
+      next,
+      current.etag,
+      collectAnswerEffects(deps, next, input.action, userId),
+    );
   } catch (error) {
     if (!isDomainError(error, 'concurrencyConflict')) throw error;
     // Someone else's answer (or this actor's other click) was written first.
@@ -128,7 +134,7 @@ export async function respondToCase(
     }
     return { outcome: 'stale', caseValue: winner, message: staleMessage };
   }
-  await enqueueAnswerEffects(deps, stored.value, input.action, userId);
+  await cancelEarlierChases(deps, stored.value, input.action, userId);
   return { outcome: 'applied', caseValue: stored };
 }
 
@@ -188,7 +194,12 @@ async function answerAlreadyApplied(
   current: Versioned<Case>,
 ): Promise<RespondToCaseResult> {
   await audit(deps, input, current.value, 'lasArende', 'allowed');
-  await enqueueAnswerEffects(deps, current.value, input.action, input.actor.userId);
+  // A crash after the write of the first click is repaired here: the ids exist or are added.
+  await enqueueEffects(
+    deps.stores,
+    collectAnswerEffects(deps, current.value, input.action, input.actor.userId),
+  );
+  await cancelEarlierChases(deps, current.value, input.action, input.actor.userId);
   return { outcome: 'alreadyApplied', caseValue: current, message: alreadyMessages[input.action] };
 }
 
@@ -216,80 +227,106 @@ async function audit(
 }
 
 /**
- * The messages an answer causes, derived from the stored case so that a repeat enqueues the same
- * ids. Looks up the actor's latest answer of this kind; nothing if there is none.
+ * The messages an answer causes, derived from the case as answered so that a repeat gives the
+ * same ids. Looks up the actor's latest answer of this kind; nothing if there is none.
  */
-async function enqueueAnswerEffects(
+function collectAnswerEffects(
   deps: FlowDependencies,
   caseValue: Case,
   action: ResponseAction,
   actorId: string,
-): Promise<void> {
+): CaseEffects {
+  const none: CaseEffects = { outbox: [], reminders: [] };
   const entry = caseValue.chronology.findLast((item) => item.event === action && item.by === actorId);
   const upptackare = findUpptackare(caseValue);
-  if (entry === undefined || upptackare === undefined) return;
+  if (entry === undefined || upptackare === undefined) return none;
   const actorName =
     caseValue.roles.findLast((role) => role.userId === actorId)?.displayName ?? roleLabels.barnkontakt;
   const at = entry.at;
   switch (action) {
     case 'taEmot':
-      await cancelChases(deps, caseValue.id);
-      await enqueueNotice(deps, {
-        id: toNoticeId(caseValue.id, 'mottaget'),
-        kind: 'mottaget',
-        caseId: caseValue.id,
-        recipientKey: upptackare.userId,
-        data: { byUserId: actorId, byDisplayName: actorName, at },
-        at,
-      });
-      return;
-    case 'avboj':
-      await cancelChases(deps, caseValue.id);
-      await enqueueNotice(deps, {
-        id: toNoticeId(caseValue.id, 'avbojt'),
-        kind: 'avbojt',
-        caseId: caseValue.id,
-        recipientKey: upptackare.userId,
-        data: { byUserId: actorId, byDisplayName: actorName, at },
-        at,
-      });
-      return;
-    case 'skickaVidare': {
-      const routing = caseValue.routingHistory?.findLast(
-        (item) => item.cause === 'skickaVidare' && item.by === actorId,
-      );
-      if (routing === undefined) return;
-      // Only while this forward is still the current routing: a later forward owns the chase.
-      const isCurrent = currentRouting(caseValue)?.routingNo === routing.routingNo;
-      await enqueueNotice(deps, {
-        id: toNoticeId(caseValue.id, 'nyttArende', routing.routingNo),
-        kind: 'nyttArende',
-        caseId: caseValue.id,
-        recipientKey: routing.routing.contactUserId,
-        data: { routingNo: routing.routingNo, cause: 'skickaVidare' },
-        at: routing.at,
-      });
-      await enqueueNotice(deps, {
-        id: toNoticeId(caseValue.id, 'vidarebefordrat', routing.routingNo),
-        kind: 'vidarebefordrat',
-        caseId: caseValue.id,
-        recipientKey: upptackare.userId,
-        data: {
-          routingNo: routing.routingNo,
-          byUserId: actorId,
-          toUserId: routing.routing.contactUserId,
-          toDisplayName: routing.routing.contactDisplayName ?? 'Barnkontakt',
-          toUnitId: routing.routing.unitId,
-          at: routing.at,
-        },
-        at: routing.at,
-      });
-      if (isCurrent && caseValue.state === 'vantarPaBarnkontakt') {
-        await cancelChases(deps, caseValue.id, routing.routingNo);
-        await scheduleChase(deps, caseValue.id, routing.routingNo, 1, routing.at);
-      }
-      return;
+    case 'avboj': {
+      const kind = action === 'taEmot' ? 'mottaget' : 'avbojt';
+      return {
+        outbox: [
+          buildNoticeMessage({
+            id: toNoticeId(caseValue.id, kind),
+            kind,
+            caseId: caseValue.id,
+            recipientKey: upptackare.userId,
+            data: { byUserId: actorId, byDisplayName: actorName, at },
+            at,
+          }),
+        ],
+        reminders: [],
+      };
     }
+    case 'skickaVidare': {
+      const routing = findOwnForward(caseValue, actorId);
+      if (routing === undefined) return none;
+      const outbox = [
+        buildNoticeMessage({
+          id: toNoticeId(caseValue.id, 'nyttArende', routing.routingNo),
+          kind: 'nyttArende',
+          caseId: caseValue.id,
+          recipientKey: routing.routing.contactUserId,
+          data: { routingNo: routing.routingNo, cause: 'skickaVidare' },
+          at: routing.at,
+        }),
+        buildNoticeMessage({
+          id: toNoticeId(caseValue.id, 'vidarebefordrat', routing.routingNo),
+          kind: 'vidarebefordrat',
+          caseId: caseValue.id,
+          recipientKey: upptackare.userId,
+          data: {
+            routingNo: routing.routingNo,
+            byUserId: actorId,
+            toUserId: routing.routing.contactUserId,
+            toDisplayName: routing.routing.contactDisplayName ?? 'Barnkontakt',
+            toUnitId: routing.routing.unitId,
+            at: routing.at,
+          },
+          at: routing.at,
+        }),
+      ];
+      // Only while this forward is still the current routing: a later forward owns the chase.
+      const reminders = isCurrentForward(caseValue, routing)
+        ? [buildChaseReminder(deps.directory, caseValue.id, routing.routingNo, 1, routing.at)]
+        : [];
+      return { outbox, reminders };
+    }
+  }
+}
+
+/** The actor's own latest forward of the card, if any. */
+function findOwnForward(caseValue: Case, actorId: string): RoutingHistoryEntry | undefined {
+  return caseValue.routingHistory?.findLast((item) => item.cause === 'skickaVidare' && item.by === actorId);
+}
+
+function isCurrentForward(caseValue: Case, routing: RoutingHistoryEntry): boolean {
+  return (
+    currentRouting(caseValue)?.routingNo === routing.routingNo && caseValue.state === 'vantarPaBarnkontakt'
+  );
+}
+
+/**
+ * An answer ends the chases of the card it answered: all of them when the case is taken or
+ * declined, those of the earlier routing when it is forwarded. A chase left behind by a failure
+ * here finds the case answered when it comes due and sends nothing.
+ */
+async function cancelEarlierChases(
+  deps: FlowDependencies,
+  caseValue: Case,
+  action: ResponseAction,
+  actorId: string,
+): Promise<void> {
+  if (action !== 'skickaVidare') {
+    await cancelChases(deps, caseValue.id);
+    return;
+  }
+  const routing = findOwnForward(caseValue, actorId);
+  if (routing !== undefined && isCurrentForward(caseValue, routing)) {
+    await cancelChases(deps, caseValue.id, routing.routingNo);
   }
 }
 

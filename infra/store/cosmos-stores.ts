@@ -5,7 +5,9 @@
  * - `cases`, pk `/id`. A case is one document holding its state, roles and chronology, so
  *   every read is a point read (1 RU) and every change one conditional replace
  *   (`IfMatch` on the ETag). No query ever needs cases across partitions.
- * - `identityIndex`, pk `/identityKey`: `{ id: caseId, identityKey }`. "Which cases has this
+ * - `identityIndex`, pk `/identityKey`: `{ id: caseId, identityKey }`, and one claim
+ *   `{ id: 'oppetArende', identityKey, caseId }` naming the child's open Barnkontakt case,
+ *   created if absent (409 decides a race) and moved with IfMatch. "Which cases has this
  *   child?" is a single-partition query on the keyed hash, never a cross-partition scan and
  *   never on the plain identity number. The entry is written BEFORE the case: if the case
  *   write then fails (duplicate id, lost race, outage) the entry points at a case that does
@@ -80,6 +82,7 @@ import {
   ZActivityRecord,
   ZAuditEntry,
   ZBarnteamMeeting,
+  ZOpenCaseClaim,
   ZOutboxMessage,
   ZReminder,
   ZStoredConversation,
@@ -177,9 +180,27 @@ const ZPendingEffects = z.object({
   outbox: z.array(ZOutboxMessage),
   reminders: z.array(ZReminder),
 });
+type PendingEffects = z.infer<typeof ZPendingEffects>;
 const ZCaseWithPendingEffects = z
-  .object({ id: z.string().min(1), pendingEffects: ZPendingEffects.optional() })
+  .object({ id: z.string().min(1), _etag: z.string().min(1), pendingEffects: ZPendingEffects.optional() })
   .passthrough();
+
+/** The claim document's id in the child's `identityIndex` partition; case ids never take it. */
+const openCaseClaimId = 'oppetArende';
+const claimStoreFields = ['id'];
+
+/** Both lists, each effect once (by id), the earlier copy kept. */
+function mergeEffects(earlier: PendingEffects | undefined, later: CaseEffects): PendingEffects {
+  const outbox = [...(earlier?.outbox ?? [])];
+  const reminders = [...(earlier?.reminders ?? [])];
+  for (const message of later.outbox) {
+    if (!outbox.some((known) => known.id === message.id)) outbox.push(message);
+  }
+  for (const reminder of later.reminders) {
+    if (!reminders.some((known) => known.id === reminder.id)) reminders.push(reminder);
+  }
+  return { outbox, reminders };
+}
 
 function createCaseStore(
   containers: CosmosContainers,
@@ -187,15 +208,55 @@ function createCaseStore(
 ): CaseStore {
   const { cases, identityIndex } = containers;
 
-  async function enqueuePendingEffects(caseId: string, effects: CaseEffects): Promise<void> {
+  /**
+   * Enqueues the effects recorded in the case document at `etag`, then removes the record if
+   * the document is still at that version. A later write carried the record forward (see
+   * `readPendingEffects`), and that writer or the repair sweep clears it; enqueueing again is a
+   * no-op. Returns the case as stored after the removal, or `undefined` when it was not removed.
+   */
+  async function enqueuePendingEffects(
+    caseId: string,
+    etag: string,
+    effects: PendingEffects,
+  ): Promise<Versioned<Case> | undefined> {
     await enqueueEffects(effectStores, effects);
-    // Unconditional: removing the record of effects that now exist is right whatever the case's
-    // version. A replace writes the case without the field; that can only come before the
-    // effects exist if someone acts on the case between a crash and the next sweep (within a
-    // minute), and nobody is notified to act before the notice is enqueued.
-    await callCosmos('case', caseId, () =>
-      cases.item(caseId, caseId).patch([{ op: 'remove', path: '/pendingEffects' }]),
-    );
+    try {
+      const response = await callCosmos('case', caseId, () =>
+        cases.item(caseId, caseId).patch([{ op: 'remove', path: '/pendingEffects' }], ifMatchOption(etag)),
+      );
+      return toVersioned(response.resource, ZCase, 'case', caseId, []);
+    } catch (error) {
+      if (isDomainError(error, 'concurrencyConflict') || isDomainError(error, 'notFound')) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * The effects still recorded in the stored case, read at the version a replace is conditional
+   * on. A replace writes the whole document, so without this it would erase the record of
+   * effects another writer has not enqueued yet (a crash, or a second Upptäckarkort joining
+   * the same case at the same moment), and only the repair sweep could have found them.
+   */
+  async function readPendingEffects(caseId: string, ifMatch: string): Promise<PendingEffects | undefined> {
+    const raw = await readItem('case', cases, caseId, caseId);
+    if (raw === undefined) throw createNotFoundError('case', caseId);
+    const stored = parseStored(ZCaseWithPendingEffects, raw, 'case', caseId);
+    if (stored._etag !== ifMatch) throw createConcurrencyConflictError('case', caseId);
+    return stored.pendingEffects;
+  }
+
+  /** Enqueues after the write; a failure leaves the record for the sweep, never "not saved". */
+  async function completeEffects(
+    written: Versioned<Case>,
+    effects: PendingEffects,
+  ): Promise<Versioned<Case>> {
+    if (effects.outbox.length === 0 && effects.reminders.length === 0) return written;
+    try {
+      return (await enqueuePendingEffects(written.value.id, written.etag, effects)) ?? written;
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      return written;
+    }
   }
 
   async function indexIdentityKey(value: Case): Promise<void> {
@@ -210,6 +271,19 @@ function createCaseStore(
     return raw === undefined ? undefined : toVersioned(raw, ZCase, 'case', caseId, []);
   }
 
+  async function replaceKeeping(
+    parsed: Case,
+    ifMatch: string,
+    pendingEffects: PendingEffects | undefined,
+  ): Promise<Versioned<Case>> {
+    await indexIdentityKey(parsed);
+    const document = pendingEffects === undefined ? parsed : { ...parsed, pendingEffects };
+    const response = await callCosmos('case', parsed.id, () =>
+      cases.item(parsed.id, parsed.id).replace(document, ifMatchOption(ifMatch)),
+    );
+    return toVersioned(response.resource, ZCase, 'case', parsed.id, []);
+  }
+
   return {
     async create(value) {
       const parsed = parseCase(value);
@@ -220,34 +294,35 @@ function createCaseStore(
     async createWithEffects(value, effects) {
       const parsed = parseCase(value);
       await indexIdentityKey(parsed);
-      const pendingEffects = { outbox: [...effects.outbox], reminders: [...effects.reminders] };
+      const pendingEffects = mergeEffects(undefined, effects);
       const response = await callCosmos('case', parsed.id, () =>
         cases.items.create({ ...parsed, pendingEffects }),
       );
       const created = toVersioned(response.resource, ZCase, 'case', parsed.id, []);
-      try {
-        await enqueuePendingEffects(parsed.id, pendingEffects);
-      } catch (error) {
-        // The case is stored and its effects are recorded in it: the repair sweep enqueues them.
-        // Failing here would tell the user "not saved" about a saved case.
-        if (!isDomainError(error)) throw error;
-      }
-      return created;
+      // The case is stored and its effects are recorded in it: if enqueueing fails, the repair
+      // sweep does it. Failing here would tell the user "not saved" about a saved case.
+      return completeEffects(created, pendingEffects);
+    },
+    async replaceWithEffects(value, ifMatch, effects) {
+      const parsed = parseCase(value);
+      const pendingEffects = mergeEffects(await readPendingEffects(parsed.id, ifMatch), effects);
+      const replaced = await replaceKeeping(parsed, ifMatch, pendingEffects);
+      return completeEffects(replaced, pendingEffects);
     },
     async repairPendingEffects(limit) {
       const top = Math.max(0, Math.floor(limit));
       if (top === 0) return 0;
       // A cross-partition query, run by the background sweep only; the filter is on a field that
-      // exists only between a filing and its effects being enqueued, so it matches almost nothing.
+      // exists only between a change and its effects being enqueued, so it matches almost nothing.
       const rows = await queryAcrossPartitions('case', cases, 'pendingEffects', {
-        query: 'SELECT TOP @limit c.id, c.pendingEffects FROM c WHERE IS_DEFINED(c.pendingEffects)',
+        query: 'SELECT TOP @limit c.id, c._etag, c.pendingEffects FROM c WHERE IS_DEFINED(c.pendingEffects)',
         parameters: [{ name: '@limit', value: top }],
       });
       let repaired = 0;
       for (const row of rows) {
         const parsed = parseStored(ZCaseWithPendingEffects, row, 'case', 'pendingEffects');
         if (parsed.pendingEffects === undefined) continue;
-        await enqueuePendingEffects(parsed.id, parsed.pendingEffects);
+        await enqueuePendingEffects(parsed.id, parsed._etag, parsed.pendingEffects);
         repaired += 1;
       }
       return repaired;
@@ -255,16 +330,15 @@ function createCaseStore(
     get: readCase,
     async replace(value, ifMatch) {
       const parsed = parseCase(value);
-      await indexIdentityKey(parsed);
-      const response = await callCosmos('case', parsed.id, () =>
-        cases.item(parsed.id, parsed.id).replace(parsed, ifMatchOption(ifMatch)),
-      );
-      return toVersioned(response.resource, ZCase, 'case', parsed.id, []);
+      return replaceKeeping(parsed, ifMatch, await readPendingEffects(parsed.id, ifMatch));
     },
     async findCaseIdsByIdentityKey(identityKey) {
       const rows = await queryPartition('case', identityIndex, identityKey, {
-        query: 'SELECT c.id FROM c WHERE c.identityKey = @identityKey',
-        parameters: [{ name: '@identityKey', value: identityKey }],
+        query: 'SELECT c.id FROM c WHERE c.identityKey = @identityKey AND c.id != @claimId',
+        parameters: [
+          { name: '@identityKey', value: identityKey },
+          { name: '@claimId', value: openCaseClaimId },
+        ],
       });
       const caseIds = rows.map((row) => parseStored(ZIndexRow, row, 'case', identityKey).id);
       // The index may hold stale entries; the case itself decides.
@@ -275,6 +349,30 @@ function createCaseStore(
         }),
       );
       return confirmed.filter((caseId): caseId is string => caseId !== undefined).sort();
+    },
+    async claimOpenCase(claim) {
+      const parsed = parseIncoming(ZOpenCaseClaim, claim, 'case');
+      const partition = parsed.identityKey;
+      try {
+        const response = await callCosmos('case', partition, () =>
+          identityIndex.items.create({ id: openCaseClaimId, ...parsed }),
+        );
+        return toVersioned(response.resource, ZOpenCaseClaim, 'case', partition, claimStoreFields);
+      } catch (error) {
+        if (!isDomainError(error, 'alreadyExists')) throw error;
+        const stored = await readItem('case', identityIndex, openCaseClaimId, partition);
+        if (stored === undefined) throw error;
+        return toVersioned(stored, ZOpenCaseClaim, 'case', partition, claimStoreFields);
+      }
+    },
+    async moveOpenCaseClaim(claim, ifMatch) {
+      const parsed = parseIncoming(ZOpenCaseClaim, claim, 'case');
+      const response = await callCosmos('case', parsed.identityKey, () =>
+        identityIndex
+          .item(openCaseClaimId, parsed.identityKey)
+          .replace({ id: openCaseClaimId, ...parsed }, ifMatchOption(ifMatch)),
+      );
+      return toVersioned(response.resource, ZOpenCaseClaim, 'case', parsed.identityKey, claimStoreFields);
     },
     async listIdsByUnitAndState(unitId, state, limit) {
       const top = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 0;

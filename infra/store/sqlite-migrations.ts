@@ -87,6 +87,14 @@ export const mainMigrations: readonly SqliteMigration[] = [
     id
   );
   `,
+  // 5: the child's open Barnkontakt case, one row per keyed identity hash (create if absent).
+  `
+  CREATE TABLE open_case_claims (
+    identity_key TEXT PRIMARY KEY,
+    etag TEXT NOT NULL,
+    document TEXT NOT NULL
+  ) STRICT;
+  `,
 ];
 
 /**

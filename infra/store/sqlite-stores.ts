@@ -27,6 +27,7 @@ import {
   type CaseStore,
   type ConversationStore,
   type MeetingStore,
+  type OpenCaseClaim,
   type OutboxMessage,
   type OutboxStore,
   type Reminder,
@@ -37,6 +38,7 @@ import {
   ZActivityRecord,
   ZAuditEntry,
   ZBarnteamMeeting,
+  ZOpenCaseClaim,
   ZOutboxMessage,
   ZReminder,
   ZStoredConversation,
@@ -197,7 +199,53 @@ function createCaseStore(db: SqliteDatabase, writes: GroupCommit, effectWriters:
      ORDER BY id LIMIT ?`,
   );
 
+  const insertClaim = db.prepare<[string, string, string]>(
+    'INSERT INTO open_case_claims (identity_key, etag, document) VALUES (?, ?, ?) ON CONFLICT (identity_key) DO NOTHING',
+  );
+  const selectClaim = db.prepare<[string], { etag: string; document: string }>(
+    'SELECT etag, document FROM open_case_claims WHERE identity_key = ?',
+  );
+  const updateClaim = db.prepare<[string, string, string, string]>(
+    'UPDATE open_case_claims SET etag = ?, document = ? WHERE identity_key = ? AND etag = ?',
+  );
+
   const written = createWrittenDocuments();
+
+  const readClaim = (identityKey: string): Versioned<OpenCaseClaim> | undefined => {
+    const row = selectClaim.get(identityKey);
+    if (row === undefined) return undefined;
+    return {
+      value: parseStored(
+        ZOpenCaseClaim,
+        parseStoredJson(row.document, 'case', identityKey),
+        'case',
+        identityKey,
+      ),
+      etag: row.etag,
+    };
+  };
+
+  const replaceNow = (value: Case, ifMatch: string): Versioned<Case> => {
+    const parsed = parseCase(value);
+    const etag = randomUUID();
+    const document = JSON.stringify(parsed);
+    const result = update.run(etag, parsed.child.identityKey ?? null, document, parsed.id, ifMatch);
+    if (result.changes === 0) {
+      throw exists.get(parsed.id) === undefined
+        ? createNotFoundError('case', parsed.id)
+        : createConcurrencyConflictError('case', parsed.id);
+    }
+    written.remember(parsed.id, etag, document);
+    return { value: parsed, etag };
+  };
+  const replaceWithEffectsNow = db.transaction(
+    (value: Case, ifMatch: string, effects: CaseEffects): Versioned<Case> => {
+      const replaced = replaceNow(value, ifMatch);
+      for (const message of effects.outbox) effectWriters.outbox.enqueueNow(message);
+      for (const reminder of effects.reminders) effectWriters.reminders.scheduleNow(reminder);
+      return replaced;
+    },
+  );
 
   const createNow = (value: Case): Versioned<Case> => {
     const parsed = parseCase(value);
@@ -232,17 +280,30 @@ function createCaseStore(db: SqliteDatabase, writes: GroupCommit, effectWriters:
       return runSql('case', () => readVersioned(select.get(caseId), ZCase, 'case', written));
     },
     async replace(value, ifMatch) {
+      return runWrite(writes, 'case', () => replaceNow(value, ifMatch));
+    },
+    async replaceWithEffects(value, ifMatch, effects) {
+      return runWrite(writes, 'case', () => replaceWithEffectsNow(value, ifMatch, effects));
+    },
+    async claimOpenCase(claim) {
+      const parsed = parseIncoming(ZOpenCaseClaim, claim, 'case');
       return runWrite(writes, 'case', () => {
-        const parsed = parseCase(value);
+        insertClaim.run(parsed.identityKey, randomUUID(), JSON.stringify(parsed));
+        const stored = readClaim(parsed.identityKey);
+        if (stored === undefined) throw createStorageUnavailableError('case', 'claimMissing');
+        return stored;
+      });
+    },
+    async moveOpenCaseClaim(claim, ifMatch) {
+      const parsed = parseIncoming(ZOpenCaseClaim, claim, 'case');
+      return runWrite(writes, 'case', () => {
         const etag = randomUUID();
-        const document = JSON.stringify(parsed);
-        const result = update.run(etag, parsed.child.identityKey ?? null, document, parsed.id, ifMatch);
+        const result = updateClaim.run(etag, JSON.stringify(parsed), parsed.identityKey, ifMatch);
         if (result.changes === 0) {
-          throw exists.get(parsed.id) === undefined
-            ? createNotFoundError('case', parsed.id)
-            : createConcurrencyConflictError('case', parsed.id);
+          throw readClaim(parsed.identityKey) === undefined
+            ? createNotFoundError('case', parsed.identityKey)
+            : createConcurrencyConflictError('case', parsed.identityKey);
         }
-        written.remember(parsed.id, etag, document);
         return { value: parsed, etag };
       });
     },

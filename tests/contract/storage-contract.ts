@@ -162,6 +162,78 @@ export function describeStorageContract(name: string, setup: StorageContractSetu
         expect((await stores.cases.get('case-1'))?.value.reference).toBe(buildContractCase().reference);
       });
 
+      it('replaces a case with its effects, and a lost race writes neither the case nor an effect', async () => {
+        const created = await stores.cases.create(buildContractCase());
+
+        const replaced = await stores.cases.replaceWithEffects(
+          { ...created.value, state: 'mottagen' },
+          created.etag,
+          {
+            outbox: [buildOutboxMessage({ caseId: 'case-1' })],
+            reminders: [buildReminder({ caseId: 'case-1' })],
+          },
+        );
+        await expectDomainError(
+          stores.cases.replaceWithEffects({ ...created.value, state: 'avbojd' }, created.etag, {
+            outbox: [buildOutboxMessage({ id: 'outbox-2', caseId: 'case-1' })],
+            reminders: [],
+          }),
+          'concurrencyConflict',
+        );
+        await stores.cases.repairPendingEffects(10);
+
+        const stored = await stores.cases.get('case-1');
+        expect(stored?.value.state).toBe('mottagen');
+        // The version handed back is the one stored, so the next card action is not "stale".
+        expect(stored?.etag).toBe(replaced.etag);
+        expect((await stores.outbox.get('outbox-1'))?.value.caseId).toBe('case-1');
+        expect((await stores.reminders.get('reminder-1'))?.value.caseId).toBe('case-1');
+        expect(await stores.outbox.get('outbox-2')).toBeUndefined();
+        expect(await stores.cases.repairPendingEffects(10)).toBe(0);
+      });
+
+      it("claims a child's open case once: of ten concurrent claims one is stored and all see it", async () => {
+        const claims = Array.from({ length: 10 }, (_, index) => ({
+          identityKey: 'key-0123456789abcdef',
+          caseId: `case-${index}`,
+          claimedAt: '2026-03-02T08:00:00.000Z',
+        }));
+
+        const answers = await Promise.all(claims.map((claim) => stores.cases.claimOpenCase(claim)));
+
+        const holders = new Set(answers.map((answer) => answer.value.caseId));
+        expect(holders.size).toBe(1);
+        const again = await stores.cases.claimOpenCase({ ...claims[0], caseId: 'case-late' } as never);
+        expect(again.value.caseId).toBe([...holders][0]);
+        expect(again.etag).toBe(answers[0]?.etag);
+        // Another child has a claim of its own, and no claim shows up as a case of the child.
+        const other = await stores.cases.claimOpenCase({
+          ...claims[0],
+          identityKey: 'key-fedcba9876543210',
+        } as never);
+        expect(other.value.caseId).toBe('case-0');
+        expect(await stores.cases.findCaseIdsByIdentityKey('key-0123456789abcdef')).toEqual([]);
+      });
+
+      it('moves a claim only from the version read: the second of two moves loses', async () => {
+        const claim = {
+          identityKey: 'key-0123456789abcdef',
+          caseId: 'case-closed',
+          claimedAt: '2026-03-02T08:00:00.000Z',
+        };
+        const stored = await stores.cases.claimOpenCase(claim);
+
+        const moved = await stores.cases.moveOpenCaseClaim({ ...claim, caseId: 'case-new' }, stored.etag);
+        await expectDomainError(
+          stores.cases.moveOpenCaseClaim({ ...claim, caseId: 'case-other' }, stored.etag),
+          'concurrencyConflict',
+        );
+
+        const now = await stores.cases.claimOpenCase({ ...claim, caseId: 'case-late' });
+        expect(now.value.caseId).toBe('case-new');
+        expect(now.etag).toBe(moved.etag);
+      });
+
       it('answers undefined for a case that does not exist', async () => {
         expect(await stores.cases.get('no-such-case')).toBeUndefined();
       });

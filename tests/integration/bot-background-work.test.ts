@@ -120,10 +120,20 @@ describe('two instances on one store', () => {
     const second = createInMemoryStores(data);
     stores = first;
     await saveConversations(first, [users.barnkontakt, users.upptackare]);
+    // Three children (one child's second card would join its first case).
     const caseIds = [
-      await fileCard(first, directory, clock, { draftId: '11111111-aaaa-4aaa-8aaa-111111111111' }),
-      await fileCard(first, directory, clock, { draftId: '22222222-bbbb-4bbb-8bbb-222222222222' }),
-      await fileCard(first, directory, clock, { draftId: '33333333-cccc-4ccc-8ccc-333333333333' }),
+      await fileCard(first, directory, clock, {
+        draftId: '11111111-aaaa-4aaa-8aaa-111111111111',
+        card: { childIdentityNumber: '20170612-2395' },
+      }),
+      await fileCard(first, directory, clock, {
+        draftId: '22222222-bbbb-4bbb-8bbb-222222222222',
+        card: { childIdentityNumber: '20170612-2403' },
+      }),
+      await fileCard(first, directory, clock, {
+        draftId: '33333333-cccc-4ccc-8ccc-333333333333',
+        card: { childIdentityNumber: '20170612-2411' },
+      }),
     ];
     // Slow answers, so that the two instances' sweeps overlap.
     nock.cleanAll();

@@ -15,6 +15,7 @@ import {
   type ActivityRecord,
   type AuditEntry,
   type BarnteamMeeting,
+  type OpenCaseClaim,
   type OutboxMessage,
   type Reminder,
   type StoredConversation,
@@ -23,6 +24,7 @@ import {
   ZActivityRecord,
   ZAuditEntry,
   ZBarnteamMeeting,
+  ZOpenCaseClaim,
   ZOutboxMessage,
   ZReminder,
   ZStoredConversation,
@@ -60,6 +62,7 @@ export interface InMemoryData {
   readonly audit: { entry: AuditEntry; seq: number }[];
   readonly activities: Map<string, ActivityRecord>;
   readonly meetings: Map<string, Row<BarnteamMeeting>>;
+  readonly openCaseClaims: Map<string, Row<OpenCaseClaim>>;
 }
 
 export function createInMemoryData(): InMemoryData {
@@ -71,6 +74,7 @@ export function createInMemoryData(): InMemoryData {
     audit: [],
     activities: new Map(),
     meetings: new Map(),
+    openCaseClaims: new Map(),
   };
 }
 
@@ -232,6 +236,40 @@ export function createInMemoryStores(data: InMemoryData = createInMemoryData()):
         const row = store(ZCase, value, 'case');
         assertStorableId('case', row.value.id);
         return replaceRow(data.cases, 'case', row, ifMatch);
+      },
+      async replaceWithEffects(value, ifMatch, effects) {
+        await enter('cases.replaceWithEffects', 'case');
+        const row = store(ZCase, value, 'case');
+        assertStorableId('case', row.value.id);
+        const messages = effects.outbox.map((message) => store(ZOutboxMessage, message, 'outbox'));
+        const reminders = effects.reminders.map((reminder) => store(ZReminder, reminder, 'reminder'));
+        // As in one transaction, like createWithEffects.
+        for (const _message of messages) await enter('outbox.enqueue', 'outbox');
+        for (const _reminder of reminders) await enter('reminders.schedule', 'reminder');
+        const replaced = replaceRow(data.cases, 'case', row, ifMatch);
+        for (const message of messages)
+          if (!data.outbox.has(message.value.id)) data.outbox.set(message.value.id, message);
+        for (const reminder of reminders) {
+          if (!data.reminders.has(reminder.value.id)) data.reminders.set(reminder.value.id, reminder);
+        }
+        return replaced;
+      },
+      async claimOpenCase(claim) {
+        await enter('cases.claimOpenCase', 'case');
+        const row = store(ZOpenCaseClaim, claim, 'case');
+        const existing = data.openCaseClaims.get(row.value.identityKey);
+        if (existing !== undefined) return read(existing) as Versioned<OpenCaseClaim>;
+        data.openCaseClaims.set(row.value.identityKey, row);
+        return read(row) as Versioned<OpenCaseClaim>;
+      },
+      async moveOpenCaseClaim(claim, ifMatch) {
+        await enter('cases.moveOpenCaseClaim', 'case');
+        const row = store(ZOpenCaseClaim, claim, 'case');
+        const current = data.openCaseClaims.get(row.value.identityKey);
+        if (current === undefined) throw createNotFoundError('case', row.value.identityKey);
+        if (current.etag !== ifMatch) throw createConcurrencyConflictError('case', row.value.identityKey);
+        data.openCaseClaims.set(row.value.identityKey, row);
+        return read(row) as Versioned<OpenCaseClaim>;
       },
       async findCaseIdsByIdentityKey(identityKey) {
         await enter('cases.findCaseIdsByIdentityKey', 'case');

@@ -44,7 +44,7 @@ async function showKvitto(
   try {
     const read = await readCaseForCard(flow, parsed.data.caseId, actor.userId, async (current) =>
       renderKvittoCard(current.value, actor.userId, flow.directory, {
-        delivery: await readKvittoDelivery(flow.stores, current.value),
+        delivery: await readKvittoDelivery(flow.stores, current.value, actor.userId),
       }),
     );
     logger.info({ ...caseLog, outcome: read.outcome }, 'Kvittot uppdaterat');

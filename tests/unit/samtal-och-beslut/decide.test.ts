@@ -158,6 +158,22 @@ describe('decide', () => {
     });
   });
 
+  it('commits the decision with its notice: when the notice cannot be written, neither is the decision', async () => {
+    const flow = await storeCase();
+    flow.stores.failNext('outbox.enqueue');
+
+    await expect(flow.decideNow({ decision: 'behovUppfyllt' })).rejects.toMatchObject({
+      code: 'storageUnavailable',
+    });
+
+    expect(flow.stores.snapshot().cases[0]?.beslut ?? []).toEqual([]);
+    expect(flow.stores.snapshot().cases[0]?.state).toBe('samtal');
+    expect(flow.stores.snapshot().outbox).toEqual([]);
+    // Trying again works and sends the notice once.
+    expect((await flow.decideNow({ decision: 'behovUppfyllt' })).outcome).toBe('applied');
+    expect(flow.stores.snapshot().outbox).toHaveLength(1);
+  });
+
   it('answers a card that is no longer current with stale, and a double click with alreadyApplied', async () => {
     const flow = await storeCase();
 

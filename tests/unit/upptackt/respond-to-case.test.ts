@@ -44,6 +44,18 @@ function noticesTo(flow: Awaited<ReturnType<typeof fileCard>>, recipient: string
 }
 
 describe('respondToCase: Ta emot', () => {
+  it('commits the answer with its notice: when the notice cannot be written, the card still waits', async () => {
+    const flow = await fileCard();
+    flow.stores.failNext('outbox.enqueue');
+
+    await expect(flow.respond()).rejects.toMatchObject({ code: 'storageUnavailable' });
+
+    expect(flow.stores.snapshot().cases[0]?.state).toBe('vantarPaBarnkontakt');
+    expect(noticesTo(flow, users.upptackare)).toEqual([]);
+    expect((await flow.respond()).outcome).toBe('applied');
+    expect(noticesTo(flow, users.upptackare)).toEqual(['mottaget']);
+  });
+
   it('moves the case to mottagen, tells the Upptäckare who took it, and stops the chase', async () => {
     const flow = await fileCard();
 
