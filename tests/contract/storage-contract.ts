@@ -6,6 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isDomainError } from '../../flows/kernel/errors.js';
 import type { ActivityRecord, BarnteamMeeting, Stores, Versioned } from '../../flows/kernel/ports.js';
+import { fileDiscovery } from '../../flows/upptackt/file-discovery.js';
+import { buildSubmission, createTestFlow, filedAt, tenantId } from '../support/flow-fixtures.js';
 import {
   buildAuditEntry,
   buildContractCase,
@@ -213,6 +215,52 @@ export function describeStorageContract(name: string, setup: StorageContractSetu
         } as never);
         expect(other.value.caseId).toBe('case-0');
         expect(await stores.cases.findCaseIdsByIdentityKey('key-0123456789abcdef')).toEqual([]);
+      });
+
+      it('ten Upptäckarkort about one child filed at once give one case holding all ten, one notice each', async () => {
+        const { deps } = createTestFlow();
+        const flow = { ...deps, stores };
+        const cards = Array.from({ length: 10 }, (_, index) => {
+          const suffix = String(index + 1).padStart(12, '0');
+          return fileDiscovery(flow, {
+            actor: {
+              userId: `7d1c0f3a-5b2e-4c8d-9a6f-${suffix}`,
+              displayName: `Kollega ${index + 1}`,
+              tenantId,
+            },
+            draftId: `d7a9e2c4-1f3b-4a5d-8e6f-${suffix}`,
+            submission: buildSubmission(),
+            receivedAt: filedAt,
+          });
+        });
+
+        const results = await Promise.all(cards);
+
+        expect(results.map((result) => result.outcome).sort()).toEqual([
+          'addedToOpenCase',
+          'addedToOpenCase',
+          'addedToOpenCase',
+          'addedToOpenCase',
+          'addedToOpenCase',
+          'addedToOpenCase',
+          'addedToOpenCase',
+          'addedToOpenCase',
+          'addedToOpenCase',
+          'created',
+        ]);
+        const caseIds = new Set(results.map((result) => result.caseValue.value.id));
+        expect(caseIds.size).toBe(1);
+        const [caseId] = [...caseIds];
+        const stored = await stores.cases.get(caseId ?? '');
+        expect(stored?.value.addedDiscoveries).toHaveLength(9);
+        await stores.cases.repairPendingEffects(50);
+        const due = await stores.outbox.listDue(new Date('2030-01-01T00:00:00Z'), 50);
+        const kinds = due.map((message) =>
+          message.value.payload.kind === 'notice' ? message.value.payload.notice : message.value.payload.kind,
+        );
+        expect(kinds.filter((kind) => kind === 'nyttArende')).toHaveLength(1);
+        expect(kinds.filter((kind) => kind === 'upptackarkortTillagt')).toHaveLength(9);
+        expect(await stores.cases.repairPendingEffects(50)).toBe(0);
       });
 
       it('moves a claim only from the version read: the second of two moves loses', async () => {
