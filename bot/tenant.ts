@@ -2,6 +2,11 @@
  * Which tenant an activity comes from. Teams puts it in `conversation.tenantId` and in
  * `channelData.tenant.id`; when both are present they must agree, since a disagreement means
  * the activity was not built by Teams.
+ *
+ * It is the tenant of the conversation, not of the person's employer: a guest in the
+ * municipality's tenant (a region nurse) writes with the municipality's tenant id, and only an
+ * app used from several tenants sees the others (README, "Members from several organisations").
+ * The allow-list admits a tenant and nothing more: access to a case is by the role in it.
  */
 import type { Activity } from 'botbuilder';
 import { z } from 'zod';

@@ -3,6 +3,11 @@
  * lists every problem at once (each naming its variable) so that IT staff fix a deployment in
  * one round, and it refuses the combinations that would run the bot without authentication
  * outside an explicit local mode (docs/security.md 1).
+ *
+ * One code for both set-ups a region chooses between (README, "Members from several organisations"): guests in
+ * the municipality's tenant list that one tenant in ALLOWED_TENANT_IDS; an app used from several
+ * organisations' tenants lists each of them, with the same SingleTenant bot. The allow-list only
+ * admits a tenant: what anyone may see is decided by their role in the case (flows/kernel/access.ts).
  */
 import { z } from 'zod';
 
@@ -228,7 +233,14 @@ const ZEnv = z
     if (appType === undefined) {
       problem('MicrosoftAppType', "krävs i produktion: 'SingleTenant' eller 'UserAssignedMSI'");
     } else if (appType === 'multitenant') {
-      problem('MicrosoftAppType', "'MultiTenant' stöds inte: använd 'SingleTenant' eller 'UserAssignedMSI'");
+      // Azure Bot Service creates no new MultiTenant bots (since 31 July 2025), and the SDK then
+      // fetches the bot's token from botframework.com instead of its own tenant. Serving several
+      // organisations is the app *registration* in Entra ID (any organisational directory) with a
+      // SingleTenant bot and every tenant in ALLOWED_TENANT_IDS: the same checks as one tenant.
+      problem(
+        'MicrosoftAppType',
+        "'MultiTenant' stöds inte: använd 'SingleTenant' eller 'UserAssignedMSI'. Ska boten användas från flera organisationers tenanter, registrera appen i Entra ID för flera organisationer, behåll MicrosoftAppType=SingleTenant och lista varje organisations tenant-id i ALLOWED_TENANT_IDS.",
+      );
     } else if (appType !== 'singletenant' && appType !== 'userassignedmsi') {
       problem('MicrosoftAppType', "ska vara 'SingleTenant' eller 'UserAssignedMSI'");
     } else if (appType === 'singletenant' && env.MicrosoftAppPassword === undefined) {
@@ -242,7 +254,7 @@ const ZEnv = z
     if (env.ALLOWED_TENANT_IDS === undefined || env.ALLOWED_TENANT_IDS.length === 0) {
       problem(
         'ALLOWED_TENANT_IDS',
-        'krävs i produktion: de tenant-id (kommaseparerade) som får använda boten',
+        'krävs i produktion: de tenant-id (kommaseparerade) som får använda boten: kommunens, och varje annan organisations när appen används från flera tenanter (gäster använder kommunens)',
       );
     }
     if (env.IDENTITY_HASH_KEY === undefined) {

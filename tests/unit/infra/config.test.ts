@@ -95,7 +95,21 @@ describe('loadConfig', () => {
     );
   });
 
-  it('refuses a multi-tenant app', () => {
+  it('accepts several organisations’ tenants with the single-tenant bot, and refuses a malformed one', () => {
+    const region = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
+    const police = '6e7f8a9b-0c1d-4e2f-9a3b-4c5d6e7f8a9b';
+    const config = loadConfig({ ...production, ALLOWED_TENANT_IDS: `${tenantId}, ${region},${police}` });
+    expect(config.allowedTenantIds).toEqual([tenantId, region, police]);
+    expect(config.botAuth).toMatchObject({ kind: 'SingleTenant', tenantId });
+    expect(problemsOf({ ...production, ALLOWED_TENANT_IDS: `${tenantId},regionen` })).toEqual([
+      expect.stringMatching(/^ALLOWED_TENANT_IDS: /),
+    ]);
+  });
+
+  it('refuses a multi-tenant bot type, and says how several tenants are served instead', () => {
+    const problems = problemsOf({ ...production, MicrosoftAppType: 'MultiTenant' });
+    expect(problems[0]).toContain('ALLOWED_TENANT_IDS');
+    expect(problems[0]).toContain('MicrosoftAppType=SingleTenant');
     expect(problemsOf({ ...production, MicrosoftAppType: 'MultiTenant' })).toEqual([
       expect.stringMatching(/^MicrosoftAppType: 'MultiTenant' stöds inte/),
     ]);
