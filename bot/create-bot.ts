@@ -231,8 +231,12 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
       const { port } = listening.address() as AddressInfo;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
       if (config.mode === 'local') {
-        logger.warn({ mode: 'local', host: config.host, port }, `\n${localModeWarning}`);
+        // The banner once, for the person at the terminal; the log gets one short line of its own.
         process.stderr.write(`\n${localModeWarning}\n\n`);
+        logger.warn(
+          { mode: 'local', host: config.host, port },
+          'Lokalt läge: inloggningen är avstängd och servern lyssnar bara på loopback',
+        );
       }
       if (runBackgroundWork) backgroundWork.start();
       logger.info({ mode: config.mode, host: config.host, port }, 'Backa barnet lyssnar');

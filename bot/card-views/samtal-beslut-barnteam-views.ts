@@ -42,7 +42,7 @@ export function toSamtyckeData(
       step: consent.step,
       givenBy: [...consent.givenBy],
       at: consent.at,
-      recordedByName: findDisplayName(directory, consent.recordedBy),
+      recordedByName: findDisplayName(caseValue, directory, consent.recordedBy),
       ...(consent.documentReference === undefined ? {} : { documentReference: consent.documentReference }),
       ...(consent.withdrawal === undefined
         ? {}
@@ -119,8 +119,16 @@ function suggestNextStep(caseValue: Case): SamtyckeData['suggestedStep'] {
   return 'uppdateratSkriftligt';
 }
 
-function findDisplayName(directory: Directory, userId: UserId): string {
-  return directory.contacts.find((contact) => contact.aadObjectId === userId)?.displayName ?? 'Personal';
+/**
+ * The name of whoever recorded something in the case: the Upptäckare who took the verbal consent
+ * is in the case's roles, not in the directory, and must not be shown as "Personal".
+ */
+function findDisplayName(caseValue: Case, directory: Directory, userId: UserId): string {
+  return (
+    caseValue.roles.findLast((role) => role.userId === userId)?.displayName ??
+    directory.contacts.find((contact) => contact.aadObjectId === userId)?.displayName ??
+    'Personal'
+  );
 }
 
 /** The team's people as the meeting cards list them: the convener first, then the members. */

@@ -1,7 +1,8 @@
 /**
  * "hjälp": what Backa barnet is for, what to type, and the privacy rule. Also answers "hjalp",
  * "help" and "?", in any case, with or without an @mention of the bot in a channel (the
- * Application strips the mention before routing).
+ * Application strips the mention before routing). When the app is installed (the bot is among
+ * the members added), a short welcome with the first lines of the help.
  */
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
@@ -46,6 +47,29 @@ export async function answerHelp(context: TurnContext): Promise<void> {
   await context.sendActivity({ type: 'message', text: helpText, textFormat: 'markdown' });
 }
 
+/** What the bot says when it is installed: who it is and the first lines of "hjälp". */
+export const welcomeText = [
+  '**Välkommen till Backa barnet**',
+  '',
+  'Backa barnet hjälper oss att upptäcka barn som behöver stöd tidigt, och att ge dem samordnat stöd: ' +
+    'ett barn, en plan.',
+  '',
+  '- Skriv **ny upptäckt** för att fylla i ett Upptäckarkort om ett barn du är orolig för.',
+  '- Skriv **hjälp** för att se allt boten kan göra.',
+  '',
+  'Skriv aldrig ett barns namn eller personnummer i en kanal eller en gruppchatt.',
+].join('\n');
+
+/** Whether the bot itself is among the members just added, i.e. the app was just installed here. */
+function isBotAdded(context: TurnContext): boolean {
+  const botId = context.activity.recipient?.id;
+  return botId !== undefined && (context.activity.membersAdded ?? []).some((member) => member.id === botId);
+}
+
 export function registerHelp<TState extends TurnState>(app: Application<TState>): void {
   app.message(async (context) => isHelpRequest(context.activity.text), answerHelp);
+  app.conversationUpdate('membersAdded', async (context) => {
+    if (!isBotAdded(context)) return;
+    await context.sendActivity({ type: 'message', text: welcomeText, textFormat: 'markdown' });
+  });
 }

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 
+/** The order answers are stored in (every stored Beslut has them so); cards use `guidingPrinciples`. */
 export const guidingPrincipleKeys = [
   'tidigInsats',
   'barnetsBasta',
@@ -24,17 +25,21 @@ export interface GuidingPrinciple {
   readonly principle: string;
 }
 
-/** In the order docs/domain.md asks them. */
+/**
+ * The model's four principles in their own order (Princip 1–4), each with the question asked
+ * about it at a Beslut (docs/domain.md). The questions are listed elsewhere starting with the
+ * second principle; a card that followed that order would read "Princip 2, 1, 3, 4".
+ */
 export const guidingPrinciples: readonly GuidingPrinciple[] = Object.freeze([
-  {
-    key: 'tidigInsats',
-    question: 'Är detta tidig insats eller kunde vi gjort mer tidigare i barnets liv?',
-    principle: 'Princip 2: Aldrig för tidigt – aldrig för sent',
-  },
   {
     key: 'barnetsBasta',
     question: 'Är barnets bästa i fokus?',
     principle: 'Princip 1: Barnets bästa i fokus',
+  },
+  {
+    key: 'tidigInsats',
+    question: 'Är detta tidig insats eller kunde vi gjort mer tidigare i barnets liv?',
+    principle: 'Princip 2: Aldrig för tidigt – aldrig för sent',
   },
   {
     key: 'helaSituationen',
@@ -109,10 +114,10 @@ export function parsePrincipleAnswers(input: PrincipleAnswersInput): ParsedPrinc
     };
   }
   const parsed = ZPrincipleAnswers.safeParse(
-    guidingPrinciples.map((principle) => {
-      const given = input[principle.key];
+    guidingPrincipleKeys.map((key) => {
+      const given = input[key];
       const comment = given?.comment?.trim();
-      return { key: principle.key, answer: given?.answer, ...(comment ? { comment } : {}) };
+      return { key, answer: given?.answer, ...(comment ? { comment } : {}) };
     }),
   );
   if (!parsed.success) {

@@ -192,3 +192,42 @@ describe('the HTTP surface', () => {
     expect(response.status).toBe(404);
   });
 });
+
+describe('installing the app', () => {
+  it('the bot says who it is and how to start, once, when it is added; another member gets nothing', async () => {
+    const added = (memberId: string) => {
+      const { text: _none, ...activity } = buildMessage({ serviceUrl: playgroundServiceUrl });
+      return { ...activity, type: 'conversationUpdate', membersAdded: [{ id: memberId }] };
+    };
+
+    expect((await bot.post(added('28:backa-barnet'))).status).toBe(200);
+    expect((await bot.post(added('29:en-kollega'))).status).toBe(200);
+
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.body.text).toContain('Välkommen till Backa barnet');
+    expect(replies[0]?.body.text).toContain('ny upptäckt');
+    expect(replies[0]?.body.text).toContain('hjälp');
+  });
+});
+
+describe('starting in local mode', () => {
+  it('warns that sign-in is off once, not again as a log line', async () => {
+    const written: string[] = [];
+    const original = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    let second: RunningBot | undefined;
+    try {
+      second = await startBot(localConfig);
+    } finally {
+      process.stderr.write = original;
+    }
+    const everything = [...written, ...(second?.logLines ?? [])].join('\n');
+    await second?.stop();
+
+    expect(everything.match(/LOKALT LÄGE/g)).toHaveLength(1);
+    expect(second?.logLines.some((line) => line.includes('"mode":"local"'))).toBe(true);
+  });
+});

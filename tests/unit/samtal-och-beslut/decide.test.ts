@@ -64,12 +64,18 @@ async function storeCase(overrides: Partial<Case> = {}) {
 }
 
 describe('the guiding principles', () => {
-  it('are the four questions of DOMAIN.md, word for word, in its order', () => {
-    expect(guidingPrinciples.map((principle) => principle.question)).toEqual([
-      'Är detta tidig insats eller kunde vi gjort mer tidigare i barnets liv?',
-      'Är barnets bästa i fokus?',
-      'Värnar vi nu om hela barnets situation eller bara den del vi är ansvarig för?',
-      'Har vi en gemensam plan?',
+  it('are the four questions of DOMAIN.md, word for word, each with its principle, in the principles’ order', () => {
+    expect(guidingPrinciples.map((principle) => [principle.principle, principle.question])).toEqual([
+      ['Princip 1: Barnets bästa i fokus', 'Är barnets bästa i fokus?'],
+      [
+        'Princip 2: Aldrig för tidigt – aldrig för sent',
+        'Är detta tidig insats eller kunde vi gjort mer tidigare i barnets liv?',
+      ],
+      [
+        'Princip 3: Allt hänger ihop',
+        'Värnar vi nu om hela barnets situation eller bara den del vi är ansvarig för?',
+      ],
+      ['Princip 4: Ett barn, en plan', 'Har vi en gemensam plan?'],
     ]);
   });
 });
