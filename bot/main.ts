@@ -4,7 +4,8 @@
  * clear message for IT staff and the process exits non-zero, so the platform notices.
  */
 import { DefaultAzureCredential } from '@azure/identity';
-import type { Calendar } from '../flows/kernel/calendar.js';
+import { type Calendar, toMailboxKey } from '../flows/kernel/calendar.js';
+import type { Directory } from '../flows/kernel/directory.js';
 import type { Stores } from '../flows/kernel/ports.js';
 import { openEmbeddedCalendar, toCalendarPath } from '../infra/calendar/embedded-calendar.js';
 import { type Config, defaultSqlitePath, loadConfig, summarizeConfig } from '../infra/config.js';
@@ -46,7 +47,11 @@ const graphScope = 'https://graph.microsoft.com/.default';
  * Microsoft Graph when the bot has production credentials (the app registration's secret, or its
  * managed identity), else the embedded calendar next to the SQLite store for the local demo.
  */
-function openCalendar(config: Config, logger: Logger): { calendar: Calendar; close: () => void } {
+function openCalendar(
+  config: Config,
+  logger: Logger,
+  directory: Directory,
+): { calendar: Calendar; close: () => void } {
   const auth = config.botAuth;
   let tokenProvider: GraphTokenProvider | undefined;
   if (auth.kind === 'SingleTenant' && auth.password !== '') {
@@ -67,8 +72,30 @@ function openCalendar(config: Config, logger: Logger): { calendar: Calendar; clo
     return { calendar: createGraphCalendar(createGraphClient({ tokenProvider, logger })), close: () => {} };
   }
   const storePath = config.store.kind === 'sqlite' ? config.store.path : defaultSqlitePath;
-  const embedded = openEmbeddedCalendar({ path: toCalendarPath(storePath) });
+  // As the municipality's Graph would: its own employees' free/busy only, not a guest's mailbox
+  // at home nor an address outside Teams (their availability is then unknown on the proposal).
+  const employees = new Set(
+    directory.contacts
+      .filter((contact) => contact.kind === 'medarbetare')
+      .map((contact) => toMailboxKey(contact.email)),
+  );
+  const embedded = openEmbeddedCalendar({
+    path: toCalendarPath(storePath),
+    canReadFreeBusy: (mailbox) => !isOutsideEmployees(directory, employees, mailbox),
+  });
   return { calendar: embedded, close: () => embedded.close() };
+}
+
+/**
+ * A mailbox the directory lists as a guest's or as someone's outside Teams. Mailboxes the
+ * directory does not list (an Upptäckare's, in the local run) are read as before.
+ */
+function isOutsideEmployees(directory: Directory, employees: ReadonlySet<string>, mailbox: string): boolean {
+  const key = toMailboxKey(mailbox);
+  if (employees.has(key)) return false;
+  return [...directory.contacts, ...directory.contactsOutsideTeams].some(
+    (contact) => toMailboxKey(contact.email) === key,
+  );
 }
 
 async function start(): Promise<void> {
@@ -77,7 +104,7 @@ async function start(): Promise<void> {
   logger.info(summarizeConfig(config), 'Backa barnet startar');
   const directory = loadDirectoryFile(config.directoryFile);
   const stores = await openStores(config);
-  const calendar = openCalendar(config, logger);
+  const calendar = openCalendar(config, logger, directory);
   const bot = await createBot({ config, stores, directory, logger, calendar: calendar.calendar });
   await bot.listen();
 

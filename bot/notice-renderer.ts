@@ -17,8 +17,10 @@
  * - Social services' intake: the orosanmälan card with the whole Upptäckarkort.
  * - Barnteam members: the reminder card (children by initials and reference only) and short
  *   texts when the meeting moves or is cancelled, checked against the meeting as it is now.
+ * - The Barnteam's convener: the booking card, with the news that a required member declined.
  */
 import { randomUUID } from 'node:crypto';
+import { renderBarnteamBokat } from '../cards/barnteam/barnteam-bokat.js';
 import { renderBarnteamPaminnelse } from '../cards/barnteam/barnteam-paminnelse.js';
 import { formatSwedishDate, formatSwedishDateOfInstant } from '../cards/swedish-format.js';
 import { renderBarnkontaktNotis } from '../cards/upptackt/barnkontakt-notis.js';
@@ -40,6 +42,7 @@ import type {
 } from '../flows/kernel/ports.js';
 import { readBarnteamRecords } from '../flows/kernel/records/barnteam-outcome.js';
 import { toStockholmDate } from '../flows/kernel/working-time.js';
+import { toBarnteamBokatData } from './card-views/samtal-beslut-barnteam-views.js';
 import {
   formatMeetingTime,
   toBarnteamPaminnelseData,
@@ -113,6 +116,8 @@ const sharePurposes: Readonly<Record<NoticeKind, string>> = {
     'Barnteamets medlemmar behöver veta att mötet flyttats: bara den nya tiden, inga uppgifter om barnen.',
   barnteamInstallt:
     'Barnteamets medlemmar behöver veta att mötet är inställt: bara tiden, inga uppgifter om barnen.',
+  barnteamAvbojt:
+    'Den som sammankallar Barnteamet behöver veta att en deltagare som krävs har tackat nej, för att kunna flytta mötet: barnen bara med initialer och referens.',
   uppfoljningBarnteam:
     'Barnkontakten påminns om uppföljningen som Barnteam beslutade: bara ärendets referens delas.',
 };
@@ -161,6 +166,7 @@ const meetingNoticeKinds: ReadonlySet<NoticeKind> = new Set([
   'barnteamPaminnelse',
   'barnteamFlyttat',
   'barnteamInstallt',
+  'barnteamAvbojt',
 ]);
 
 async function decide(
@@ -357,6 +363,22 @@ async function decide(
         const text = `${teamNameOf(meeting.value, deps.directory)} ${formatMeetingTime(data.previousStart)} har flyttats till ${formatMeetingTime(meeting.value.start, meeting.value.end)}. Den nya tiden finns i din kalender.`;
         return { render: () => ({ kind: 'text', text }) };
       }
+      case 'barnteamAvbojt': {
+        const data = readNoticeData('barnteamAvbojt', payload.data);
+        // Moved since the decline, or cancelled: the answer was to a time that no longer holds.
+        const meeting = await readLiveMeeting(deps, data.meetingId, data.meetingStart);
+        if (meeting === undefined) return { drop: 'noLongerRelevant' };
+        const line = describeDecline(meeting.value, data.member, deps.directory);
+        const cardData = toBarnteamBokatData(meeting, recipientKey, deps.directory, { formError: line });
+        if (cardData === undefined) return { drop: 'recipientHasNoAccess' };
+        return {
+          render: () => ({
+            kind: 'card',
+            card: renderBarnteamBokat(cardData),
+            summary: noticeSummaries.barnteamAvbojt,
+          }),
+        };
+      }
       case 'barnteamInstallt': {
         const data = readNoticeData('barnteamInstallt', payload.data);
         const meeting = await deps.stores.meetings.get(data.meetingId);
@@ -387,6 +409,18 @@ async function readLiveMeeting(
   const { state, start } = meeting.value;
   if (state !== 'booked' && state !== 'moved') return undefined;
   return Date.parse(start) === Date.parse(expectedStart) ? meeting : undefined;
+}
+
+/** "Erik Falk (Polisen) har tackat nej till mötet. …": the member by name and role, nothing about a child. */
+function describeDecline(meeting: BarnteamMeeting, memberKey: string, directory: Directory): string {
+  const member = meeting.members.find((item) => item.contactId === memberKey || item.userId === memberKey);
+  const team = findBarnteamForUnit(directory, meeting.unitId);
+  const inTeam = team?.members.find(
+    (item) => item.contact.id === member?.contactId || item.contact.email === member?.email,
+  );
+  const who =
+    inTeam === undefined ? 'En deltagare som krävs' : `${inTeam.contact.displayName} (${inTeam.roleLabel})`;
+  return `${who} har tackat nej till mötet. Vill du flytta det, välj Flytta mötet.`;
 }
 
 function isOnMeeting(meeting: BarnteamMeeting, userId: UserId): boolean {

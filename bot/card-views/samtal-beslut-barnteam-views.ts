@@ -10,6 +10,7 @@ import type { SamtalData, SamtalInputId } from '../../cards/samtal-och-beslut/sa
 import type { SamtyckeData, SamtyckeInputId } from '../../cards/samtycke/samtycke.js';
 import type { MeetingSlot } from '../../flows/barnteam/slot-finding.js';
 import { authorize } from '../../flows/kernel/access.js';
+import { type AttendeeResponse, toMailboxKey } from '../../flows/kernel/calendar.js';
 import { type CalendarDate, type Case, hasValidConsent, type UserId } from '../../flows/kernel/case.js';
 import { type Directory, findBarnteamForUnit, type ResolvedBarnteam } from '../../flows/kernel/directory.js';
 import type { BarnteamMeeting, Versioned } from '../../flows/kernel/ports.js';
@@ -131,14 +132,41 @@ function findDisplayName(caseValue: Case, directory: Directory, userId: UserId):
   );
 }
 
-/** The team's people as the meeting cards list them: the convener first, then the members. */
-export function toTeamMembers(team: ResolvedBarnteam): CardMember[] {
+/**
+ * The team's people as the meeting cards list them: the convener first, then the members, each
+ * with how they are reached (a guest, outside Teams). With `unreadable` (mailbox keys whose
+ * calendar could not be read) a member is marked "tillgänglighet okänd"; with `answers`
+ * (mailbox key → answer) their answer to the invitation is shown.
+ */
+export function toTeamMembers(
+  team: ResolvedBarnteam,
+  options: {
+    readonly unreadable?: ReadonlySet<string>;
+    readonly answers?: ReadonlyMap<string, AttendeeResponse>;
+  } = {},
+): CardMember[] {
+  const extras = (email: string) => {
+    const key = toMailboxKey(email);
+    const answer = options.answers?.get(key);
+    return {
+      ...(options.unreadable?.has(key) === true ? { availabilityUnknown: true } : {}),
+      ...(answer === undefined ? {} : { answer }),
+    };
+  };
   return [
-    { role: 'Sammankallande Barnkontakt', displayName: team.convener.displayName, required: true },
+    {
+      role: 'Sammankallande Barnkontakt',
+      displayName: team.convener.displayName,
+      required: true,
+      // The organizer's calendar holds the meeting; the calendar lists no answer of theirs.
+      ...extras(team.convener.email),
+    },
     ...team.members.map((member) => ({
       role: member.roleLabel,
       displayName: member.contact.displayName,
       required: member.required,
+      ...(member.contact.kind === 'medarbetare' ? {} : { kind: member.contact.kind }),
+      ...extras(member.contact.email),
     })),
   ];
 }
@@ -153,6 +181,10 @@ export function toCardSlot(slot: MeetingSlot): CardSlot {
       label: conflict.label.slice(0, 100),
       note: conflict.note.slice(0, 300),
     })),
+    unknownAvailability: slot.unknownAvailability.map((unknown) => ({
+      label: unknown.label.slice(0, 100),
+      note: unknown.note.slice(0, 300),
+    })),
   };
 }
 
@@ -164,17 +196,29 @@ export function toBarnteamBokatData(
   meeting: Versioned<BarnteamMeeting>,
   viewerId: UserId,
   directory: Directory,
-  form: FormState<BarnteamBokatInputId> & { readonly alternativeSlots?: readonly CardSlot[] } = {},
+  form: FormState<BarnteamBokatInputId> & {
+    readonly alternativeSlots?: readonly CardSlot[];
+    /** The members' answers read from the calendar, or `unavailable` when it did not answer. */
+    readonly answers?:
+      | readonly { readonly email: string; readonly response: AttendeeResponse }[]
+      | 'unavailable';
+  } = {},
 ): BarnteamBokatData | undefined {
   const value = meeting.value;
   if (value.convenerUserId !== viewerId) return undefined;
   const agenda = value.agenda.filter((item) => item.removedAt === undefined);
   const team = findBarnteamForUnit(directory, value.unitId);
   if (team === undefined || agenda.length === 0) return undefined;
-  const { alternativeSlots, ...rest } = form;
+  const { alternativeSlots, answers, ...rest } = form;
+  const answerByMailbox =
+    answers === undefined || answers === 'unavailable'
+      ? undefined
+      : new Map(answers.map((answer) => [toMailboxKey(answer.email), answer.response]));
   return {
     meetingId: value.id,
     etag: meeting.etag,
+    convenerUserId: value.convenerUserId,
+    answers: answers === undefined ? 'notRead' : answers === 'unavailable' ? 'unavailable' : 'read',
     teamName: team.name,
     timeLabel: formatMeetingTime(value.start, value.end),
     ...(value.calendar?.joinUrl === undefined ? {} : { joinUrl: value.calendar.joinUrl }),
@@ -183,7 +227,7 @@ export function toBarnteamBokatData(
       reference: item.reference,
       initials: item.initials,
     })),
-    members: toTeamMembers(team),
+    members: toTeamMembers(team, answerByMailbox === undefined ? {} : { answers: answerByMailbox }),
     dagordning: [...team.agenda],
     alternativeSlots: [...(alternativeSlots ?? [])],
     ...rest,

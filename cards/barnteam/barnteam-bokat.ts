@@ -5,8 +5,13 @@
  *
  * Moving offers the alternative slots when the bot has them; without them the action asks the bot
  * to find new times, and the card comes back with them.
+ *
+ * The members are listed with their answer to the invitation as the calendar reports it. The card
+ * refreshes for the convener alone (`barnteam.visaBokning`, Teams' automatic refresh when the card
+ * is opened, and the Uppdatera svar button), which reads the answers again.
  */
 import { z } from 'zod';
+import { ZUserId } from '../../flows/kernel/value-types.js';
 import { buildFieldState, buildFormSchemas, describeFormSummary } from '../form-fields.js';
 import { type AdaptiveCardJson, renderCardTemplate } from '../render-template.js';
 import template from './barnteam-bokat.json' with { type: 'json' };
@@ -23,6 +28,7 @@ import {
 export const barnteamBokatVerbs = {
   flytta: 'barnteam.flytta',
   stall: 'barnteam.stall',
+  visaBokning: 'barnteam.visaBokning',
 } as const;
 
 /** `newSlot` is the chosen slot's start instant. */
@@ -35,6 +41,13 @@ export const ZBarnteamBokatData = z.object({
   meetingId: z.string().min(1).max(200),
   /** The meeting document's ETag when the card was rendered. */
   etag: z.string().min(1).max(200),
+  /** The only user the card refreshes for: the answers are the convener's to read. */
+  convenerUserId: ZUserId,
+  /**
+   * Whether `members[].answer` comes from the calendar just now (`read`), could not be read
+   * (`unavailable`), or was not asked for yet (`notRead`, e.g. right after booking).
+   */
+  answers: z.enum(['read', 'unavailable', 'notRead']).default('notRead'),
   teamName: z.string().min(1).max(200),
   /** The booked slot's label: "tisdag 7 april 2026 kl. 09:00–10:00". */
   timeLabel: z.string().min(1).max(100),
@@ -51,6 +64,12 @@ export const ZBarnteamBokatData = z.object({
 });
 export type BarnteamBokatData = z.input<typeof ZBarnteamBokatData>;
 
+const answersNotes: Readonly<Record<'read' | 'unavailable' | 'notRead', string>> = {
+  read: 'Svaren som kalendern visar just nu.',
+  unavailable: 'Kalendern svarade inte, så deltagarnas svar kunde inte hämtas. Försök igen om en stund.',
+  notRead: 'Deltagarnas svar hämtas från kalendern när du öppnar kortet igen eller väljer Uppdatera svar.',
+};
+
 /**
  * Renders the booking confirmation.
  *
@@ -66,6 +85,9 @@ export function renderBarnteamBokat(data: BarnteamBokatData): AdaptiveCardJson {
       etag: parsed.etag,
       teamName: parsed.teamName,
       timeLabel: parsed.timeLabel,
+      convenerUserId: parsed.convenerUserId,
+      answersRead: parsed.answers === 'read',
+      answersNote: answersNotes[parsed.answers],
       hasJoinUrl: parsed.joinUrl !== undefined,
       joinUrl: parsed.joinUrl ?? '',
       ...describeFormSummary(parsed.fieldErrors, parsed.formError),

@@ -2,8 +2,10 @@
  * The Boka Barnteam card: the Barnkontakt, who convenes the unit's Barnteam, picks the children
  * to put on the agenda and asks for times (`barnteam.foreslaTider`); the card comes back with the
  * first slots where everyone required is free (`findMeetingSlots`) and the convener books one
- * (`barnteam.boka`). With no slot, it says why. Children appear by initials and case reference
- * only, as in the invitation.
+ * (`barnteam.boka`). With no slot, it says why. Members whose calendar could not be read (a guest's
+ * mailbox at home, someone outside Teams) are named under "Tillgänglighet okänd": the times were
+ * chosen without them, and they are invited all the same. Children appear by initials and case
+ * reference only, as in the invitation.
  *
  * The actions carry the meeting id the bot chose for this booking (so a repeated Boka books one
  * meeting) and, once the proposal is stored, its ETag.
@@ -72,6 +74,16 @@ export function renderBokaBarnteam(data: BokaBarnteamData): AdaptiveCardJson {
       .filter((id) => waitingIds.has(id))
       .join(',');
     const slotValue = slots.some((slot) => slot.start === values.slot) ? values.slot : slots[0]?.start;
+    const unknownMembers =
+      parsed.proposal === undefined
+        ? []
+        : parsed.members.filter((member) => member.availabilityUnknown === true);
+    const slotNotes = slots
+      .map((slot) => ({
+        label: slot.label,
+        notes: [...slot.optionalConflicts, ...slot.unknownAvailability].map((item) => item.note).join(', '),
+      }))
+      .filter((slot) => slot.notes !== '');
     return {
       teamName: parsed.teamName,
       actionData: {
@@ -87,13 +99,16 @@ export function renderBokaBarnteam(data: BokaBarnteamData): AdaptiveCardJson {
       })),
       hasSlots: slots.length > 0,
       slots: slots.map((slot) => ({ start: slot.start, label: slot.label })),
-      slotConflicts: slots
-        .filter((slot) => slot.optionalConflicts.length > 0)
-        .map((slot) => ({
-          label: slot.label,
-          notes: slot.optionalConflicts.map((conflict) => conflict.note).join(', '),
-        })),
-      hasConflicts: slots.some((slot) => slot.optionalConflicts.length > 0),
+      slotConflicts: slotNotes,
+      hasConflicts: slotNotes.length > 0,
+      slotsIntro:
+        unknownMembers.length === 0
+          ? 'Alla som krävs är lediga på de här tiderna. Välj en tid.'
+          : 'Alla som krävs och vars kalender kunde läsas är lediga på de här tiderna. Välj en tid.',
+      hasUnknownMembers: unknownMembers.length > 0,
+      unknownMembers: unknownMembers.map((member) => ({
+        text: `• ${member.displayName} (${member.role}): tillgänglighet okänd`,
+      })),
       noSlot: parsed.proposal?.status === 'ingenTid',
       noSlotMessage: parsed.proposal?.status === 'ingenTid' ? parsed.proposal.message : '',
       proposeTitle: parsed.proposal === undefined ? 'Föreslå tider' : 'Föreslå nya tider',

@@ -7,18 +7,30 @@
  */
 import type { UserId } from '../kernel/case.js';
 import {
+  type BarnteamContact,
   type Contact,
+  type ContactKind,
   type Directory,
   findBarnteamForUnit,
   type MeetingReminderOffset,
   type WorkingTime,
 } from '../kernel/directory.js';
 
-/** Someone with a Teams identity and a calendar. */
+/** Someone invited to a Barnteam meeting, by their e-mail. */
 export interface BarnteamPerson {
-  readonly userId: UserId;
+  /** Absent for someone outside Teams: they get the invitation by e-mail and no cards. */
+  readonly userId?: UserId;
+  /** The directory's id of the person. */
+  readonly contactId: string;
+  /** In the municipality's tenant, a guest there, or outside Teams (see `contactKinds`). */
+  readonly kind: ContactKind;
   readonly displayName: string;
   readonly email: string;
+}
+
+/** Someone with a Teams identity: the convener, an Upptäckare. */
+export interface BarnteamPersonInTeams extends BarnteamPerson {
+  readonly userId: UserId;
 }
 
 export interface BarnteamMember extends BarnteamPerson {
@@ -37,7 +49,7 @@ export interface BarnteamSetup {
   readonly unitId: string;
   readonly unitName: string;
   /** The unit's Barnkontakt, who books and leads the meeting from their own calendar. */
-  readonly convener: BarnteamPerson;
+  readonly convener: BarnteamPersonInTeams;
   readonly members: readonly BarnteamMember[];
   readonly meetingMinutes: number;
   /** Stockholm calendar days from the first possible day (see `findMeetingSlots`). */
@@ -62,7 +74,7 @@ export function resolveBarnteam(directory: Directory, unitId: string): BarnteamS
   return {
     unitId: team.unitId,
     unitName: team.unitName,
-    convener: toPerson(team.convener),
+    convener: toPersonInTeams(team.convener),
     members: team.members.map((member) => ({
       ...toPerson(member.contact),
       role: member.role,
@@ -80,13 +92,25 @@ export function resolveBarnteam(directory: Directory, unitId: string): BarnteamS
 }
 
 /** The directory contact with this Teams identity, for an Upptäckare's mailbox. */
-export function findPersonByUserId(directory: Directory, userId: UserId): BarnteamPerson | undefined {
+export function findPersonByUserId(directory: Directory, userId: UserId): BarnteamPersonInTeams | undefined {
   const contact = directory.contacts.find(
     (candidate) => candidate.aadObjectId.toLowerCase() === userId.toLowerCase(),
   );
-  return contact === undefined ? undefined : toPerson(contact);
+  return contact === undefined ? undefined : toPersonInTeams(contact);
 }
 
-function toPerson(contact: Contact): BarnteamPerson {
-  return { userId: contact.aadObjectId, displayName: contact.displayName, email: contact.email };
+function toPersonInTeams(contact: Contact): BarnteamPersonInTeams {
+  return {
+    userId: contact.aadObjectId,
+    contactId: contact.id,
+    kind: contact.kind,
+    displayName: contact.displayName,
+    email: contact.email,
+  };
+}
+
+function toPerson(contact: BarnteamContact): BarnteamPerson {
+  return contact.kind === 'utanforTeams'
+    ? { contactId: contact.id, kind: contact.kind, displayName: contact.displayName, email: contact.email }
+    : toPersonInTeams(contact);
 }

@@ -18,7 +18,13 @@
  */
 import { TZDate } from '@date-fns/tz';
 import { authorize } from '../kernel/access.js';
-import { type Calendar, checkMeetingTime, type MailboxSchedule, toMailboxKey } from '../kernel/calendar.js';
+import {
+  type Calendar,
+  checkMeetingTime,
+  type MailboxSchedule,
+  maxReminderMinutesBeforeStart,
+  toMailboxKey,
+} from '../kernel/calendar.js';
 import { type Case, hasValidConsent, type Instant, type UserId } from '../kernel/case.js';
 import {
   type Actor,
@@ -29,6 +35,7 @@ import {
   nowInstant,
   toNoticeId,
 } from '../kernel/case-effects.js';
+import type { ContactKind } from '../kernel/directory.js';
 import { DomainError, isDomainError } from '../kernel/errors.js';
 import type { BarnteamMeeting, Reminder, Versioned } from '../kernel/ports.js';
 import { addDaysToDate } from '../kernel/stockholm-date.js';
@@ -39,6 +46,7 @@ import {
   type BarnteamPerson,
   type BarnteamSetup,
   findPersonByUserId,
+  type ReminderOffset,
   resolveBarnteam,
 } from './barnteam-setup.js';
 import {
@@ -90,11 +98,18 @@ export interface RefusedCase {
 
 /** Whether a member could be read and how they take part, for the slot card. */
 export interface ProposalMember {
-  readonly userId: UserId;
+  /** Absent for a member outside Teams. */
+  readonly userId?: UserId;
+  readonly kind: ContactKind;
+  /** Where the calendar was asked and the invitation goes. */
+  readonly email: string;
   readonly displayName: string;
   readonly roleLabel: string;
   readonly required: boolean;
-  /** False when their calendar could not be read (a required one then blocks every proposal). */
+  /**
+   * False when their calendar could not be read: the slots were chosen without them and the
+   * card says "tillgänglighet okänd". They are invited all the same.
+   */
   readonly readable: boolean;
 }
 
@@ -125,9 +140,11 @@ export type ProposeBarnteamSlotsResult =
  * Proposes the first free times for a Barnteam meeting: reads every member's free/busy (and the
  * convener's, and each child's Upptäckare's as optional when their mailbox is known) in ONE
  * calendar call, then `findMeetingSlots` in working time within the team's horizon. A case that
- * cannot go on the agenda is refused with its reason and the rest are proposed; a required
- * member whose calendar cannot be read blocks every proposal (the slot could not be vouched for),
- * an optional one is reported.
+ * cannot go on the agenda is refused with its reason and the rest are proposed. A member whose
+ * calendar cannot be read (a guest's mailbox at home, someone outside Teams) does not block:
+ * the slots are chosen on the calendars that can be read, and the member is reported as
+ * unreadable (`ProposalMember.readable`), since a team spanning organisations would otherwise
+ * never get a time.
  *
  * @throws DomainError('notFound') when the unit has no Barnteam; the calendar's errors; any
  *   error of the audit log.
@@ -166,14 +183,16 @@ export async function proposeBarnteamSlots(
     organizer: team.convener.email,
   });
   const memberSchedules = participants.map((participant, index) =>
-    toMemberSchedule(participant, schedules[index], start),
+    toMemberSchedule(participant, schedules[index], start, end),
   );
-  const members = participants.map((participant, index) => ({
-    userId: participant.userId,
+  const members: ProposalMember[] = participants.map((participant, index) => ({
+    ...(participant.userId === undefined ? {} : { userId: participant.userId }),
+    kind: participant.kind,
+    email: participant.email,
     displayName: participant.displayName,
     roleLabel: participant.roleLabel,
     required: participant.required,
-    readable: schedules[index] !== undefined && schedules[index].error === undefined,
+    readable: memberSchedules[index]?.unreadable !== true,
   }));
   const base = {
     outcome: 'proposed' as const,
@@ -182,16 +201,8 @@ export async function proposeBarnteamSlots(
     members,
     refusedCases: checked.refused,
   };
-  const blocking = members.filter((member) => member.required && !member.readable);
-  if (blocking.length > 0) {
-    return {
-      ...base,
-      slots: [],
-      noSlotMessage: `Kalendern för ${blocking.map((member) => `${member.displayName} (${member.roleLabel})`).join(', ')} kunde inte läsas, så ingen tid kan föreslås. Försök igen om en stund eller gör deltagaren valfri.`,
-    };
-  }
   const found = findMeetingSlots({
-    schedules: memberSchedules.filter((schedule) => schedule !== undefined),
+    schedules: memberSchedules,
     durationMinutes: team.meetingMinutes,
     from: start,
     horizonDays: team.horizonDays,
@@ -293,7 +304,9 @@ export async function bookBarnteam(
     end: new Date(Date.parse(input.slot.end)).toISOString(),
     agenda: checked.accepted.map(buildAgendaItem),
     members: listParticipants(deps, team, checked.accepted).map((participant) => ({
-      userId: participant.userId,
+      ...(participant.userId === undefined ? {} : { userId: participant.userId }),
+      contactId: participant.contactId,
+      kind: participant.kind,
       email: participant.email,
       role: participant.role,
       required: participant.required,
@@ -360,13 +373,15 @@ async function completeBooking(
     }),
     start: meeting.start,
     end: meeting.end,
+    // Everyone, in Teams or not: the invitation reaches a mailbox in any organisation.
     attendees: meeting.members
       .filter((member) => toMailboxKey(member.email) !== toMailboxKey(team.convener.email))
       .map((member) => ({
         email: member.email,
-        name: findMemberName(deps, team, member.userId, member.email),
+        name: findMemberName(deps, team, member),
         type: member.required ? 'required' : 'optional',
       })),
+    reminderMinutesBeforeStart: toCalendarReminderMinutes(team.reminderOffsets),
     transactionId: meeting.id,
   });
   let booked: Versioned<BarnteamMeeting>;
@@ -574,39 +589,61 @@ function listParticipants(
   const seenUsers = new Set<string>();
   const seenMailboxes = new Set<string>();
   return participants.filter((participant) => {
-    const user = participant.userId.toLowerCase();
+    const user = participant.userId?.toLowerCase();
     const mailbox = toMailboxKey(participant.email);
-    if (seenUsers.has(user) || seenMailboxes.has(mailbox)) return false;
-    seenUsers.add(user);
+    if ((user !== undefined && seenUsers.has(user)) || seenMailboxes.has(mailbox)) return false;
+    if (user !== undefined) seenUsers.add(user);
     seenMailboxes.add(mailbox);
     return true;
   });
 }
 
+/**
+ * A participant's schedule for slot finding. Unreadable: the calendar answered an error for the
+ * mailbox (Graph's `freeBusyError`, e.g. ErrorMailRecipientNotFound for a guest's home mailbox),
+ * or answered nothing at all for the window. A view shorter than the window is unknown where
+ * it does not reach, rather than free.
+ */
 function toMemberSchedule(
   participant: Participant,
   schedule: MailboxSchedule | undefined,
   start: Instant,
-): MemberSchedule | undefined {
-  if (schedule === undefined || schedule.error !== undefined) {
-    return undefined;
+  end: Instant,
+): MemberSchedule {
+  const label = `${participant.displayName} (${participant.roleLabel})`;
+  const unreadable =
+    schedule === undefined ||
+    schedule.error !== undefined ||
+    (schedule.availabilityView === '' && schedule.busy.length === 0);
+  if (unreadable) {
+    return { mailbox: participant.email, label, required: participant.required, busy: [], unreadable: true };
   }
+  const slotCount = Math.ceil((Date.parse(end) - Date.parse(start)) / (scheduleIntervalMinutes * 60_000));
+  const view = schedule.availabilityView.padEnd(slotCount, '?');
   // Both: the blocks carry exact times when Graph may show them; the view covers the rest.
-  const busy = [
-    ...schedule.busy,
-    ...parseAvailabilityView(schedule.availabilityView, start, scheduleIntervalMinutes),
-  ];
-  return {
-    mailbox: participant.email,
-    label: `${participant.displayName} (${participant.roleLabel})`,
-    required: participant.required,
-    busy,
-  };
+  const busy = [...schedule.busy, ...parseAvailabilityView(view, start, scheduleIntervalMinutes)];
+  return { mailbox: participant.email, label, required: participant.required, busy };
 }
 
-function findMemberName(deps: FlowDependencies, team: BarnteamSetup, userId: UserId, email: string): string {
-  const member = team.members.find((candidate) => candidate.userId === userId);
-  return member?.displayName ?? findPersonByUserId(deps.directory, userId)?.displayName ?? email;
+function findMemberName(
+  deps: FlowDependencies,
+  team: BarnteamSetup,
+  member: BarnteamMeeting['members'][number],
+): string {
+  const key = toMailboxKey(member.email);
+  const inTeam = team.members.find((candidate) => toMailboxKey(candidate.email) === key);
+  const person = member.userId === undefined ? undefined : findPersonByUserId(deps.directory, member.userId);
+  return inTeam?.displayName ?? person?.displayName ?? member.email;
+}
+
+/**
+ * The one reminder a calendar event can carry: the team's earliest (the day before, by default),
+ * so that a member without the bot gets it when the bot's first reminder goes to the others.
+ * The days are counted as 24 hours here; the bot's own reminders keep the wall-clock time.
+ */
+export function toCalendarReminderMinutes(offsets: readonly ReminderOffset[]): number {
+  const minutes = offsets.map((offset) => offset.days * 24 * 60 + offset.minutes);
+  return Math.min(Math.max(0, ...minutes), maxReminderMinutesBeforeStart);
 }
 
 function atStockholmMidnight(date: string): Instant {

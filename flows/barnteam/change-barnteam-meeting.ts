@@ -291,7 +291,9 @@ export async function removeCaseFromAgenda(
       agenda: meeting.agenda.map((candidate) =>
         candidate.caseId === input.caseId ? { ...candidate, removedAt: input.at } : candidate,
       ),
-      members: meeting.members.filter((member) => !leaving.includes(member.userId)),
+      members: meeting.members.filter(
+        (member) => member.userId === undefined || !leaving.includes(member.userId),
+      ),
       updatedAt: input.at,
     };
     await appendAudit(deps, {
@@ -400,7 +402,8 @@ async function notifyMembers(
   const caseId = meeting.agenda.find((item) => item.removedAt === undefined)?.caseId;
   if (caseId === undefined) return;
   for (const member of meeting.members) {
-    if (member.userId !== meeting.convenerUserId) {
+    // A member outside Teams has no chat: the calendar's updated invitation tells them.
+    if (member.userId !== undefined && member.userId !== meeting.convenerUserId) {
       await send(member.userId, caseId);
     }
   }

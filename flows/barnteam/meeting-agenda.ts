@@ -1,8 +1,9 @@
 /**
- * The Barnteam invitation: what goes into every attendee's inbox. An invitation is copied,
- * forwarded and kept in mailboxes the product does not control, so it carries the unit, the
- * time, the standard dagordning and the children only as initials and case reference
- * (docs/security.md 8). The staff know which child "T.E. (BB-4K7Q-2M9C)" is; a stray reader does not.
+ * The Barnteam invitation: what goes into every attendee's inbox, in the municipality or in
+ * another organisation (the police, the region). An invitation is copied, forwarded and kept in
+ * mailboxes the product does not control, so it carries the unit, the time, the standard
+ * dagordning and the children only as initials and case reference (docs/security.md 8). For a
+ * member outside Teams it is all they get from the product, so it also says how to take part. The staff know which child "T.E. (BB-4K7Q-2M9C)" is; a stray reader does not.
  */
 import type { Case } from '../kernel/case.js';
 import type { BarnteamMeeting } from '../kernel/ports.js';
@@ -65,6 +66,9 @@ export function buildInvitationBody(input: InvitationBodyInput): string {
     '<p><strong>Barn på dagordningen</strong></p>',
     children,
     '<p>Fyll i Skattningsformuläret för varje barn före mötet; påminnelsen i Teams har en knapp för det.</p>',
+    // Members outside Teams get only this invitation: it says what they are expected to bring,
+    // and nothing more about the children than the lines above.
+    '<p>Har du inte Backa barnet i Teams? Ta med din skattning till mötet, så registrerar den som sammankallar den åt dig. Kalendern påminner dig före mötet.</p>',
   ].join('');
 }
 

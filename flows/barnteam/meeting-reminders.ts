@@ -89,7 +89,7 @@ export function planMeetingReminders(
   caseIdByMember: ReadonlyMap<UserId, string> = new Map(),
 ): Reminder[] {
   const nowMs = Date.parse(now);
-  return meeting.members.flatMap((member) =>
+  return listMembersInTeams(meeting).flatMap((member) =>
     offsets.flatMap((offset) => {
       const dueAt = computeReminderDueAt(meeting.start, offset);
       if (Date.parse(dueAt) <= nowMs) {
@@ -112,6 +112,22 @@ export function planMeetingReminders(
       };
       return [reminder];
     }),
+  );
+}
+
+type MeetingMember = BarnteamMeeting['members'][number];
+
+/**
+ * The members the bot can remind in Teams. A member outside Teams has no chat with the bot: the
+ * reminder in the calendar invitation (`reminderMinutesBeforeStart`) is theirs.
+ */
+function listMembersInTeams(
+  meeting: Pick<BarnteamMeeting, 'members'>,
+): (MeetingMember & { readonly userId: UserId })[] {
+  return meeting.members.flatMap((member) =>
+    member.userId === undefined || member.kind === 'utanforTeams'
+      ? []
+      : [{ ...member, userId: member.userId }],
   );
 }
 
@@ -139,7 +155,7 @@ export async function cancelMeetingReminders(
   deps: FlowDependencies,
   meeting: Pick<BarnteamMeeting, 'id' | 'start' | 'members'>,
   offsets: readonly ReminderOffset[],
-  memberUserIds: readonly UserId[] = meeting.members.map((member) => member.userId),
+  memberUserIds: readonly UserId[] = listMembersInTeams(meeting).map((member) => member.userId),
 ): Promise<string[]> {
   const cancelled: string[] = [];
   for (const userId of memberUserIds) {

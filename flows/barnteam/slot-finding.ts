@@ -27,10 +27,9 @@ import { type IsoWeekday, isWorkingDay, stockholmTimeZone, toStockholmDate } fro
 /**
  * Why someone is not free. `tentative` (preliminärt bokad) blocks a required member like `busy`:
  * a tentative entry is usually a held time someone else is about to confirm, and proposing it
- * would invite a double booking. `unknown` is a free/busy code the product does not know; it
- * blocks too, because a slot nobody can vouch for is worse than one fewer proposal.
+ * would invite a double booking.
  */
-export const blockingStatuses = ['tentative', 'busy', 'oof', 'unknown'] as const;
+export const blockingStatuses = ['tentative', 'busy', 'oof'] as const;
 export type BlockingStatus = (typeof blockingStatuses)[number];
 
 export interface BusyInterval {
@@ -39,8 +38,10 @@ export interface BusyInterval {
   /**
    * Absent means `busy`. `workingElsewhere` is accepted so that the calendar port's blocks
    * (`flows/kernel/calendar.ts`) can be passed as they are; it never blocks (see `parseAvailabilityView`).
+   * `unknown` (the calendar cannot say) does not block either: it is reported on the slot, as
+   * is a whole calendar that cannot be read (`MemberSchedule.unreadable`).
    */
-  readonly status?: BlockingStatus | 'workingElsewhere';
+  readonly status?: BlockingStatus | 'workingElsewhere' | 'unknown';
 }
 
 export interface MemberSchedule {
@@ -51,6 +52,13 @@ export interface MemberSchedule {
   /** A required member's conflict rules a slot out; an optional member's is only reported. */
   readonly required: boolean;
   readonly busy: readonly BusyInterval[];
+  /**
+   * The member's calendar could not be read at all (a guest's mailbox at home, someone outside
+   * Teams). Slots are then chosen on the others' calendars and the member is listed in
+   * `FindMeetingSlotsResult.unknownMembers`: one unreadable calendar must not block every slot
+   * of a team that spans organisations.
+   */
+  readonly unreadable?: boolean;
 }
 
 export interface FindMeetingSlotsInput {
@@ -65,12 +73,12 @@ export interface FindMeetingSlotsInput {
   readonly maxSlots: number;
 }
 
-/** An optional member who cannot come to a proposed slot. */
+/** An optional member who cannot come to a proposed slot, or a member whose time there is unknown. */
 export interface SlotConflict {
   readonly mailbox: string;
   readonly label: string;
-  readonly status: BlockingStatus;
-  /** Swedish, for the card: "Polisen är upptagen". */
+  readonly status: BlockingStatus | 'unknown';
+  /** Swedish, for the card: "Polisen är upptagen", "Polisen: tillgänglighet okänd". */
   readonly note: string;
 }
 
@@ -85,19 +93,31 @@ export interface MeetingSlot {
   /** Swedish, for a button: "tisdag 7 april 2026 kl. 09:00–10:00". */
   readonly label: string;
   readonly optionalConflicts: readonly SlotConflict[];
+  /** Members, required or not, whose calendar says `unknown` for part of the slot. */
+  readonly unknownAvailability: readonly SlotConflict[];
+}
+
+/** A member whose calendar could not be read: slots were chosen without them. */
+export interface UnknownMember {
+  readonly mailbox: string;
+  readonly label: string;
+  readonly required: boolean;
 }
 
 export type NoSlotReason = 'horisontenSlut' | 'langreAnArbetsdagen';
 
-export type FindMeetingSlotsResult =
+export type FindMeetingSlotsResult = { readonly unknownMembers: readonly UnknownMember[] } & (
   | { readonly slots: readonly MeetingSlot[]; readonly reason?: undefined }
-  | { readonly slots: readonly []; readonly reason: NoSlotReason; readonly message: string };
+  | { readonly slots: readonly []; readonly reason: NoSlotReason; readonly message: string }
+);
 
 const minuteMs = 60_000;
 
 /**
- * The first `maxSlots` meeting slots, in time order, where every required member is free.
- * An empty result carries a reason and a Swedish message saying what to change.
+ * The first `maxSlots` meeting slots, in time order, where every required member whose calendar
+ * can be read is free. Members whose calendar cannot be read are left out of the choice and
+ * listed in `unknownMembers`; time a calendar marks `unknown` blocks nobody and is noted on the
+ * slot. An empty result carries a reason and a Swedish message saying what to change.
  *
  * @throws DomainError('invalidInput') for a non-positive duration, step, horizon or slot count,
  *   or an instant that is not a valid time.
@@ -108,10 +128,18 @@ export function findMeetingSlots(input: FindMeetingSlotsInput): FindMeetingSlots
   checkPositiveInteger(input.horizonDays, 'Antalet dagar framåt');
   checkPositiveInteger(input.maxSlots, 'Antalet förslag');
   const { workingTime, durationMinutes, stepMinutes } = input;
+  const unknownMembers = input.schedules
+    .filter((schedule) => schedule.unreadable === true)
+    .map((schedule) => ({
+      mailbox: schedule.mailbox,
+      label: schedule.label ?? schedule.mailbox,
+      required: schedule.required,
+    }));
   const dayStartMinute = toMinuteOfDay(workingTime.start);
   const dayEndMinute = toMinuteOfDay(workingTime.end);
   if (durationMinutes > dayEndMinute - dayStartMinute) {
     return {
+      unknownMembers,
       slots: [],
       reason: 'langreAnArbetsdagen',
       message: `Ett möte på ${durationMinutes} minuter ryms inte inom arbetstiden ${workingTime.start}–${workingTime.end}.`,
@@ -119,17 +147,19 @@ export function findMeetingSlots(input: FindMeetingSlotsInput): FindMeetingSlots
   }
 
   const fromMs = parseInstant(input.from);
-  const schedules = input.schedules.map((schedule) => ({
-    mailbox: schedule.mailbox,
-    label: schedule.label ?? schedule.mailbox,
-    required: schedule.required,
-    busy: schedule.busy.flatMap((interval) => {
-      const status = interval.status ?? 'busy';
-      const startMs = parseInstant(interval.start);
-      const endMs = parseInstant(interval.end);
-      return status === 'workingElsewhere' || endMs <= startMs ? [] : [{ startMs, endMs, status }];
-    }),
-  }));
+  const schedules = input.schedules
+    .filter((schedule) => schedule.unreadable !== true)
+    .map((schedule) => ({
+      mailbox: schedule.mailbox,
+      label: schedule.label ?? schedule.mailbox,
+      required: schedule.required,
+      busy: schedule.busy.flatMap((interval) => {
+        const status = interval.status ?? 'busy';
+        const startMs = parseInstant(interval.start);
+        const endMs = parseInstant(interval.end);
+        return status === 'workingElsewhere' || endMs <= startMs ? [] : [{ startMs, endMs, status }];
+      }),
+    }));
   const weekdays = toIsoWeekdays(workingTime.days);
   const firstDate = toStockholmDate(new Date(fromMs));
   const lastDate = addDaysToDate(firstDate, input.horizonDays - 1);
@@ -155,15 +185,16 @@ export function findMeetingSlots(input: FindMeetingSlotsInput): FindMeetingSlots
       }
       slots.push(buildSlot(date, minute, startMs, endMs, schedules));
       if (slots.length === input.maxSlots) {
-        return { slots };
+        return { unknownMembers, slots };
       }
       minute += Math.ceil(durationMinutes / stepMinutes) * stepMinutes;
     }
   }
   if (slots.length > 0) {
-    return { slots };
+    return { unknownMembers, slots };
   }
   return {
+    unknownMembers,
     slots: [],
     reason: 'horisontenSlut',
     message: `Det finns ingen tid då alla obligatoriska deltagare är lediga under arbetstid från ${firstDate} till och med ${lastDate}. Välj ett kortare möte, fler dagar framåt eller gör någon deltagare valfri.`,
@@ -175,7 +206,8 @@ export function findMeetingSlots(input: FindMeetingSlotsInput): FindMeetingSlots
  * `start` (the request's start). Codes: 0 free, 1 tentative, 2 busy, 3 out of office (oof),
  * 4 working elsewhere. Working elsewhere counts as free: Barnteam meetings are Teams online
  * meetings, so someone working from another place can still attend. Any other character is
- * `unknown` and blocks (see `BlockingStatus`). Consecutive intervals with the same status are merged.
+ * `unknown`: it neither blocks nor counts as free, and is noted on the slot. Consecutive
+ * intervals with the same status are merged.
  *
  * @throws DomainError('invalidInput') for a non-positive interval or an invalid start.
  */
@@ -183,7 +215,7 @@ export function parseAvailabilityView(view: string, start: Instant, intervalMinu
   checkPositiveInteger(intervalMinutes, 'Intervallet');
   const startMs = parseInstant(start);
   const intervals: BusyInterval[] = [];
-  let open: { startMs: number; endMs: number; status: BlockingStatus } | undefined;
+  let open: { startMs: number; endMs: number; status: SlotStatus } | undefined;
   const close = () => {
     if (open !== undefined) {
       intervals.push({
@@ -211,21 +243,23 @@ export function parseAvailabilityView(view: string, start: Instant, intervalMinu
   return intervals;
 }
 
-const blockingStatusNotes: Readonly<Record<BlockingStatus, string>> = {
+type SlotStatus = BlockingStatus | 'unknown';
+
+const slotStatusNotes: Readonly<Record<SlotStatus, string>> = {
   tentative: 'är preliminärt bokad',
   busy: 'är upptagen',
   oof: 'är frånvarande',
-  unknown: 'kan inte visa om tiden är ledig',
+  unknown: 'tillgänglighet okänd',
 };
 
 interface ParsedSchedule {
   readonly mailbox: string;
   readonly label: string;
   readonly required: boolean;
-  readonly busy: readonly { startMs: number; endMs: number; status: BlockingStatus }[];
+  readonly busy: readonly { startMs: number; endMs: number; status: SlotStatus }[];
 }
 
-function toBlockingStatus(code: string): BlockingStatus | undefined {
+function toBlockingStatus(code: string): SlotStatus | undefined {
   switch (code) {
     case '0':
     case '4':
@@ -252,7 +286,7 @@ function findLatestRequiredConflictEnd(
       continue;
     }
     for (const interval of schedule.busy) {
-      if (interval.startMs < endMs && interval.endMs > startMs) {
+      if (interval.status !== 'unknown' && interval.startMs < endMs && interval.endMs > startMs) {
         latest = Math.max(latest ?? interval.endMs, interval.endMs);
       }
     }
@@ -268,20 +302,26 @@ function buildSlot(
   schedules: readonly ParsedSchedule[],
 ): MeetingSlot {
   const optionalConflicts: SlotConflict[] = [];
+  const unknownAvailability: SlotConflict[] = [];
   for (const schedule of schedules) {
-    if (schedule.required) {
-      continue;
-    }
     const overlapping = schedule.busy.filter(
       (interval) => interval.startMs < endMs && interval.endMs > startMs,
     );
     const worst = mostSevereStatus(overlapping.map((interval) => interval.status));
-    if (worst !== undefined) {
+    // A required member's blocking time never reaches here: the slot would have been skipped.
+    if (worst === 'unknown') {
+      unknownAvailability.push({
+        mailbox: schedule.mailbox,
+        label: schedule.label,
+        status: 'unknown',
+        note: `${schedule.label}: ${slotStatusNotes.unknown}`,
+      });
+    } else if (worst !== undefined && !schedule.required) {
       optionalConflicts.push({
         mailbox: schedule.mailbox,
         label: schedule.label,
         status: worst,
-        note: `${schedule.label} ${blockingStatusNotes[worst]}`,
+        note: `${schedule.label} ${slotStatusNotes[worst]}`,
       });
     }
   }
@@ -296,12 +336,14 @@ function buildSlot(
     localEndTime,
     label: `${formatSwedishDay(date)} kl. ${localStartTime}–${localEndTime}`,
     optionalConflicts,
+    unknownAvailability,
   };
 }
 
-// Out of office says more to the convener than busy, busy more than tentative.
-function mostSevereStatus(statuses: readonly BlockingStatus[]): BlockingStatus | undefined {
-  const order: readonly BlockingStatus[] = ['oof', 'busy', 'unknown', 'tentative'];
+// Out of office says more to the convener than busy, busy more than tentative, and any of them
+// more than not knowing.
+function mostSevereStatus(statuses: readonly SlotStatus[]): SlotStatus | undefined {
+  const order: readonly SlotStatus[] = ['oof', 'busy', 'tentative', 'unknown'];
   return order.find((status) => statuses.includes(status));
 }
 

@@ -24,7 +24,11 @@ export const maxScheduleWindowDays = 62;
 export const minIntervalMinutes = 5;
 export const maxIntervalMinutes = 1440;
 
-export type BusyStatus = 'busy' | 'tentative' | 'oof' | 'workingElsewhere';
+/**
+ * `unknown`: the calendar has the time but not what it is (Graph's freeBusyStatus `unknown`, or an
+ * availabilityView code it does not document). It is neither free nor busy; the booking says so.
+ */
+export type BusyStatus = 'busy' | 'tentative' | 'oof' | 'workingElsewhere' | 'unknown';
 
 export interface BusyBlock {
   readonly start: Instant;
@@ -37,11 +41,16 @@ export interface MailboxSchedule {
   readonly mailbox: string;
   readonly busy: readonly BusyBlock[];
   /**
-   * One digit per `intervalMinutes` slot from `start`: 0 free (or working elsewhere),
-   * 1 tentative, 2 busy, 3 out of office. Empty when `error` is set.
+   * One character per `intervalMinutes` slot from `start`: 0 free (or working elsewhere),
+   * 1 tentative, 2 busy, 3 out of office, 4 working elsewhere; any other code is unknown. Empty
+   * when `error` is set.
    */
   readonly availabilityView: string;
-  /** Set when the calendar could not read this mailbox (a short code, never a message text). */
+  /**
+   * Set when the calendar could not read this mailbox (a short code such as
+   * `ErrorMailRecipientNotFound`, never a message text): its availability is unknown, which is
+   * the usual answer for a guest's mailbox at home or an address outside the organisation.
+   */
   readonly error?: string;
 }
 
@@ -70,7 +79,13 @@ export interface CreateMeetingRequest {
   readonly bodyHtml: string;
   readonly start: Instant;
   readonly end: Instant;
+  /** Everyone, wherever their mailbox is: an attendee outside the organisation gets it by e-mail. */
   readonly attendees: readonly MeetingAttendee[];
+  /**
+   * The reminder the calendar itself gives before the meeting (Graph's `isReminderOn` and
+   * `reminderMinutesBeforeStart`), so that someone without the bot is reminded too.
+   */
+  readonly reminderMinutesBeforeStart: number;
   /**
    * Chosen by the caller from what caused the booking, so that creating the same meeting twice
    * (a retry after a timeout, a redelivered card action) yields one meeting.
@@ -84,6 +99,16 @@ export interface CreatedMeeting {
   readonly webLink?: string;
   readonly start: Instant;
   readonly end: Instant;
+}
+
+/** An attendee's answer to the invitation, as the calendar reports it. */
+export const attendeeResponses = ['accepted', 'tentative', 'declined', 'notAnswered'] as const;
+export type AttendeeResponse = (typeof attendeeResponses)[number];
+
+export interface AttendeeAnswer {
+  /** As the calendar spells it; compare with `toMailboxKey`. */
+  readonly email: string;
+  readonly response: AttendeeResponse;
 }
 
 export interface MeetingTime {
@@ -102,10 +127,13 @@ export interface MeetingTime {
  * - `moveMeeting` fails when the meeting does not exist.
  * - `cancelMeeting` tells the attendees and frees their time; cancelling a meeting that is
  *   already cancelled (or gone) succeeds, so that a retried cancel is harmless.
+ * - `readAttendeeAnswers` answers each attendee's response to the invitation (not the
+ *   organizer); it fails with `DomainError('notFound')` when the meeting is gone.
  */
 export interface Calendar {
   getSchedules(request: ScheduleRequest): Promise<MailboxSchedule[]>;
   createMeeting(request: CreateMeetingRequest): Promise<CreatedMeeting>;
+  readAttendeeAnswers(organizer: string, eventId: string): Promise<AttendeeAnswer[]>;
   moveMeeting(organizer: string, eventId: string, time: MeetingTime): Promise<void>;
   cancelMeeting(organizer: string, eventId: string, comment: string): Promise<void>;
 }
@@ -141,6 +169,9 @@ export function checkScheduleRequest(request: ScheduleRequest): void {
     );
   }
 }
+
+/** Graph's bound on `reminderMinutesBeforeStart` is an int; we keep to two weeks, the directory's. */
+export const maxReminderMinutesBeforeStart = 14 * 24 * 60;
 
 /** Refuses a meeting whose end is not after its start. */
 export function checkMeetingTime(time: MeetingTime): void {

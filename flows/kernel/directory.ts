@@ -10,7 +10,7 @@
  * an absence is less error-prone than several.
  */
 import { z } from 'zod';
-import { ZCalendarDate, ZUserId } from './value-types.js';
+import { type UserId, ZCalendarDate, ZUserId } from './value-types.js';
 
 export const unitTypes = ['bmm', 'bvc', 'forskola', 'grundskola', 'socialtjanstMottagning'] as const;
 export const ZUnitType = z.enum(unitTypes);
@@ -74,20 +74,99 @@ export const ZAbsence = z
   });
 export type Absence = z.infer<typeof ZAbsence>;
 
-/** A person who can receive cards: a Teams (Entra ID) identity. */
-export const ZContact = z
+/**
+ * The three kinds of person a Barnteam has across organisations:
+ * - `medarbetare`: an account in the municipality's own tenant; cards, chat and calendar work;
+ * - `gast`: a guest account in the municipality's tenant (a region employee, say), whose mailbox
+ *   stays at home: cards and chat work once the app is installed for them, but the
+ *   municipality's Graph can usually not read their free/busy;
+ * - `utanforTeams`: only an e-mail address (a police officer, say): no chat with the bot and no
+ *   readable calendar, but a calendar invitation reaches them wherever their mailbox is.
+ */
+export const contactKinds = ['medarbetare', 'gast', 'utanforTeams'] as const;
+export const ZContactKind = z.enum(contactKinds);
+export type ContactKind = z.infer<typeof ZContactKind>;
+
+/** Swedish names of the kinds, for cards. */
+export const contactKindLabels: Readonly<Record<ContactKind, string>> = {
+  medarbetare: 'i kommunens Teams',
+  gast: 'gäst i kommunens Teams',
+  utanforTeams: 'utanför Teams, nås via e-post',
+};
+
+/** An e-mail address as a calendar invitation needs it: one address, no display name. */
+export const ZEmailAddress = z.string().trim().max(254).email('Ogiltig e-postadress');
+
+/**
+ * A person as the directory file lists them. `kind` defaults to `medarbetare`, so files written
+ * before the kinds existed keep their meaning. A person in Teams (medarbetare or gast) has a
+ * Teams identity; a person outside Teams has none, and the file may not invent one.
+ */
+export const ZContactEntry = z
   .object({
     /** Short key used to refer to the person elsewhere in the file. */
     id: ZKey,
-    aadObjectId: ZUserId,
+    kind: ZContactKind.default('medarbetare'),
+    /** The person's object id in the municipality's Entra ID; a guest's is their guest account's. */
+    aadObjectId: ZUserId.optional(),
+    /**
+     * The tenant the person signs in to Teams from, when it is not the municipality's (the set-up
+     * where the app is registered for several tenants). A guest signs in to the municipality's.
+     */
+    tenantId: z.string().uuid().optional(),
     displayName: z.string().min(1).max(200),
-    email: z.string().email(),
+    /** Where the calendar is read (when it can be) and where invitations go. */
+    email: ZEmailAddress,
     /** Role title as the person is addressed on a card, e.g. "Rektor", "Bitr. rektor". */
     title: z.string().min(1).max(100),
     absences: z.array(ZAbsence).default([]),
   })
-  .strict();
-export type Contact = z.infer<typeof ZContact>;
+  .strict()
+  .superRefine((contact, ctx) => {
+    if (contact.kind === 'utanforTeams') {
+      for (const field of ['aadObjectId', 'tenantId'] as const) {
+        if (contact[field] !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: `En kontakt utanför Teams har ingen Teams-identitet: ta bort ${field} eller ändra kind`,
+          });
+        }
+      }
+    } else if (contact.aadObjectId === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['aadObjectId'],
+        message: `aadObjectId krävs för en kontakt i Teams (kind ${contact.kind}); ange kind: utanforTeams för någon som bara nås via e-post`,
+      });
+    }
+  });
+type ContactEntry = z.infer<typeof ZContactEntry>;
+
+/**
+ * A person who can receive cards: a Teams (Entra ID) identity, in the municipality's tenant or
+ * as a guest there. Everything that sends a card or checks who acts works with these.
+ */
+export interface Contact extends Omit<ContactEntry, 'kind' | 'aadObjectId'> {
+  readonly kind: 'medarbetare' | 'gast';
+  readonly aadObjectId: UserId;
+}
+
+/**
+ * A person the bot cannot reach in Teams: invited to meetings by e-mail, never sent a card.
+ * Kept apart from `Contact` so that the compiler stops a card from being addressed to them.
+ */
+export interface ContactOutsideTeams extends Omit<ContactEntry, 'kind' | 'aadObjectId' | 'tenantId'> {
+  readonly kind: 'utanforTeams';
+}
+
+/** Anyone a Barnteam may have as a member. */
+export type BarnteamContact = Contact | ContactOutsideTeams;
+
+/** Whether the bot can send this person a card (a guest only once the app is installed for them). */
+export function isInTeams(contact: BarnteamContact): contact is Contact {
+  return contact.kind !== 'utanforTeams';
+}
 
 export const ZUnit = z
   .object({
@@ -307,7 +386,10 @@ export const maxBookingHorizonDays = 61;
 export const ZBarnteamMember = z
   .object({
     role: ZBarnteamMemberRole,
-    /** Contact id; the calendar is read by the contact's e-mail, invitations go to the aadObjectId. */
+    /**
+     * Contact id, of any kind: the calendar is read and the invitation sent by the contact's
+     * e-mail; cards (reminders, the Skattningsformulär) go only to a contact in Teams.
+     */
     contact: ZKey,
     /** Whether a time is proposed only when this member is free (an optional member's conflict is shown). */
     required: z.boolean().default(true),
@@ -378,7 +460,7 @@ export type BarnteamConfig = z.infer<typeof ZBarnteamConfig>;
 const ZDirectoryShape = z
   .object({
     municipality: z.object({ name: z.string().min(1).max(200), tenantId: z.string().uuid() }).strict(),
-    contacts: z.array(ZContact).min(1),
+    contacts: z.array(ZContactEntry).min(1),
     units: z.array(ZUnit).min(1),
     fallback: ZFallback,
     socialServicesIntake: ZSocialServicesIntake,
@@ -398,6 +480,7 @@ const ZDirectoryShape = z
  */
 export const ZDirectory = ZDirectoryShape.superRefine((directory, ctx) => {
   const contactIds = new Set<string>();
+  const outsideTeamsIds = new Set<string>();
   const objectIds = new Set<string>();
   directory.contacts.forEach((contact, index) => {
     if (contactIds.has(contact.id)) {
@@ -408,6 +491,8 @@ export const ZDirectory = ZDirectoryShape.superRefine((directory, ctx) => {
       });
     }
     contactIds.add(contact.id);
+    if (contact.kind === 'utanforTeams') outsideTeamsIds.add(contact.id);
+    if (contact.aadObjectId === undefined) return;
     if (objectIds.has(contact.aadObjectId.toLowerCase())) {
       ctx.addIssue({
         code: 'custom',
@@ -418,9 +503,16 @@ export const ZDirectory = ZDirectoryShape.superRefine((directory, ctx) => {
     objectIds.add(contact.aadObjectId.toLowerCase());
   });
 
+  // Barnkontakter, deputies, the fallback and the intake receive cards, so they must be in Teams.
   const checkContactRef = (id: string, path: (string | number)[]) => {
     if (!contactIds.has(id)) {
       ctx.addIssue({ code: 'custom', path, message: `Kontakten "${id}" finns inte under contacts` });
+    } else if (outsideTeamsIds.has(id)) {
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `Kontakten "${id}" är utanför Teams (kind utanforTeams) och kan inte ta emot kort: ange någon i Teams`,
+      });
     }
   };
   const checkDeputies = (main: string | undefined, deputies: string[], path: (string | number)[]) => {
@@ -511,8 +603,26 @@ export const ZDirectory = ZDirectoryShape.superRefine((directory, ctx) => {
     }
     schoolYears.add(term.schoolYear);
   });
-});
-export type Directory = z.infer<typeof ZDirectory>;
+}).transform(({ contacts, ...rest }) => ({
+  ...rest,
+  /** The people in Teams (medarbetare and gäster), in the file's order. */
+  contacts: contacts.flatMap((entry): Contact[] =>
+    entry.kind === 'utanforTeams' || entry.aadObjectId === undefined
+      ? []
+      : [{ ...entry, kind: entry.kind, aadObjectId: entry.aadObjectId }],
+  ),
+  /** The people reached only by e-mail, in the file's order. */
+  contactsOutsideTeams: contacts.flatMap((entry): ContactOutsideTeams[] => {
+    if (entry.kind !== 'utanforTeams') return [];
+    const { aadObjectId: _id, tenantId: _tenant, ...person } = entry;
+    return [{ ...person, kind: 'utanforTeams' }];
+  }),
+}));
+/**
+ * The parsed directory. The file lists everyone under `contacts` with their kind; here the people
+ * in Teams are `contacts` and those reached only by e-mail are `contactsOutsideTeams`.
+ */
+export type Directory = z.output<typeof ZDirectory>;
 
 export function findUnit(directory: Directory, unitId: string): Unit | undefined {
   return directory.units.find((unit) => unit.id === unitId);
@@ -520,6 +630,14 @@ export function findUnit(directory: Directory, unitId: string): Unit | undefined
 
 export function findContact(directory: Directory, contactId: string): Contact | undefined {
   return directory.contacts.find((contact) => contact.id === contactId);
+}
+
+/** A contact in Teams or outside it: for Barnteam members, who may be either. */
+export function findBarnteamContact(directory: Directory, contactId: string): BarnteamContact | undefined {
+  return (
+    findContact(directory, contactId) ??
+    directory.contactsOutsideTeams.find((contact) => contact.id === contactId)
+  );
 }
 
 /** Whether a planned absence covers the Stockholm date `on`. */
@@ -645,11 +763,14 @@ function agesOverlap(
   return a.from <= b.to && b.from <= a.to;
 }
 
-/** A member resolved against the contacts: who to invite, and by which address to read the calendar. */
+/**
+ * A member resolved against the contacts: who to invite, and by which address to read the
+ * calendar. A member outside Teams is invited by e-mail and gets no cards.
+ */
 export interface ResolvedBarnteamMember {
   readonly role: BarnteamMemberRole;
   readonly roleLabel: string;
-  readonly contact: Contact;
+  readonly contact: BarnteamContact;
   readonly required: boolean;
 }
 
@@ -700,7 +821,7 @@ export function findBarnteamForUnit(
     convener,
     convenerDeputies: unit.deputies.flatMap((id) => findContact(directory, id) ?? []),
     members: team.members.flatMap((member) => {
-      const contact = findContact(directory, member.contact);
+      const contact = findBarnteamContact(directory, member.contact);
       return contact === undefined
         ? []
         : [

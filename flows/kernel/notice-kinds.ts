@@ -23,6 +23,7 @@ export const noticeKinds = [
   'barnteamPaminnelse',
   'barnteamFlyttat',
   'barnteamInstallt',
+  'barnteamAvbojt',
   'uppfoljningBarnteam',
 ] as const;
 export const ZNoticeKind = z.enum(noticeKinds);

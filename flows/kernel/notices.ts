@@ -98,6 +98,15 @@ export const noticeDataSchemas = {
   }),
   /** To the Barnteam's members: the meeting was cancelled. */
   barnteamInstallt: z.object({ meetingId: z.string().min(1), meetingStart: ZInstant }),
+  /**
+   * To the convener: a required member declined the meeting at `meetingStart`. `member` is the
+   * member's key on the meeting (the directory's contact id, else the Teams id), never an address.
+   */
+  barnteamAvbojt: z.object({
+    meetingId: z.string().min(1),
+    meetingStart: ZInstant,
+    member: z.string().min(1).max(200),
+  }),
   /** To the Barnkontakt: the follow-up date the Barnteam set for the child has come. */
   uppfoljningBarnteam: z.object({ meetingId: z.string().min(1), followUpDate: ZCalendarDate }),
 } as const satisfies Record<NoticeKind, z.ZodTypeAny>;
@@ -126,6 +135,7 @@ export const noticeSummaries: Readonly<Record<NoticeKind, string>> = {
   barnteamPaminnelse: 'Påminnelse: Barnteam snart. Fyll i Skattningsformuläret för barnen på dagordningen.',
   barnteamFlyttat: 'Ett Barnteam du är inbjuden till har flyttats till en ny tid.',
   barnteamInstallt: 'Ett Barnteam du är inbjuden till är inställt.',
+  barnteamAvbojt: 'En deltagare som krävs har tackat nej till Barnteam. Du kan flytta mötet.',
   uppfoljningBarnteam: 'I dag är det dags att följa upp det som Barnteam beslutade.',
 };
 

@@ -264,7 +264,12 @@ export const ZBarnteamMeeting = z.object({
   ),
   members: z.array(
     z.object({
-      userId: ZUserId,
+      /** Absent for a member outside Teams: invited by e-mail, sent no cards. */
+      userId: ZUserId.optional(),
+      /** The directory's contact id; stored meetings from before it have only the userId. */
+      contactId: z.string().min(1).optional(),
+      /** Absent on stored meetings from before the kinds: `medarbetare`. */
+      kind: z.enum(['medarbetare', 'gast', 'utanforTeams']).optional(),
       email: z.string().email(),
       role: z.string().min(1),
       required: z.boolean(),

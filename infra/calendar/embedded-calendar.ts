@@ -14,6 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database, { type Database as SqliteDatabase } from 'better-sqlite3';
 import {
+  type AttendeeResponse,
   type BusyBlock,
   type BusyStatus,
   type Calendar,
@@ -25,17 +26,36 @@ import {
 import { DomainError } from '../../flows/kernel/errors.js';
 import { applyMigrations } from '../store/sqlite-migrations.js';
 
+/** The statuses a seeded block may have: `unknown` is what a calendar says, not what one books. */
+export type SeededBusyStatus = Exclude<BusyStatus, 'unknown'>;
+
 /** An embedded calendar, with what the local demo needs on top of the port. */
 export interface EmbeddedCalendar extends Calendar {
   /** Marks `mailbox` busy from `start` to `end` (seeding the same block twice keeps one). */
-  seedBusy(mailbox: string, start: string, end: string, status?: BusyStatus): Promise<void>;
+  seedBusy(mailbox: string, start: string, end: string, status?: SeededBusyStatus): Promise<void>;
+  /**
+   * Records an attendee's answer to a meeting, as their own calendar would when they accept or
+   * decline: the local run's and the tests' stand-in for a member answering in Outlook.
+   *
+   * @throws DomainError('notFound') when the meeting has no such attendee.
+   */
+  answerInvitation(eventId: string, mailbox: string, response: AttendeeResponse): Promise<void>;
   close(): void;
 }
 
 export interface EmbeddedCalendarOptions {
   /** The calendar's own SQLite file; see `toCalendarPath`. */
   readonly path: string;
+  /**
+   * Whose free/busy the calendar may show. The municipality's Graph reads its own tenant's
+   * mailboxes but usually not a guest's mailbox at home nor an address outside Teams; the local
+   * run passes the directory's employees here so that it behaves the same. Default: every mailbox.
+   */
+  readonly canReadFreeBusy?: (mailbox: string) => boolean;
 }
+
+/** What Graph's getSchedule answers for a mailbox it cannot read (freeBusyError.responseCode). */
+export const unreadableMailboxCode = 'ErrorMailRecipientNotFound';
 
 /** Where the embedded calendar of the store at `storePath` lives. */
 export function toCalendarPath(storePath: string): string {
@@ -76,6 +96,10 @@ const calendarMigrations: readonly string[] = [
     PRIMARY KEY (mailbox, start_ms, end_ms, status)
   ) STRICT;
   `,
+  `
+  ALTER TABLE calendar_attendees ADD COLUMN response TEXT NOT NULL DEFAULT 'notAnswered'
+    CHECK (response IN ('accepted', 'tentative', 'declined', 'notAnswered'));
+  `,
 ];
 
 interface EventRow {
@@ -88,13 +112,23 @@ interface EventRow {
 interface BusyRow {
   readonly start_ms: number;
   readonly end_ms: number;
-  readonly status: BusyStatus;
+  readonly status: SeededBusyStatus;
+}
+
+interface AnswerRow {
+  readonly mailbox: string;
+  readonly response: AttendeeResponse;
 }
 
 const localJoinUrlPrefix = 'https://teams.microsoft.com/l/meetup-join/';
 
 /** availabilityView digits as Graph writes them (working elsewhere counts as free). */
-const availabilityCodes: Record<BusyStatus, number> = { workingElsewhere: 0, tentative: 1, busy: 2, oof: 3 };
+const availabilityCodes: Record<SeededBusyStatus, number> = {
+  workingElsewhere: 0,
+  tentative: 1,
+  busy: 2,
+  oof: 3,
+};
 
 export function openEmbeddedCalendar(options: EmbeddedCalendarOptions): EmbeddedCalendar {
   mkdirSync(dirname(options.path), { recursive: true });
@@ -108,10 +142,10 @@ export function openEmbeddedCalendar(options: EmbeddedCalendarOptions): Embedded
     db.close();
     throw error;
   }
-  return createCalendar(db);
+  return createCalendar(db, options.canReadFreeBusy ?? (() => true));
 }
 
-function createCalendar(db: SqliteDatabase): EmbeddedCalendar {
+function createCalendar(db: SqliteDatabase, canReadFreeBusy: (mailbox: string) => boolean): EmbeddedCalendar {
   const insertEvent = db.prepare(`
     INSERT INTO calendar_events (id, organizer, transaction_id, subject, body_html, start_ms, end_ms, join_url)
     VALUES (@id, @organizer, @transactionId, @subject, @bodyHtml, @startMs, @endMs, @joinUrl)
@@ -125,6 +159,13 @@ function createCalendar(db: SqliteDatabase): EmbeddedCalendar {
     UPDATE calendar_events SET start_ms = ?, end_ms = ? WHERE id = ? AND organizer = ? AND cancelled = 0`);
   const cancelEvent = db.prepare(`
     UPDATE calendar_events SET cancelled = 1, cancel_comment = ? WHERE id = ? AND organizer = ? AND cancelled = 0`);
+  const selectAnswers = db.prepare<[string, string], AnswerRow>(`
+    SELECT a.mailbox, a.response FROM calendar_attendees a JOIN calendar_events e ON e.id = a.event_id
+    WHERE a.event_id = ? AND e.organizer = ? AND e.cancelled = 0 ORDER BY a.rowid`);
+  const selectEventExists = db.prepare<[string, string], { id: string }>(`
+    SELECT id FROM calendar_events WHERE id = ? AND organizer = ? AND cancelled = 0`);
+  const updateAnswer = db.prepare(`
+    UPDATE calendar_attendees SET response = ? WHERE event_id = ? AND mailbox = ?`);
   const insertBusy = db.prepare(`
     INSERT INTO calendar_busy_blocks (mailbox, start_ms, end_ms, status) VALUES (?, ?, ?, ?)
     ON CONFLICT DO NOTHING`);
@@ -167,6 +208,9 @@ function createCalendar(db: SqliteDatabase): EmbeddedCalendar {
       const startMs = Date.parse(request.start);
       const endMs = Date.parse(request.end);
       return request.mailboxes.map((mailbox) => {
+        if (!canReadFreeBusy(mailbox)) {
+          return { mailbox, busy: [], availabilityView: '', error: unreadableMailboxCode };
+        }
         const rows = selectBusy.all({ mailbox: toMailboxKey(mailbox), startMs, endMs });
         const busy: BusyBlock[] = rows.map((row) => ({
           start: new Date(row.start_ms).toISOString(),
@@ -191,6 +235,21 @@ function createCalendar(db: SqliteDatabase): EmbeddedCalendar {
         end: new Date(row.end_ms).toISOString(),
       };
       return created;
+    },
+
+    async readAttendeeAnswers(organizer, eventId) {
+      const key = toMailboxKey(organizer);
+      if (selectEventExists.get(eventId, key) === undefined) {
+        throw new DomainError('notFound', 'Mötet finns inte längre i kalendern.', { eventId });
+      }
+      return selectAnswers.all(eventId, key).map((row) => ({ email: row.mailbox, response: row.response }));
+    },
+
+    async answerInvitation(eventId, mailbox, response) {
+      const updated = updateAnswer.run(response, eventId, toMailboxKey(mailbox));
+      if (updated.changes === 0) {
+        throw new DomainError('notFound', 'Deltagaren finns inte på mötet.', { eventId });
+      }
     },
 
     async moveMeeting(organizer, eventId, time) {

@@ -7,7 +7,9 @@
  * no Windows time-zone names and no daylight-saving arithmetic happen here: the port's instants
  * go out and come back unchanged.
  */
+import type { z } from 'zod';
 import {
+  type AttendeeResponse,
   type BusyStatus,
   type Calendar,
   type CreatedMeeting,
@@ -17,6 +19,7 @@ import {
   maxSchedulesPerCall,
   toMailboxKey,
 } from '../../flows/kernel/calendar.js';
+import { DomainError } from '../../flows/kernel/errors.js';
 import { type GraphClient, isGraphError } from './graph-client.js';
 import {
   type ScheduleInformation,
@@ -24,6 +27,7 @@ import {
   toInstantFromGraph,
   ZGetScheduleResponse,
   ZGraphEvent,
+  ZGraphEventAttendees,
 } from './graph-schemas.js';
 
 const preferUtc = { prefer: 'outlook.timezone="UTC"' } as const;
@@ -92,6 +96,9 @@ export function createGraphCalendar(client: GraphClient): Calendar {
             })),
             isOnlineMeeting: true,
             onlineMeetingProvider: 'teamsForBusiness',
+            // The calendar's own reminder reaches attendees the bot cannot remind in Teams.
+            isReminderOn: true,
+            reminderMinutesBeforeStart: request.reminderMinutesBeforeStart,
             transactionId: request.transactionId,
             // A proposed new time would bypass our slot finding and the reminders tied to it.
             allowNewTimeProposals: false,
@@ -107,6 +114,33 @@ export function createGraphCalendar(client: GraphClient): Calendar {
         ...(event.webLink ? { webLink: event.webLink } : {}),
       };
       return created;
+    },
+
+    async readAttendeeAnswers(organizer, eventId) {
+      let event: z.infer<typeof ZGraphEventAttendees>;
+      try {
+        event = await client.requestJson(
+          {
+            operation: 'getEventAttendees',
+            method: 'GET',
+            // Only the attendees: the event's body and subject are ours and need not come back.
+            path: `/users/${encodeURIComponent(organizer)}/events/${encodeURIComponent(eventId)}?$select=attendees`,
+            mailbox: organizer,
+          },
+          ZGraphEventAttendees,
+        );
+      } catch (error) {
+        if (isGraphError(error, 404)) {
+          throw new DomainError('notFound', 'Mötet finns inte längre i kalendern.');
+        }
+        throw error;
+      }
+      return event.attendees
+        .filter((attendee) => attendee.type !== 'resource' && attendee.status?.response !== 'organizer')
+        .map((attendee) => ({
+          email: attendee.emailAddress.address,
+          response: toAttendeeResponse(attendee.status?.response),
+        }));
     },
 
     async moveMeeting(organizer, eventId, time) {
@@ -162,7 +196,7 @@ function toMailboxSchedule(mailbox: string, information: ScheduleInformation | u
   return { mailbox, busy, availabilityView: information.availabilityView ?? '' };
 }
 
-/** `free` is not busy; `unknown` is counted as busy, so that we never propose a time we cannot vouch for. */
+/** `free` is not busy; `unknown` stays unknown: slot finding neither counts it as free nor as busy. */
 function toBusyStatus(status: string): BusyStatus | undefined {
   switch (status) {
     case 'free':
@@ -173,7 +207,22 @@ function toBusyStatus(status: string): BusyStatus | undefined {
       return 'oof';
     case 'workingelsewhere':
       return 'workingElsewhere';
+    case 'unknown':
+      return 'unknown';
     default:
       return 'busy';
+  }
+}
+
+function toAttendeeResponse(response: string | null | undefined): AttendeeResponse {
+  switch (response) {
+    case 'accepted':
+      return 'accepted';
+    case 'tentativelyAccepted':
+      return 'tentative';
+    case 'declined':
+      return 'declined';
+    default:
+      return 'notAnswered';
   }
 }

@@ -23,7 +23,12 @@ import type { GraphTokenProvider } from './graph-token.js';
 import { createMailboxLimiter } from './mailbox-limiter.js';
 
 /** What a request was for; the label of errors and log lines instead of a URL with a mailbox in it. */
-export type GraphOperation = 'getSchedule' | 'createEvent' | 'updateEvent' | 'cancelEvent';
+export type GraphOperation =
+  | 'getSchedule'
+  | 'createEvent'
+  | 'getEventAttendees'
+  | 'updateEvent'
+  | 'cancelEvent';
 
 /**
  * Graph refused or failed a request. Carries Graph's error code (`ErrorItemNotFound`,
@@ -53,7 +58,7 @@ export function isGraphError(error: unknown, status?: number): error is GraphErr
 export interface GraphRequest {
   readonly operation: GraphOperation;
   readonly method: 'GET' | 'POST' | 'PATCH';
-  /** Below the version root, each segment already encoded: `/users/a%40b.se/events`. */
+  /** Below the version root, each segment already encoded: `/users/a%40b.se/events` (a query may follow). */
   readonly path: string;
   /** The mailbox whose concurrency budget the request spends (the one in the path). */
   readonly mailbox: string;

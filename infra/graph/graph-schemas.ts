@@ -36,9 +36,13 @@ export const ZFreeBusyError = z.object({
 
 export const ZScheduleInformation = z.object({
   scheduleId: z.string(),
+  /**
+   * Documented digits 0–4; a code outside them is read as unknown for its slot (not refused: one
+   * odd slot must not cost the whole lookup), but nothing beyond letters and digits is accepted.
+   */
   availabilityView: z
     .string()
-    .regex(/^[0-4]*$/)
+    .regex(/^[0-9A-Za-z]*$/)
     .nullish(),
   scheduleItems: z.array(ZScheduleItem).nullish(),
   error: ZFreeBusyError.nullish(),
@@ -55,6 +59,29 @@ export const ZGraphEvent = z.object({
   onlineMeeting: z.object({ joinUrl: z.string().url().nullish() }).nullish(),
 });
 export type GraphEvent = z.infer<typeof ZGraphEvent>;
+
+/**
+ * responseStatus.response. `none` is how the organizer's calendar reports an attendee who has
+ * not answered (`notResponded` is the attendee's own view); `organizer` is the organizer.
+ */
+export const ZGraphResponseType = z.enum([
+  'none',
+  'organizer',
+  'tentativelyAccepted',
+  'accepted',
+  'declined',
+  'notResponded',
+]);
+
+/** An attendee of an event (attendee resource): type, status and emailAddress. */
+export const ZGraphAttendee = z.object({
+  type: z.enum(['required', 'optional', 'resource']).nullish(),
+  status: z.object({ response: ZGraphResponseType.nullish() }).nullish(),
+  emailAddress: z.object({ address: z.string().min(1) }),
+});
+
+/** `GET /users/{id}/events/{id}?$select=attendees`: only the attendees are read. */
+export const ZGraphEventAttendees = z.object({ attendees: z.array(ZGraphAttendee) });
 
 /** Graph's error envelope; only the code is kept (the message may echo request content). */
 export const ZGraphErrorBody = z.object({ error: z.object({ code: z.string().min(1) }) });

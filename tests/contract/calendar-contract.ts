@@ -5,7 +5,7 @@
  * cancelling that free the old time, and refusing requests Graph would refuse.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Calendar, CreateMeetingRequest } from '../../flows/kernel/calendar.js';
+import type { AttendeeResponse, Calendar, CreateMeetingRequest } from '../../flows/kernel/calendar.js';
 import { isDomainError } from '../../flows/kernel/errors.js';
 
 export interface CalendarContractSetup {
@@ -13,6 +13,8 @@ export interface CalendarContractSetup {
   open(): Promise<Calendar>;
   /** Makes `mailbox` busy from `start` to `end` by something other than our own meetings. */
   givenBusy(mailbox: string, start: string, end: string): Promise<void>;
+  /** The attendee answers the invitation in their own calendar. */
+  givenAnswer(eventId: string, mailbox: string, response: AttendeeResponse): Promise<void>;
   close?(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export function buildMeetingRequest(overrides: Partial<CreateMeetingRequest> = {
       name: `Medlem ${index + 1}`,
       type: 'required' as const,
     })),
+    reminderMinutesBeforeStart: 1440,
     transactionId: 'barnteam-unit-1-2025-03-10T09:00',
     ...overrides,
   };
@@ -158,6 +161,34 @@ export function describeCalendarContract(name: string, setup: CalendarContractSe
       await expect(
         calendar.moveMeeting(organizer, 'no-such-event', { start: day.start, end: day.end }),
       ).rejects.toThrow();
+    });
+
+    it("reads each attendee's answer: not answered until they answer, then as they answered", async () => {
+      const meeting = await calendar.createMeeting(buildMeetingRequest());
+
+      const before = await calendar.readAttendeeAnswers(organizer, meeting.eventId);
+      expect(before.map((answer) => [answer.email.toLowerCase(), answer.response])).toEqual([
+        [members[0], 'notAnswered'],
+        [members[1], 'notAnswered'],
+      ]);
+
+      await setup.givenAnswer(meeting.eventId, members[0], 'accepted');
+      await setup.givenAnswer(meeting.eventId, members[1], 'declined');
+      const after = await calendar.readAttendeeAnswers(organizer, meeting.eventId);
+      expect(after.map((answer) => [answer.email.toLowerCase(), answer.response])).toEqual([
+        [members[0], 'accepted'],
+        [members[1], 'declined'],
+      ]);
+    });
+
+    it('answers notFound for the attendees of a meeting that is gone', async () => {
+      const meeting = await calendar.createMeeting(buildMeetingRequest());
+      await calendar.cancelMeeting(organizer, meeting.eventId, 'Barnteamet är inställt.');
+
+      const error = await calendar
+        .readAttendeeAnswers(organizer, meeting.eventId)
+        .catch((reason: unknown) => reason);
+      expect(isDomainError(error, 'notFound'), String(error)).toBe(true);
     });
 
     it('cancelling frees the time, and cancelling again is harmless', async () => {

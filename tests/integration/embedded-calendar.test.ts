@@ -41,6 +41,9 @@ describeCalendarContract('embedded SQLite', {
   async givenBusy(mailbox, start, end) {
     await current?.seedBusy(mailbox, start, end);
   },
+  async givenAnswer(eventId, mailbox, response) {
+    await current?.answerInvitation(eventId, mailbox, response);
+  },
   async close() {
     current?.close();
   },
@@ -115,5 +118,54 @@ describe('embedded calendar file', () => {
     );
     const [schedule] = await calendar.getSchedules({ mailboxes: [members[0]], ...window });
     expect(schedule?.busy).toHaveLength(1);
+  });
+});
+
+describe('embedded calendar across organisations', () => {
+  const window = { start: '2025-03-10T07:00:00.000Z', end: '2025-03-10T16:00:00.000Z', intervalMinutes: 30 };
+
+  it('answers a mailbox it may not read as Graph does, with an error and no free/busy', async () => {
+    const path = toCalendarPath(join(root, 'across', 'backa.sqlite'));
+    const calendar = openEmbeddedCalendar({
+      path,
+      canReadFreeBusy: (mailbox) => mailbox.endsWith('@exempelby.se'),
+    });
+    try {
+      const [own, police] = await calendar.getSchedules({
+        mailboxes: [organizer, 'erik.falk@polisen-exempel.se'],
+        ...window,
+      });
+      expect(own).toMatchObject({ availabilityView: '000000000000000000', busy: [] });
+      expect(own?.error).toBeUndefined();
+      expect(police).toEqual({
+        mailbox: 'erik.falk@polisen-exempel.se',
+        availabilityView: '',
+        busy: [],
+        error: 'ErrorMailRecipientNotFound',
+      });
+    } finally {
+      calendar.close();
+    }
+  });
+
+  it('keeps an answer across a restart, and refuses an answer from someone not invited', async () => {
+    const path = toCalendarPath(join(root, 'answers', 'backa.sqlite'));
+    const first = openEmbeddedCalendar({ path });
+    const meeting = await first.createMeeting(buildMeetingRequest());
+    await first.answerInvitation(meeting.eventId, members[0].toUpperCase(), 'tentative');
+    await expect(first.answerInvitation(meeting.eventId, 'okand@exempelby.se', 'accepted')).rejects.toThrow(
+      'Deltagaren finns inte på mötet.',
+    );
+    first.close();
+
+    const again = openEmbeddedCalendar({ path });
+    try {
+      expect(await again.readAttendeeAnswers(organizer, meeting.eventId)).toEqual([
+        { email: members[0], response: 'tentative' },
+        { email: members[1], response: 'notAnswered' },
+      ]);
+    } finally {
+      again.close();
+    }
   });
 });

@@ -10,7 +10,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Calendar } from '../../flows/kernel/calendar.js';
+import { readAttendeeAnswers } from '../../flows/barnteam/attendee-answers.js';
+import { bookBarnteam, proposeBarnteamSlots, toMeetingId } from '../../flows/barnteam/book-barnteam.js';
+import type { AttendeeResponse, Calendar } from '../../flows/kernel/calendar.js';
 import { createGraphCalendar } from '../../infra/graph/graph-calendar.js';
 import { createGraphClient, GraphError } from '../../infra/graph/graph-client.js';
 import { createMsalTokenProvider } from '../../infra/graph/graph-token.js';
@@ -20,6 +22,16 @@ import {
   members,
   organizer,
 } from '../contract/calendar-contract.js';
+import {
+  bookingInput,
+  buildBarnteamDirectoryAcrossOrganisations,
+  convenerEmail,
+  createBarnteamFlow,
+  memberEmail,
+  proposalId,
+  proposedAt,
+  rektor,
+} from '../support/barnteam-fixtures.js';
 
 const tenantId = '5e0b1d3a-7c2f-4b8e-9a61-3f4d2c1b0a99';
 const clientId = '7a1c9e3b-2d4f-4e6a-8b0c-1d2e3f4a5b6c';
@@ -126,10 +138,22 @@ interface SimulatedEvent {
   start: string;
   end: string;
   attendees: string[];
+  /** Graph's responseType per attendee, as the organizer's calendar reports it. */
+  responses: Map<string, string>;
   cancelled: boolean;
 }
 
-function simulateGraphCalendar(): { givenBusy(mailbox: string, start: string, end: string): void } {
+const graphResponseOf: Record<AttendeeResponse, string> = {
+  accepted: 'accepted',
+  tentative: 'tentativelyAccepted',
+  declined: 'declined',
+  notAnswered: 'none',
+};
+
+function simulateGraphCalendar(): {
+  givenBusy(mailbox: string, start: string, end: string): void;
+  givenAnswer(eventId: string, mailbox: string, response: AttendeeResponse): void;
+} {
   const events = new Map<string, SimulatedEvent>();
   const blocks: { mailbox: string; start: string; end: string }[] = [];
   const key = (mailbox: string) => mailbox.toLowerCase();
@@ -214,10 +238,29 @@ function simulateGraphCalendar(): { givenBusy(mailbox: string, start: string, en
         start: fromGraph(body.start),
         end: fromGraph(body.end),
         attendees: body.attendees.map((attendee) => key(attendee.emailAddress.address)),
+        responses: new Map(),
         cancelled: false,
       };
       events.set(event.id, event);
       return [201, toEventJson(event)];
+    })
+    .get(eventPath)
+    .query({ $select: 'attendees' })
+    .reply((request: Request) => {
+      const event = events.get(segmentOf(new URL(request.url).pathname, 5));
+      if (!event || event.cancelled) {
+        return notFound;
+      }
+      return [
+        200,
+        {
+          attendees: event.attendees.map((address) => ({
+            type: 'required',
+            status: { response: event.responses.get(address) ?? 'none', time: '0001-01-01T00:00:00Z' },
+            emailAddress: { name: address, address },
+          })),
+        },
+      ];
     })
     .patch(eventPath)
     .reply(async (request: Request) => {
@@ -246,6 +289,9 @@ function simulateGraphCalendar(): { givenBusy(mailbox: string, start: string, en
     givenBusy(mailbox, start, end) {
       blocks.push({ mailbox: key(mailbox), start, end });
     },
+    givenAnswer(eventId, mailbox, response) {
+      events.get(eventId)?.responses.set(key(mailbox), graphResponseOf[response]);
+    },
   };
 }
 
@@ -258,6 +304,9 @@ describeCalendarContract('Microsoft Graph (simulated behind nock)', {
   },
   async givenBusy(mailbox, start, end) {
     simulation?.givenBusy(mailbox, start, end);
+  },
+  async givenAnswer(eventId, mailbox, response) {
+    simulation?.givenAnswer(eventId, mailbox, response);
   },
 });
 
@@ -468,6 +517,8 @@ describe('Graph calendar: creating the meeting', () => {
       })),
       isOnlineMeeting: true,
       onlineMeetingProvider: 'teamsForBusiness',
+      isReminderOn: true,
+      reminderMinutesBeforeStart: 1440,
       transactionId: 'barnteam-unit-1-2025-03-10T09:00',
       allowNewTimeProposals: false,
     });
@@ -547,6 +598,7 @@ describe('Graph calendar: creating the meeting', () => {
       attendees: barnteam
         .slice(1)
         .map((email, index) => ({ email, name: `Barnteamsmedlem ${index + 1}`, type: 'required' })),
+      reminderMinutesBeforeStart: 1440,
       transactionId: 'barnteam:bjorkskolan:2025-03-12T12:00Z',
     });
 
@@ -812,5 +864,215 @@ describe('Graph calendar: throttling, failures and bad answers', () => {
       status: 403,
       code: 'ErrorAccessDenied',
     });
+  });
+});
+
+describe('Graph calendar: a Barnteam across organisations, through the booking use cases', () => {
+  /** Björkskolan's team with the BUP member a guest and the police outside Teams. */
+  function createGraphFlow() {
+    const flow = createBarnteamFlow({ directory: buildBarnteamDirectoryAcrossOrganisations() });
+    flow.setNow(proposedAt);
+    return { flow, deps: { ...flow.deps, calendar: createHarness().calendar } };
+  }
+
+  it('proposes on the readable calendars when one schedule carries an error and another unknown time, and books with exactly 2 Graph calls', async () => {
+    const { flow, deps } = createGraphFlow();
+    const child = await flow.givenCase();
+    const recorded: { method: string; path: string; body: Record<string, unknown> }[] = [];
+    nock(graphHost)
+      .post(getSchedulePath)
+      .reply(async (request: Request) => {
+        const seen = await readRequest(request);
+        recorded.push({ method: request.method, path: seen.path, body: seen.body });
+        const body = seen.body as unknown as {
+          schedules: string[];
+          startTime: { dateTime: string };
+          endTime: { dateTime: string };
+          availabilityViewInterval: number;
+        };
+        const slots = Math.ceil(
+          (Date.parse(`${body.endTime.dateTime.slice(0, 19)}Z`) -
+            Date.parse(`${body.startTime.dateTime.slice(0, 19)}Z`)) /
+            (body.availabilityViewInterval * 60_000),
+        );
+        const free = '0'.repeat(slots);
+        return [
+          200,
+          {
+            '@odata.context':
+              'https://graph.microsoft.com/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)',
+            value: body.schedules.map((scheduleId) => {
+              if (scheduleId === memberEmail('polis')) {
+                // The police have no mailbox in this organisation (freeBusyError).
+                return {
+                  scheduleId,
+                  availabilityView: '',
+                  scheduleItems: [],
+                  error: {
+                    message: `The requested user '${scheduleId}' is invalid.`,
+                    responseCode: 'ErrorMailRecipientNotFound',
+                  },
+                };
+              }
+              if (scheduleId === memberEmail('bup')) {
+                // The guest's calendar at home: free/busy the host tenant cannot tell (status unknown),
+                // over the first proposed hour, Wednesday 5 March 08:00–09:00 Stockholm.
+                return {
+                  scheduleId,
+                  availabilityView: free,
+                  scheduleItems: [
+                    {
+                      isPrivate: false,
+                      status: 'unknown',
+                      start: { dateTime: '2025-03-05T07:00:00.0000000', timeZone: 'UTC' },
+                      end: { dateTime: '2025-03-05T08:00:00.0000000', timeZone: 'UTC' },
+                    },
+                  ],
+                };
+              }
+              return { scheduleId, availabilityView: free, scheduleItems: [] };
+            }),
+          },
+        ];
+      })
+      .post(eventsPath)
+      .reply(async (request: Request) => {
+        const seen = await readRequest(request);
+        recorded.push({ method: request.method, path: seen.path, body: seen.body });
+        return [
+          201,
+          {
+            id: 'AAMkAGI1AAAt9AHjCCC=',
+            start: { dateTime: '2025-03-10T08:00:00.0000000', timeZone: 'UTC' },
+            end: { dateTime: '2025-03-10T09:00:00.0000000', timeZone: 'UTC' },
+            onlineMeeting: {
+              joinUrl: 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_C%40thread.v2/0',
+            },
+          },
+        ];
+      });
+
+    const proposal = await proposeBarnteamSlots(deps, {
+      unitId: 'bjorkskolan',
+      caseIds: [child.id],
+      actor: rektor,
+      from: proposedAt,
+    });
+    const booking = await bookBarnteam(deps, bookingInput([child.id]));
+
+    expect(proposal.outcome).toBe('proposed');
+    if (proposal.outcome !== 'proposed') return;
+    // Nobody readable is busy: the first slot is the first working hour, the guest's unknown hour noted.
+    expect(proposal.slots[0]).toMatchObject({
+      start: '2025-03-05T07:00:00.000Z',
+      unknownAvailability: [{ note: 'Medlem bup (Barn- och ungdomspsykiatrin (BUP)): tillgänglighet okänd' }],
+    });
+    expect(proposal.members.filter((member) => !member.readable).map((member) => member.email)).toEqual([
+      memberEmail('polis'),
+    ]);
+    expect(booking.outcome).toBe('booked');
+    expect(recorded.map((request) => `${request.method} ${request.path}`)).toEqual([
+      `POST /v1.0/users/${encodeURIComponent(convenerEmail)}/calendar/getSchedule`,
+      `POST /v1.0/users/${encodeURIComponent(convenerEmail)}/events`,
+    ]);
+    // One lookup for all ten mailboxes, the unreadable ones included.
+    expect(recorded[0]?.body.schedules).toHaveLength(10);
+    const created = recorded[1]?.body as {
+      attendees: { emailAddress: { address: string }; type: string }[];
+      isReminderOn: boolean;
+      reminderMinutesBeforeStart: number;
+    };
+    expect(created.attendees.map((attendee) => attendee.emailAddress.address)).toEqual(
+      expect.arrayContaining([memberEmail('polis'), memberEmail('bup')]),
+    );
+    expect(created.attendees).toHaveLength(9);
+    expect(created.isReminderOn).toBe(true);
+    expect(created.reminderMinutesBeforeStart).toBe(24 * 60);
+  });
+
+  it("reads the attendees' answers from GET /users/{id}/events/{id} (status.response) and tells the convener of a required member's decline", async () => {
+    const { flow, deps } = createGraphFlow();
+    const child = await flow.givenCase();
+    nock(graphHost)
+      .post(eventsPath)
+      .reply(201, {
+        id: 'AAMkAGI1AAAt9AHjDDD=',
+        start: { dateTime: '2025-03-10T08:00:00.0000000', timeZone: 'UTC' },
+        end: { dateTime: '2025-03-10T09:00:00.0000000', timeZone: 'UTC' },
+      });
+    await bookBarnteam(deps, bookingInput([child.id]));
+    let asked: string | undefined;
+    const attendee = (address: string, type: string, response: string, time = '2025-03-05T09:12:00Z') => ({
+      type,
+      status: { response, time },
+      emailAddress: { name: address, address },
+    });
+    nock(graphHost)
+      .get(
+        `/v1.0/users/${encodeURIComponent(convenerEmail)}/events/${encodeURIComponent('AAMkAGI1AAAt9AHjDDD=')}`,
+      )
+      .query({ $select: 'attendees' })
+      .reply((request: Request) => {
+        asked = request.url;
+        return [
+          200,
+          {
+            '@odata.context':
+              "https://graph.microsoft.com/v1.0/$metadata#users('rektor-bjorkskolan%40exempelby.se')/events(attendees)/$entity",
+            '@odata.etag': 'W/"ZlnW4RIAV06KYYwlrfNZvQAALfZeRQ=="',
+            id: 'AAMkAGI1AAAt9AHjDDD=',
+            attendees: [
+              attendee(memberEmail('skolskoterska'), 'required', 'accepted'),
+              attendee(memberEmail('kurator'), 'required', 'tentativelyAccepted'),
+              // The guest answers from the region's Outlook; the organizer's calendar has it.
+              attendee(memberEmail('bup'), 'optional', 'accepted'),
+              // The police answer from their own mail: a decline by a required member.
+              attendee(memberEmail('polis'), 'required', 'declined'),
+              attendee(memberEmail('socialsekreterare'), 'required', 'none', '0001-01-01T00:00:00Z'),
+            ],
+          },
+        ];
+      });
+
+    const result = await readAttendeeAnswers(deps, { meetingId: toMeetingId(proposalId), actor: rektor });
+
+    expect(asked).toMatch(/\?(\$|%24)select=attendees$/);
+    expect(result.outcome).toBe('read');
+    if (result.outcome !== 'read') return;
+    const responseOf = (id: string) =>
+      result.answers.find((answer) => answer.email === memberEmail(id))?.response;
+    expect(responseOf('skolskoterska')).toBe('accepted');
+    expect(responseOf('kurator')).toBe('tentative');
+    expect(responseOf('bup')).toBe('accepted');
+    expect(responseOf('polis')).toBe('declined');
+    expect(responseOf('socialsekreterare')).toBe('notAnswered');
+    // Not in Graph's list: not answered as far as anyone can tell.
+    expect(responseOf('vardcentral')).toBe('notAnswered');
+    const declines = flow.stores.snapshot().outbox.filter((message) => message.id.includes('barnteamAvbojt'));
+    expect(declines.map((message) => message.recipientKey)).toEqual([rektor.userId]);
+  });
+
+  it('refuses an attendee answer that is not one of Graph’s response types, without quoting it', async () => {
+    const calendar = createHarness().calendar;
+    nock(graphHost)
+      .get(eventPath)
+      .query(true)
+      .reply(200, {
+        attendees: [
+          {
+            type: 'required',
+            status: { response: 'Anna Svensson' },
+            emailAddress: { address: 'a@exempelby.se' },
+          },
+        ],
+      });
+
+    const error = await calendar
+      .readAttendeeAnswers(organizer, 'AAMkAGI1AAAt9AHjAAA=')
+      .catch((reason: unknown) => reason);
+
+    expect(error).toBeInstanceOf(GraphError);
+    expect(error).toMatchObject({ code: 'invalidResponse', operation: 'getEventAttendees' });
+    expect(`${(error as Error).message} ${JSON.stringify(error)}`).not.toContain('Anna');
   });
 });

@@ -83,6 +83,22 @@ export function buildBarnteamDirectory(
   });
 }
 
+/**
+ * Björkskolan's Barnteam across organisations: the BUP member a guest from the region (Teams
+ * identity, mailbox at home) and the police member outside Teams (an e-mail address only).
+ */
+export function buildBarnteamDirectoryAcrossOrganisations(): Directory {
+  return buildBarnteamDirectory((input) => {
+    for (const contact of input.contacts as Record<string, unknown>[]) {
+      if (contact.id === 'bup') contact.kind = 'gast';
+      if (contact.id === 'polis') {
+        contact.kind = 'utanforTeams';
+        delete contact.aadObjectId;
+      }
+    }
+  });
+}
+
 export interface BarnteamFlow extends TestFlow {
   readonly deps: BarnteamDependencies;
   readonly calendar: FakeCalendar;

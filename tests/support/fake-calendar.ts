@@ -5,6 +5,7 @@
  * would refuse refused) and counts every call, so a test can say "one getSchedule call".
  */
 import {
+  type AttendeeResponse,
   type BusyBlock,
   type BusyStatus,
   type Calendar,
@@ -22,6 +23,8 @@ import { DomainError } from '../../flows/kernel/errors.js';
 export interface FakeCalendarEvent {
   readonly eventId: string;
   readonly request: CreateMeetingRequest;
+  /** Attendees' answers by mailbox key; absent means not answered. */
+  readonly answers: Map<string, AttendeeResponse>;
   start: string;
   end: string;
   cancelled: boolean;
@@ -31,6 +34,7 @@ export interface FakeCalendarEvent {
 export type FakeCalendarCall =
   | { readonly method: 'getSchedules'; readonly request: ScheduleRequest }
   | { readonly method: 'createMeeting'; readonly request: CreateMeetingRequest }
+  | { readonly method: 'readAttendeeAnswers'; readonly eventId: string }
   | { readonly method: 'moveMeeting'; readonly eventId: string; readonly time: MeetingTime }
   | { readonly method: 'cancelMeeting'; readonly eventId: string; readonly comment: string };
 
@@ -40,6 +44,8 @@ export interface FakeCalendar extends Calendar {
   givenBusy(mailbox: string, start: string, end: string, status?: BusyStatus): void;
   /** The mailbox is answered with an error, as Graph does for one it cannot read. */
   givenUnreadable(mailbox: string): void;
+  /** The attendee answers the invitation, as in their own calendar. */
+  answerInvitation(eventId: string, mailbox: string, response: AttendeeResponse): void;
   /** The next call of `method` fails with `error` (a timeout, a 503 that ran out of retries). */
   failNext(method: FakeCalendarCall['method'], error?: Error): void;
 }
@@ -49,8 +55,10 @@ const availabilityCodes: Record<BusyStatus, string> = {
   tentative: '1',
   busy: '2',
   oof: '3',
+  // A code Graph does not document: what a calendar answers when it has no data for the slot.
+  unknown: '9',
 };
-const severity: readonly BusyStatus[] = ['oof', 'busy', 'tentative', 'workingElsewhere'];
+const severity: readonly BusyStatus[] = ['oof', 'busy', 'tentative', 'unknown', 'workingElsewhere'];
 
 export function createFakeCalendar(): FakeCalendar {
   const busy = new Map<string, BusyBlock[]>();
@@ -95,6 +103,11 @@ export function createFakeCalendar(): FakeCalendar {
     },
     givenUnreadable(mailbox) {
       unreadable.add(toMailboxKey(mailbox));
+    },
+    answerInvitation(eventId, mailbox, response) {
+      const event = events.find((candidate) => candidate.eventId === eventId);
+      if (event === undefined) throw new DomainError('notFound', 'Mötet finns inte i kalendern.');
+      event.answers.set(toMailboxKey(mailbox), response);
     },
     failNext(method, error = new Error('kalendern svarar inte')) {
       failures.set(method, [...(failures.get(method) ?? []), error]);
@@ -141,6 +154,7 @@ export function createFakeCalendar(): FakeCalendar {
             start: request.start,
             end: request.end,
             cancelled: false,
+            answers: new Map(),
           };
           events.push(created);
           return created;
@@ -151,6 +165,17 @@ export function createFakeCalendar(): FakeCalendar {
         start: event.start,
         end: event.end,
       };
+    },
+    async readAttendeeAnswers(organizer, eventId) {
+      enter({ method: 'readAttendeeAnswers', eventId });
+      const event = findEvent(organizer, eventId);
+      if (event === undefined || event.cancelled) {
+        throw new DomainError('notFound', 'Mötet finns inte i kalendern.');
+      }
+      return event.request.attendees.map((attendee) => ({
+        email: attendee.email,
+        response: event.answers.get(toMailboxKey(attendee.email)) ?? 'notAnswered',
+      }));
     },
     async moveMeeting(organizer, eventId, time) {
       enter({ method: 'moveMeeting', eventId, time });

@@ -8,15 +8,19 @@
  * - `barnteam.foreslaTider` proposes free times (`proposeBarnteamSlots`); the card's `meetingId`
  *   then carries the proposal id, so booking the same proposal twice books one meeting.
  * - `barnteam.boka` books it (`bookBarnteam`) and answers with the Barnteam bokat card.
+ * - `barnteam.visaBokning` (`{ meetingId }`) is the Barnteam bokat card's refresh, automatic when
+ *   the convener opens it and by its Uppdatera svar button: it reads the members' answers from the
+ *   calendar (`readAttendeeAnswers`, which tells the convener of a required member's decline).
  * The acting user comes from the activity; unit, cases and proposal on the card are only claims.
  */
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { CardFactory, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { renderBarnteamBokat } from '../../../cards/barnteam/barnteam-bokat.js';
+import { barnteamBokatVerbs, renderBarnteamBokat } from '../../../cards/barnteam/barnteam-bokat.js';
 import { bokaBarnteamVerbs, renderBokaBarnteam } from '../../../cards/barnteam/boka-barnteam.js';
 import type { AdaptiveCardJson } from '../../../cards/render-template.js';
 import { besvaradEntryVerbs } from '../../../cards/upptackt/barnkontakt-notis-besvarad.js';
+import { type MemberAnswer, readAttendeeAnswers } from '../../../flows/barnteam/attendee-answers.js';
 import {
   type BarnteamDependencies,
   barnteamMessages,
@@ -26,7 +30,7 @@ import {
 } from '../../../flows/barnteam/book-barnteam.js';
 import { buildAgendaItem } from '../../../flows/barnteam/meeting-agenda.js';
 import { authorize } from '../../../flows/kernel/access.js';
-import type { Calendar } from '../../../flows/kernel/calendar.js';
+import { type Calendar, toMailboxKey } from '../../../flows/kernel/calendar.js';
 import { type Case, hasValidConsent } from '../../../flows/kernel/case.js';
 import { type Actor, appendAudit } from '../../../flows/kernel/case-effects.js';
 import { findBarnteamForUnit, type ResolvedBarnteam } from '../../../flows/kernel/directory.js';
@@ -92,6 +96,89 @@ export function registerBarnteamBooking<TState extends TurnState>(
   onActionExecute(app, bokaBarnteamVerbs.boka, (context, data) =>
     runBookingStep(context, data, handlers, bokaBarnteamVerbs.boka, bookMeeting),
   );
+  onActionExecute(app, barnteamBokatVerbs.visaBokning, (context, data) =>
+    showBooking(context, data, handlers),
+  );
+}
+
+const ZShowBookingData = z.object({ meetingId: z.string().min(1).max(200) });
+
+/**
+ * The booked meeting as it is now, with the members' answers read from the calendar. Anyone but
+ * the convener is refused without meeting data.
+ */
+async function showBooking(
+  context: TurnContext,
+  data: Record<string, unknown>,
+  handlers: HandlerContext,
+): Promise<AdaptiveCardJson> {
+  const log = { verb: barnteamBokatVerbs.visaBokning, activityId: context.activity.id };
+  const actor = readActor(context.activity);
+  if (actor === undefined) return renderMessageCard(actorMissing, { heading: refusedHeading });
+  const parsed = ZShowBookingData.safeParse(data);
+  if (!parsed.success) return renderMessageCard(cardNotRecognised);
+  if (handlers.calendar === undefined) return renderMessageCard(noCalendarMessage);
+  try {
+    const deps = withCalendar(handlers, handlers.calendar);
+    const result = await readAttendeeAnswers(deps, { meetingId: parsed.data.meetingId, actor });
+    handlers.logger.info(
+      { ...log, meetingId: parsed.data.meetingId, outcome: result.outcome },
+      'Barnteam visat',
+    );
+    if (result.outcome === 'refused') {
+      return renderMessageCard(result.message, { heading: refusedHeading });
+    }
+    // A decline is in the outbox for the convener: deliver it.
+    if (result.outcome === 'read') handlers.kick();
+    const answers =
+      result.outcome === 'read'
+        ? result.answers
+        : result.outcome === 'calendarUnavailable'
+          ? 'unavailable'
+          : undefined;
+    const declined =
+      result.outcome === 'read'
+        ? describeDeclines(result.answers, result.meeting.value, handlers)
+        : undefined;
+    const cardData = toBarnteamBokatData(result.meeting, actor.userId, handlers.flow.directory, {
+      ...(answers === undefined ? {} : { answers }),
+      ...(declined === undefined ? {} : { formError: declined }),
+    });
+    return cardData === undefined
+      ? renderMessageCard(describeMeetingState(result.meeting.value))
+      : renderBarnteamBokat(cardData);
+  } catch (error) {
+    if (isDomainError(error, 'notFound')) {
+      return renderMessageCard('Mötet finns inte längre.', { heading: refusedHeading });
+    }
+    handlers.logger.error({ ...log, err: error, outcome: 'fel' }, 'Barnteam kunde inte visas');
+    return renderMessageCard(isDomainError(error) ? describeErrorForUser(error) : unexpectedErrorMessage);
+  }
+}
+
+/** "Erik Falk (Polisen) har tackat nej…": the required members who declined, by name and role. */
+function describeDeclines(
+  answers: readonly MemberAnswer[],
+  meeting: BarnteamMeeting,
+  handlers: HandlerContext,
+): string | undefined {
+  const team = findBarnteamForUnit(handlers.flow.directory, meeting.unitId);
+  const names = answers
+    .filter((answer) => answer.required && answer.response === 'declined')
+    .map((answer) => {
+      const member = team?.members.find(
+        (item) => toMailboxKey(item.contact.email) === toMailboxKey(answer.email),
+      );
+      return member === undefined ? 'En deltagare' : `${member.contact.displayName} (${member.roleLabel})`;
+    });
+  if (names.length === 0) return undefined;
+  return `${names.join(', ')} har tackat nej och krävs på mötet. Vill du flytta det, välj Flytta mötet.`;
+}
+
+function describeMeetingState(meeting: BarnteamMeeting): string {
+  if (meeting.state === 'cancelled') return 'Mötet är inställt.';
+  if (meeting.state === 'held') return 'Mötet är hållet.';
+  return 'Mötet kan inte visas.';
 }
 
 /**
@@ -296,7 +383,14 @@ async function proposeTimes(input: BookingStep, handlers: HandlerContext): Promi
       reference: item.reference,
       initials: item.initials,
     })),
-    members: team === undefined ? [] : toTeamMembers(team),
+    members:
+      team === undefined
+        ? []
+        : toTeamMembers(team, {
+            unreadable: new Set(
+              result.members.filter((member) => !member.readable).map((member) => toMailboxKey(member.email)),
+            ),
+          }),
     proposal:
       result.slots.length > 0
         ? { status: 'tider', slots: result.slots.map(toCardSlot) }

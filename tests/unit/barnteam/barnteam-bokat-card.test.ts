@@ -20,12 +20,15 @@ import {
   readCardText,
 } from '../../support/card-validation.js';
 
-const allowedVerbs = ['barnteam.flytta', 'barnteam.stall'];
+const allowedVerbs = ['barnteam.flytta', 'barnteam.stall', 'barnteam.visaBokning'];
+/** Maria Lind, the convener: the only one the card refreshes for. */
+const convenerUserId = '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e02';
 
 function buildData(overrides: Partial<BarnteamBokatData> = {}): BarnteamBokatData {
   return {
     meetingId: sampleMeeting.meetingId,
     etag: sampleMeeting.etag,
+    convenerUserId,
     teamName: sampleMeeting.teamName,
     timeLabel: sampleMeeting.label,
     joinUrl: sampleMeeting.joinUrl,
@@ -64,10 +67,64 @@ describe('renderBarnteamBokat', () => {
     });
     const data = { meetingId: sampleMeeting.meetingId, etag: sampleMeeting.etag };
     expect(listExecuteActions(card).map((action) => [action.verb, action.title, action.data])).toEqual([
+      // The card's refresh, then the Uppdatera svar button: both read the answers again.
+      ['barnteam.visaBokning', 'Uppdatera svar', { meetingId: sampleMeeting.meetingId }],
+      ['barnteam.visaBokning', 'Uppdatera svar', { meetingId: sampleMeeting.meetingId }],
       ['barnteam.flytta', 'Föreslå nya tider', data],
       ['barnteam.stall', 'Ställ in mötet', data],
     ]);
     expect(listInputs(card).map((input) => [input.id, input.isRequired])).toEqual([['cancelReason', true]]);
+  });
+
+  it("shows each member's answer as the calendar reports it, a decline standing out, and refreshes for the convener alone", () => {
+    const [convener, elevhalsan, socialtjansten, halsoOchSjukvard, polisen] = sampleMembers as [
+      (typeof sampleMembers)[number],
+      (typeof sampleMembers)[number],
+      (typeof sampleMembers)[number],
+      (typeof sampleMembers)[number],
+      (typeof sampleMembers)[number],
+    ];
+    const card = renderBarnteamBokat(
+      buildData({
+        answers: 'read',
+        members: [
+          convener,
+          { ...elevhalsan, answer: 'accepted' },
+          { ...socialtjansten, answer: 'tentative' },
+          { ...halsoOchSjukvard, kind: 'gast', answer: 'declined' },
+          { ...polisen, kind: 'utanforTeams', answer: 'notAnswered' },
+        ],
+      }),
+    );
+    expect(findCardProblems(card, { allowedVerbs })).toEqual([]);
+    const text = readCardText(card);
+    expect(text).toContain('Deltagare och svar');
+    expect(text).toContain('Elevhälsan\n – Kim Berg (krävs)\nHar tackat ja');
+    expect(text).toContain(' – Sara Nyström (krävs)\nHar svarat preliminärt');
+    expect(text).toContain(' – Åsa Öhman (krävs; gäst i Teams)\nHar tackat nej');
+    expect(text).toContain(' – Erik Holm (valfri; utanför Teams, får kallelsen via e-post)\nHar inte svarat');
+    expect(text).toContain('Svaren som kalendern visar just nu.');
+    // The decline is the answer the convener must act on.
+    expect(JSON.stringify(card)).toMatch(
+      /"text":"Har tackat nej","wrap":true,"weight":"bolder","color":"attention"/,
+    );
+    expect(card.refresh).toEqual({
+      action: {
+        type: 'Action.Execute',
+        title: 'Uppdatera svar',
+        verb: 'barnteam.visaBokning',
+        data: { meetingId: sampleMeeting.meetingId },
+      },
+      userIds: [convenerUserId],
+    });
+  });
+
+  it('says when the answers were not read yet, or the calendar did not answer', () => {
+    const fresh = readCardText(renderBarnteamBokat(buildData()));
+    expect(fresh).toContain('Deltagarnas svar hämtas från kalendern när du öppnar kortet igen');
+    expect(fresh).not.toContain('Har inte svarat');
+    const unavailable = readCardText(renderBarnteamBokat(buildData({ answers: 'unavailable' })));
+    expect(unavailable).toContain('Kalendern svarade inte, så deltagarnas svar kunde inte hämtas.');
   });
 
   it('offers alternative slots to move to, with optional conflicts in the title', () => {
@@ -79,7 +136,9 @@ describe('renderBarnteamBokat', () => {
       title: 'tisdag 7 april 2026 kl. 09:00–10:00 (Polisen är upptagen)',
       value: sampleSlots[0]?.start,
     });
-    expect(listExecuteActions(card)[0]?.title).toBe('Flytta till vald tid');
+    expect(listExecuteActions(card).find((action) => action.verb === 'barnteam.flytta')?.title).toBe(
+      'Flytta till vald tid',
+    );
   });
 
   it('without a join link says so instead of a broken button', () => {
@@ -87,6 +146,7 @@ describe('renderBarnteamBokat', () => {
     const card = renderBarnteamBokat(withoutLink);
     expect(findCardProblems(card, { allowedVerbs })).toEqual([]);
     expect((card.actions as { type: string }[]).map((action) => action.type)).toEqual([
+      'Action.Execute',
       'Action.ShowCard',
       'Action.ShowCard',
     ]);

@@ -69,6 +69,60 @@ describe('renderBokaBarnteam', () => {
     }
   });
 
+  it('names the members whose availability is unknown: the times were chosen without their calendars', () => {
+    const [convener, elevhalsan, socialtjansten, halsoOchSjukvard, polisen] = sampleMembers as [
+      (typeof sampleMembers)[number],
+      (typeof sampleMembers)[number],
+      (typeof sampleMembers)[number],
+      (typeof sampleMembers)[number],
+      (typeof sampleMembers)[number],
+    ];
+    const [first, ...others] = sampleSlots as [
+      (typeof sampleSlots)[number],
+      ...(typeof sampleSlots)[number][],
+    ];
+    const card = renderBokaBarnteam(
+      buildData({
+        members: [
+          convener,
+          elevhalsan,
+          socialtjansten,
+          { ...halsoOchSjukvard, kind: 'gast', availabilityUnknown: true },
+          { ...polisen, required: true, kind: 'utanforTeams', availabilityUnknown: true },
+        ],
+        proposal: {
+          status: 'tider',
+          slots: [
+            {
+              ...first,
+              optionalConflicts: [],
+              unknownAvailability: [
+                { label: 'Kim Berg (Elevhälsan)', note: 'Kim Berg (Elevhälsan): tillgänglighet okänd' },
+              ],
+            },
+            ...others,
+          ],
+        },
+      }),
+    );
+    expect(findCardProblems(card, { allowedVerbs })).toEqual([]);
+    const text = readCardText(card);
+    expect(text).toContain('Alla som krävs och vars kalender kunde läsas är lediga på de här tiderna.');
+    expect(text).toContain('Tillgänglighet okänd');
+    expect(text).toContain('• Åsa Öhman (Hälso- och sjukvården): tillgänglighet okänd');
+    expect(text).toContain('• Erik Holm (Polisen): tillgänglighet okänd');
+    expect(text).toContain('De får kallelsen ändå och svarar i sin egen kalender');
+    expect(text).toContain(
+      ' – Erik Holm (krävs; utanför Teams, får kallelsen via e-post; tillgänglighet okänd)',
+    );
+    expect(text).toContain(' – Åsa Öhman (krävs; gäst i Teams; tillgänglighet okänd)');
+    expect(text).toContain(
+      'tisdag 7 april 2026 kl. 09:00–10:00: \nKim Berg (Elevhälsan): tillgänglighet okänd',
+    );
+    // Booking is offered all the same.
+    expect(listExecuteActions(card).map((action) => action.verb)).toContain('barnteam.boka');
+  });
+
   it('then offers the proposed slots, the first preselected, with optional members who cannot come', () => {
     const card = renderBokaBarnteam(
       buildData({
@@ -88,7 +142,7 @@ describe('renderBokaBarnteam', () => {
     // A case that left the waiting list is no longer preselected.
     expect(inputById(card, 'agendaCaseIds').value).toBe(sampleCase.caseId);
     const text = readCardText(card);
-    expect(text).toContain('Valfria deltagare som inte kan:');
+    expect(text).toContain('Att tänka på för tiderna:');
     expect(text).toContain('tisdag 7 april 2026 kl. 09:00–10:00: \nPolisen är upptagen');
     const data = {
       unitId: sampleMeeting.unitId,

@@ -12,10 +12,12 @@ import { describeCalendarContract } from '../../contract/calendar-contract.js';
 import { buildConsent } from '../../fixtures/case-fixtures.js';
 import {
   bookingInput,
+  buildBarnteamDirectoryAcrossOrganisations,
   convenerEmail,
   createBarnteamFlow,
   memberEmail,
   memberSpecs,
+  memberUserId,
   proposalId,
   proposedAt,
   rektor,
@@ -34,6 +36,9 @@ describeCalendarContract('fake for unit tests', {
   },
   async givenBusy(mailbox, start, end) {
     contractCalendar.givenBusy(mailbox, start, end);
+  },
+  async givenAnswer(eventId, mailbox, response) {
+    contractCalendar.answerInvitation(eventId, mailbox, response);
   },
 });
 
@@ -131,34 +136,50 @@ describe('proposeBarnteamSlots', () => {
     });
   });
 
-  it('blocks on a required member whose calendar cannot be read, and only reports an optional one', async () => {
-    const flow = createBarnteamFlow();
+  it('chooses the slots on the calendars it can read: a guest and a member outside Teams are reported, not blocking', async () => {
+    const flow = createBarnteamFlow({ directory: buildBarnteamDirectoryAcrossOrganisations() });
     const child = await flow.givenCase();
+    // Graph answers an error for both: the guest's mailbox is at home, the police have no account here.
     flow.calendar.givenUnreadable(memberEmail('bup'));
-
-    const optionalOnly = await proposeBarnteamSlots(flow.deps, {
-      unitId: 'bjorkskolan',
-      caseIds: [child.id],
-      actor: rektor,
-      from: proposedAt,
-    });
-    expect(optionalOnly.outcome === 'proposed' && optionalOnly.slots.length).toBeGreaterThan(0);
-    expect(
-      optionalOnly.outcome === 'proposed' &&
-        optionalOnly.members.find((member) => member.displayName === 'Medlem bup')?.readable,
-    ).toBe(false);
-
     flow.calendar.givenUnreadable(memberEmail('polis'));
-    const blocked = await proposeBarnteamSlots(flow.deps, {
+    // The school nurse (required, readable) is busy until 12:00: that still decides.
+    flow.calendar.givenBusy(
+      memberEmail('skolskoterska'),
+      '2025-03-05T07:00:00.000Z',
+      '2025-03-05T11:00:00.000Z',
+    );
+
+    const result = await proposeBarnteamSlots(flow.deps, {
       unitId: 'bjorkskolan',
       caseIds: [child.id],
       actor: rektor,
       from: proposedAt,
     });
-    expect(blocked.outcome).toBe('proposed');
-    if (blocked.outcome !== 'proposed') return;
-    expect(blocked.slots).toEqual([]);
-    expect(blocked.noSlotMessage).toContain('Medlem polis (Polisen) kunde inte läsas');
+
+    expect(result.outcome).toBe('proposed');
+    if (result.outcome !== 'proposed') return;
+    expect(result.slots[0]?.start).toBe('2025-03-05T11:00:00.000Z');
+    expect(result.noSlotMessage).toBeUndefined();
+    expect(result.members.filter((member) => !member.readable)).toEqual([
+      {
+        userId: memberUserId(6),
+        kind: 'gast',
+        email: memberEmail('bup'),
+        displayName: 'Medlem bup',
+        roleLabel: 'Barn- och ungdomspsykiatrin (BUP)',
+        required: false,
+        readable: false,
+      },
+      {
+        kind: 'utanforTeams',
+        email: memberEmail('polis'),
+        displayName: 'Medlem polis',
+        roleLabel: 'Polisen',
+        required: true,
+        readable: false,
+      },
+    ]);
+    expect(flow.calendar.calls.filter((call) => call.method === 'getSchedules')).toHaveLength(1);
   });
 });
 
@@ -223,6 +244,45 @@ describe('bookBarnteam', () => {
     expect(attendees.find((attendee) => attendee.email === upptackareEmail)?.type).toBe('optional');
     expect(attendees.find((attendee) => attendee.email === memberEmail('polis'))?.type).toBe('required');
     expect(attendees.find((attendee) => attendee.email === memberEmail('bup'))?.type).toBe('optional');
+  });
+
+  it('invites a guest and a member outside Teams like everyone, puts the reminder in the event, and reminds in Teams only those in Teams', async () => {
+    const flow = createBarnteamFlow({ directory: buildBarnteamDirectoryAcrossOrganisations() });
+    flow.setNow(proposedAt);
+    const child = await flow.givenCase();
+
+    const result = await bookBarnteam(flow.deps, bookingInput([child.id]));
+
+    expect(result.outcome).toBe('booked');
+    const request = flow.calendar.events[0]?.request;
+    expect(request?.attendees.find((attendee) => attendee.email === memberEmail('polis'))).toEqual({
+      email: memberEmail('polis'),
+      name: 'Medlem polis',
+      type: 'required',
+    });
+    expect(request?.attendees.map((attendee) => attendee.email)).toContain(memberEmail('bup'));
+    // The day before: the earliest of the team's reminders, so the police hear of it when the others do.
+    expect(request?.reminderMinutesBeforeStart).toBe(24 * 60);
+    expect(request?.bodyHtml).toContain('Dagordning');
+    expect(request?.bodyHtml).toContain(`T.E. (${child.reference})`);
+    expect(request?.bodyHtml).not.toContain(child.child.givenName);
+    const meeting = flow.stores.snapshot().meetings[0];
+    expect(meeting?.members.find((member) => member.email === memberEmail('polis'))).toEqual({
+      contactId: 'polis',
+      kind: 'utanforTeams',
+      email: memberEmail('polis'),
+      role: 'polis',
+      required: true,
+    });
+    const reminded = new Set(
+      flow.stores
+        .snapshot()
+        .reminders.filter((reminder) => reminder.kind === meetingReminderKind)
+        .map((reminder) => reminder.data.memberUserId),
+    );
+    // Convener + 7 members in Teams (the guest among them) + the Upptäckare; not the police.
+    expect(reminded.size).toBe(9);
+    expect(reminded.has(memberUserId(6))).toBe(true);
   });
 
   it('leaves a proposed meeting and a repair reminder when the calendar fails, and the repair completes it once', async () => {

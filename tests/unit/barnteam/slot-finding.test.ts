@@ -225,6 +225,82 @@ describe('findMeetingSlots', () => {
   });
 });
 
+describe('findMeetingSlots with members of unknown availability', () => {
+  // Tisdag 10 mars 2026, vintertid (UTC+1).
+  const from = '2026-03-10T06:00:00Z';
+
+  it('chooses on the calendars it can read: a required member whose calendar cannot be read blocks nothing and is listed', () => {
+    const result = find({
+      from,
+      schedules: [
+        required('rektor@exempelby.se', ['2026-03-10T07:00:00Z', '2026-03-10T09:00:00Z']), // 08:00–10:00
+        { ...required('polis@polisen-exempel.se'), label: 'Erik Falk (Polisen)', unreadable: true },
+        {
+          mailbox: 'bup@regionexempel.se',
+          label: 'Sofia Wikström (BUP)',
+          required: false,
+          unreadable: true,
+          // Whatever a schedule that could not be read carries is ignored.
+          busy: [{ start: '2026-03-10T00:00:00Z', end: '2026-03-11T00:00:00Z' }],
+        },
+      ],
+    });
+
+    expect(result.slots.map((slot) => slot.localStartTime)).toEqual(['10:00', '11:00', '12:00']);
+    expect(result.unknownMembers).toEqual([
+      { mailbox: 'polis@polisen-exempel.se', label: 'Erik Falk (Polisen)', required: true },
+      { mailbox: 'bup@regionexempel.se', label: 'Sofia Wikström (BUP)', required: false },
+    ]);
+    expect(result.slots[0]?.optionalConflicts).toEqual([]);
+  });
+
+  it('does not let time marked unknown block a required member, and says so on the slot', () => {
+    const result = find({
+      from,
+      schedules: [
+        required('rektor@exempelby.se'),
+        {
+          mailbox: 'kurator@regionexempel.se',
+          label: 'Kurator (BUP)',
+          required: true,
+          // 08:00–09:00 unknown, then busy 09:00–10:00.
+          busy: [
+            { start: '2026-03-10T07:00:00Z', end: '2026-03-10T08:00:00Z', status: 'unknown' },
+            { start: '2026-03-10T08:00:00Z', end: '2026-03-10T09:00:00Z', status: 'busy' },
+          ],
+        },
+      ],
+    });
+
+    expect(result.slots.map((slot) => slot.localStartTime)).toEqual(['08:00', '10:00', '11:00']);
+    expect(result.slots[0]?.unknownAvailability).toEqual([
+      {
+        mailbox: 'kurator@regionexempel.se',
+        label: 'Kurator (BUP)',
+        status: 'unknown',
+        note: 'Kurator (BUP): tillgänglighet okänd',
+      },
+    ]);
+    expect(result.slots[1]?.unknownAvailability).toEqual([]);
+    expect(result.unknownMembers).toEqual([]);
+  });
+
+  it('still says why there is no time when the readable calendars leave none, and who was not read', () => {
+    const result = find({
+      from,
+      horizonDays: 1,
+      schedules: [
+        required('rektor@exempelby.se', ['2026-03-10T06:00:00Z', '2026-03-10T16:00:00Z']),
+        { ...required('polis@polisen-exempel.se'), unreadable: true },
+      ],
+    });
+
+    expect(result.slots).toEqual([]);
+    expect(result.reason).toBe('horisontenSlut');
+    expect(result.unknownMembers.map((member) => member.mailbox)).toEqual(['polis@polisen-exempel.se']);
+  });
+});
+
 describe('parseAvailabilityView', () => {
   it('turns the Graph codes into merged busy intervals; working elsewhere is free', () => {
     const intervals = parseAvailabilityView('0112340x2', '2026-03-10T07:00:00Z', 30);

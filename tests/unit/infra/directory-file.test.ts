@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultBarnteamAgenda, findBarnteamForUnit } from '../../../flows/kernel/directory.js';
+import { defaultBarnteamAgenda, findBarnteamForUnit, isInTeams } from '../../../flows/kernel/directory.js';
 import { type RoutingInput, routeToBarnkontakt } from '../../../flows/upptackt/routing.js';
 import { DirectoryFileError, loadDirectoryFile, parseDirectoryText } from '../../../infra/directory-file.js';
 
@@ -232,12 +232,23 @@ describe('the Barnteams of the sample directory', () => {
       ['elevhalsa', 'Barn- och elevhälsan', false],
       ['socialtjanst', 'Socialtjänsten', true],
       ['halsoOchSjukvard', 'Hälso- och sjukvård', true],
-      ['polis', 'Polisen', false],
+      ['barnOchUngdomspsykiatri', 'Barn- och ungdomspsykiatrin (BUP)', true],
+      ['polis', 'Polisen', true],
     ]);
     for (const member of team?.members ?? []) {
-      expect(member.contact.aadObjectId).toMatch(guid);
       expect(member.contact.email).toContain('@');
     }
+    // A guest from the region (Teams identity, mailbox at home) and the police outside Teams.
+    expect(team?.members.map((member) => [member.contact.id, member.contact.kind])).toEqual([
+      ['skolskoterska-bjorkskolan', 'medarbetare'],
+      ['skolkurator-bjorkskolan', 'medarbetare'],
+      ['socialsekreterare-exempelby', 'medarbetare'],
+      ['sjukskoterska-vardcentral-exempelby', 'medarbetare'],
+      ['kurator-bup-region', 'gast'],
+      ['polis-lokalpolisomradet', 'utanforTeams'],
+    ]);
+    const guest = team?.members.find((member) => member.contact.kind === 'gast')?.contact;
+    expect(guest !== undefined && isInTeams(guest) ? guest.aadObjectId : undefined).toMatch(guid);
     expect(team).toMatchObject({ meetingMinutes: 90, bookingHorizonDays: 28, unitName: 'Björkskolan' });
     expect(team?.agenda).toEqual(defaultBarnteamAgenda);
     expect(team?.reminderOffsets).toEqual([
@@ -256,9 +267,9 @@ describe('the Barnteams of the sample directory', () => {
       'socialtjanst',
       'polis',
     ]);
-    expect(team?.members.find((member) => member.role === 'barnhalsovard')?.contact.aadObjectId).toBe(
-      id('05'),
-    );
+    expect(team?.members.find((member) => member.role === 'barnhalsovard')?.contact).toMatchObject({
+      aadObjectId: id('05'),
+    });
     expect(team?.meetingMinutes).toBe(60);
     expect(team?.agenda).toEqual(defaultBarnteamAgenda);
     expect(team?.reminderOffsets).toEqual([
@@ -381,5 +392,115 @@ describe('a Barnteam in the directory file', () => {
     expect(findBarnteamForUnit(directory, 'skolan', 14)?.id).toBe('team-13-16');
     expect(findBarnteamForUnit(directory, 'skolan', 8)?.id).toBe('team-f-6');
     expect(findBarnteamForUnit(directory, 'skolan')).toBeUndefined();
+  });
+});
+
+describe('the kinds of contact in the directory file', () => {
+  const members = `  - id: team-a
+    name: Barnteam A
+    units: [skolan]
+    members:
+      - role: elevhalsa
+        contact: kurator
+`;
+
+  it('reads a contact without a kind as an employee in Teams, as files written before the kinds mean', () => {
+    const directory = parseDirectoryText(withBarnteams(members), 'katalog.yaml');
+
+    expect(directory.contacts.map((contact) => [contact.id, contact.kind])).toEqual([
+      ['rektor', 'medarbetare'],
+      ['kurator', 'medarbetare'],
+      ['samordnare', 'medarbetare'],
+    ]);
+    expect(directory.contactsOutsideTeams).toEqual([]);
+  });
+
+  it('keeps a guest in Teams and a member outside Teams apart, both usable in a Barnteam', () => {
+    const text = withBarnteams(`${members}      - role: halsoOchSjukvard
+        contact: region-gast
+      - role: polis
+        contact: polisen
+`).replace(
+      'units:\n',
+      `  - id: region-gast
+    kind: gast
+    aadObjectId: ${id('30')}
+    displayName: Sofia Wikström
+    email: sofia.wikstrom@regionexempel.se
+    title: Kurator, BUP
+  - id: polisen
+    kind: utanforTeams
+    displayName: Erik Falk
+    email: erik.falk@polisen-exempel.se
+    title: Polisinspektör
+units:
+`,
+    );
+    const directory = parseDirectoryText(text, 'katalog.yaml');
+
+    expect(directory.contacts.find((contact) => contact.id === 'region-gast')).toMatchObject({
+      kind: 'gast',
+      aadObjectId: id('30'),
+    });
+    expect(directory.contactsOutsideTeams).toEqual([
+      {
+        id: 'polisen',
+        kind: 'utanforTeams',
+        displayName: 'Erik Falk',
+        email: 'erik.falk@polisen-exempel.se',
+        title: 'Polisinspektör',
+        absences: [],
+      },
+    ]);
+    const team = findBarnteamForUnit(directory, 'skolan');
+    expect(team?.members.map((member) => [member.contact.id, isInTeams(member.contact)])).toEqual([
+      ['kurator', true],
+      ['region-gast', true],
+      ['polisen', false],
+    ]);
+  });
+
+  it('refuses an identity outside Teams, a person in Teams without one, a bad address and a Barnkontakt outside Teams', () => {
+    const text = withBarnteams(members)
+      .replace(
+        'units:\n',
+        `  - id: polisen
+    kind: utanforTeams
+    aadObjectId: ${id('31')}
+    displayName: Erik Falk
+    email: erik.falk(at)polisen-exempel.se
+    title: Polisinspektör
+  - id: gasten
+    kind: gast
+    displayName: Sofia Wikström
+    email: sofia.wikstrom@regionexempel.se
+    title: Kurator
+  - id: okand
+    kind: extern
+    displayName: Någon
+    email: nagon@exempel.se
+    title: Okänd
+units:
+`,
+      )
+      .replace('    barnkontakt: rektor\n', '    barnkontakt: polisen\n');
+
+    expect(problemsOf(() => parseDirectoryText(text, 'katalog.yaml'))).toEqual([
+      'katalog.yaml:22: contacts[3].aadObjectId: En kontakt utanför Teams har ingen Teams-identitet: ta bort aadObjectId eller ändra kind',
+      'katalog.yaml:24: contacts[3].email: Ogiltig e-postadress',
+      'katalog.yaml:26: contacts[4].aadObjectId: aadObjectId krävs för en kontakt i Teams (kind gast); ange kind: utanforTeams för någon som bara nås via e-post',
+      'katalog.yaml:32: contacts[5].kind: Ogiltigt värde "extern"; tillåtna värden: medarbetare, gast, utanforTeams',
+    ]);
+    const referencesOnly = text
+      .replace(`    aadObjectId: ${id('31')}\n`, '')
+      .replace('erik.falk(at)polisen-exempel.se', 'erik.falk@polisen-exempel.se')
+      .replace(
+        `  - id: gasten\n    kind: gast\n`,
+        `  - id: gasten\n    kind: gast\n    aadObjectId: ${id('32')}\n`,
+      )
+      .replace('    kind: extern\n', '    kind: utanforTeams\n');
+    expect(problemsOf(() => parseDirectoryText(referencesOnly, 'katalog.yaml'))).toEqual([
+      'katalog.yaml:41: units[0].barnkontakt: Kontakten "polisen" är utanför Teams (kind utanforTeams) och kan inte ta emot kort: ange någon i Teams',
+    ]);
   });
 });
