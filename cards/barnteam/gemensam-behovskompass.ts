@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import type { JointArea, JointCompass } from '../../flows/barnteam/joint-assessment.js';
+import { ZCalendarDate } from '../../flows/kernel/value-types.js';
 import { areaDotDataUri } from '../area-dot.js';
 import { compassChartLegend, describeJointCompassChart, renderJointCompassChart } from '../compass-chart.js';
 import {
@@ -21,6 +22,7 @@ import {
   keepDateValue,
 } from '../form-fields.js';
 import { type AdaptiveCardJson, renderCardTemplate } from '../render-template.js';
+import { formatSwedishDate } from '../swedish-format.js';
 import { ZCardInitials } from './barnteam-parts.js';
 import template from './gemensam-behovskompass.json' with { type: 'json' };
 
@@ -46,6 +48,25 @@ const ZJointCompass = z.custom<JointCompass>(
   'Den gemensamma behovskompassen ska ha åtta områden',
 );
 
+/** The verb of "Registrera skattning för …": opens the Skattningsformulär for that member. */
+export const registerForMemberVerb = 'skattning.oppna';
+
+/** One person of the meeting and whether their Skattningsformulär is in. */
+export const ZCompassRater = z.object({
+  /** How the card names the member to the bot (`toRaterKey`); no name in it. */
+  key: z.string().min(1).max(120),
+  name: z.string().min(1).max(200),
+  role: z.string().min(1).max(100),
+  /** "utanför Teams, nås via e-post", "gäst i kommunens Teams"; absent for staff in the tenant. */
+  kindLabel: z.string().min(1).max(100).optional(),
+  /** Their own answer, one the convener recorded for them, or none yet. */
+  status: z.enum(['egen', 'registrerad', 'saknas']),
+  recordedByName: z.string().min(1).max(200).optional(),
+  /** Offer the viewer (the convener, from the meeting's day) to record it for them. */
+  canRecord: z.boolean(),
+});
+export type CompassRater = z.infer<typeof ZCompassRater>;
+
 export const ZGemensamBehovskompassData = z.object({
   meetingId: z.string().min(1).max(200),
   caseId: z.string().min(1).max(100),
@@ -56,6 +77,10 @@ export const ZGemensamBehovskompassData = z.object({
   /** "tisdag 7 april 2026 kl. 09:00–10:00". */
   timeLabel: z.string().min(1).max(100),
   joint: ZJointCompass,
+  /** The convener first, then the members; empty when the card is shown without the meeting's people. */
+  raters: z.array(ZCompassRater).max(60).default([]),
+  /** For the convener before the meeting's day: when recording for a member opens (YYYY-MM-DD). */
+  onBehalfOpensOn: ZCalendarDate.optional(),
   /** Set when an Individuellt barnteam cannot start yet (the updated written consent is missing). */
   individuelltBarnteamBlockedReason: z.string().min(1).max(500).optional(),
   values: form.ZValues,
@@ -112,10 +137,26 @@ export function renderGemensamBehovskompass(data: GemensamBehovskompassData): Ad
           hasFlags: area.lag || area.oenighet,
           flags: describeFlags(area),
           comments: area.comments.map((comment) => ({
-            who: `${comment.role} (${comment.raterName}), ${formatSkattningShort(comment.rating)}`,
+            who: `${comment.role} (${describeCommentAuthor(comment)}), ${formatSkattningShort(comment.rating)}`,
             comment: comment.comment,
           })),
         })),
+        hasRaters: parsed.raters.length > 0,
+        raters: parsed.raters.map((rater) => ({
+          key: rater.key,
+          who: `${rater.role}: ${rater.name}${rater.kindLabel === undefined ? '' : ` (${rater.kindLabel})`}`,
+          status: describeRaterStatus(rater),
+          canRecord: rater.canRecord,
+          recordTitle:
+            rater.status === 'registrerad'
+              ? `Ändra registrerad skattning för ${rater.name}`
+              : `Registrera skattning för ${rater.name}`,
+        })),
+        hasOnBehalfNote: parsed.onBehalfOpensOn !== undefined,
+        onBehalfNote:
+          parsed.onBehalfOpensOn === undefined
+            ? ''
+            : `Från mötesdagen, ${formatSwedishDate(parsed.onBehalfOpensOn)}, kan du registrera skattningen för en medlem som inte har lämnat någon, till exempel den som inte har Teams.`,
         outcomeHeading: `Utfall för ${child}`,
         ibBlocked: blocked !== undefined,
         ibBlockedReason: blocked ?? '',
@@ -149,4 +190,21 @@ function describeRaterCount(count: number): string {
 function describeAreaRaters(area: JointArea): string {
   const rated = area.count === 1 ? '1 skattning' : `${area.count} skattningar`;
   return area.vetEj > 0 ? `${rated}, ${area.vetEj} vet ej` : rated;
+}
+
+function describeCommentAuthor(comment: JointCompass['areas'][number]['comments'][number]): string {
+  return comment.recordedByName === undefined
+    ? comment.raterName
+    : `${comment.raterName}, registrerad av ${comment.recordedByName}`;
+}
+
+function describeRaterStatus(rater: CompassRater): string {
+  switch (rater.status) {
+    case 'egen':
+      return 'har skattat';
+    case 'registrerad':
+      return `registrerad av ${rater.recordedByName ?? 'sammankallande'} för ${rater.name}`;
+    case 'saknas':
+      return 'har inte skattat';
+  }
 }

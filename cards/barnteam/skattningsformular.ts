@@ -5,16 +5,24 @@
  * reminder, which goes to every member, so the child appears by initials and case reference only.
  *
  * Every area starts at "vet ej": a rating nobody gave must not read as a low one.
+ *
+ * The convener also uses it to record a member's ratings on their behalf (`onBehalf`), and a
+ * member whose answer the convener recorded sees that answer and who recorded it (`recordedForYou`)
+ * before their own replaces it.
  */
 import { z } from 'zod';
 import { type CompassAreaKey, compassAreaKeys } from '../../flows/kernel/compass.js';
+import { ZInstant } from '../../flows/kernel/value-types.js';
 import { buildAreaRows } from '../card-parts.js';
 import { buildFormSchemas, describeFormSummary, skattningChoices } from '../form-fields.js';
 import { type AdaptiveCardJson, renderCardTemplate } from '../render-template.js';
+import { formatSwedishDateOfInstant } from '../swedish-format.js';
 import { ZCardInitials } from './barnteam-parts.js';
 import template from './skattningsformular.json' with { type: 'json' };
 
 export const skattningsformularVerb = 'skattning.spara';
+/** Shows the joint compass so far without saving (`showCompass`). */
+export const showJointCompassVerb = 'skattning.visaKompass';
 
 type RatingId = `rating_${CompassAreaKey}`;
 type CommentId = `comment_${CompassAreaKey}`;
@@ -40,6 +48,32 @@ export const ZSkattningsformularData = z.object({
   timeLabel: z.string().min(1).max(100),
   /** The member's function in the team, e.g. "Elevhälsan": whose view the ratings are. */
   raterRole: z.string().min(1).max(100),
+  /**
+   * The convener records the ratings a member gave them (at or after the meeting): for whom, and
+   * the member's key (`toRaterKey`) that the save carries back.
+   */
+  onBehalf: z
+    .object({
+      memberKey: z.string().min(1).max(120),
+      memberName: z.string().min(1).max(200),
+      convenerName: z.string().min(1).max(200),
+    })
+    .optional(),
+  /**
+   * The member's own form when the convener has recorded an answer for them: who and when (the
+   * answer's `answeredAt`, carried back so that saving replaces exactly that answer).
+   */
+  recordedForYou: z
+    .object({
+      byName: z.string().min(1).max(200),
+      recordedAt: ZInstant,
+    })
+    .optional(),
+  /**
+   * Offer "Visa gemensam behovskompass": to the convener, who leads the meeting, and to a member who
+   * has answered (before that the others' ratings would colour their own).
+   */
+  showCompass: z.boolean().default(false),
   values: form.ZValues,
   fieldErrors: form.ZFieldErrors,
   formError: form.ZFormError,
@@ -55,16 +89,38 @@ export function renderSkattningsformular(data: SkattningsformularData): Adaptive
   return renderCardTemplate('skattningsformular', template, ZSkattningsformularData, data, (parsed) => {
     const values: Partial<Record<SkattningsformularInputId, string>> = parsed.values ?? {};
     const errors: Partial<Record<SkattningsformularInputId, string>> = parsed.fieldErrors ?? {};
+    const onBehalf = parsed.onBehalf;
+    const recorded = parsed.recordedForYou;
     return {
       meetingId: parsed.meetingId,
       caseId: parsed.caseId,
       etag: parsed.etag,
+      forMember: onBehalf?.memberKey ?? '',
+      replacesRecordedAt: recorded?.recordedAt ?? '',
+      heading:
+        onBehalf === undefined ? 'Skattningsformulär' : `Skattningsformulär för ${onBehalf.memberName}`,
       ...describeFormSummary(parsed.fieldErrors, parsed.formError),
+      hasRecordedNote: recorded !== undefined,
+      recordedNote:
+        recorded === undefined
+          ? ''
+          : `${recorded.byName} registrerade din skattning ${formatSwedishDateOfInstant(recorded.recordedAt)}, och den gäller nu. Den visas nedan. Sparar du formuläret ersätter din egen skattning den registrerade.`,
       facts: [
         { label: 'Barn', value: `${parsed.initials} (${parsed.reference})` },
         { label: 'Möte', value: `${parsed.teamName}, ${parsed.timeLabel}` },
-        { label: 'Du skattar som', value: parsed.raterRole },
+        ...(onBehalf === undefined
+          ? [{ label: 'Du skattar som', value: parsed.raterRole }]
+          : [
+              { label: 'Registreras för', value: `${onBehalf.memberName} (${parsed.raterRole})` },
+              { label: 'Registreras av', value: onBehalf.convenerName },
+            ]),
       ],
+      intro:
+        onBehalf === undefined
+          ? 'Skatta varje område utifrån det du vet om barnet från din verksamhet: 1 behöver stärkas mycket, 5 fungerar mycket bra. Välj Vet ej om du inte vet; det räknas inte in i medelvärdet. Kommentera gärna varför.'
+          : `Fyll i de skattningar ${onBehalf.memberName} har gett dig, på mötet eller efteråt: 1 behöver stärkas mycket, 5 fungerar mycket bra, Vet ej där hen inte vet. Skattningen räknas som medlemmens och visas som registrerad av dig för ${onBehalf.memberName}.`,
+      showCompass: parsed.showCompass,
+      saveTitle: onBehalf === undefined ? 'Spara skattning' : `Spara för ${onBehalf.memberName}`,
       scale: skattningChoices,
       areas: buildAreaRows({}).map((area) => {
         const ratingId: RatingId = `rating_${area.key}`;

@@ -10,7 +10,8 @@
  *   figure on the card and the flag beside it never disagree (2,0 shown is always flagged at ≤ 2).
  * - A member who answers twice (a corrected form) counts once, with the latest answer.
  * - Comments are shown with the rater's name, role and rating: the team discusses them together
- *   and needs to know whom to ask.
+ *   and needs to know whom to ask. An answer the convener recorded for a member counts as the
+ *   member's (their organisation's view) and its comments say who recorded them.
  */
 import type { CompassAreaKey } from '../kernel/compass.js';
 import { compassAreas } from '../kernel/compass.js';
@@ -20,6 +21,7 @@ import {
   type SkattningValue,
   skattningMax,
   skattningMin,
+  toRaterKey,
 } from '../kernel/skattning.js';
 
 export interface JointCompassThresholds {
@@ -39,6 +41,8 @@ export interface JointAreaComment {
   readonly role: string;
   readonly rating: SkattningValue;
   readonly comment: string;
+  /** Set when the convener recorded the answer for the rater: "registrerad av …". */
+  readonly recordedByName?: string;
 }
 
 export interface JointArea {
@@ -110,6 +114,7 @@ export function computeJointCompass(
               role: answer.rater.role,
               rating: areaAnswer.rating,
               comment: areaAnswer.comment,
+              ...(answer.recordedBy === undefined ? {} : { recordedByName: answer.recordedBy.displayName }),
             },
           ],
     );
@@ -177,7 +182,7 @@ function summariseArea(
 function keepLatestPerRater(ratings: readonly SkattningAnswer[]): SkattningAnswer[] {
   const latest = new Map<string, SkattningAnswer>();
   for (const answer of ratings) {
-    const key = answer.rater.userId.toLowerCase();
+    const key = toRaterKey(answer.rater);
     const previous = latest.get(key);
     // `>=` so that of two answers with the same time the later one in the list wins.
     if (previous === undefined || answer.answeredAt >= previous.answeredAt) {

@@ -1,12 +1,27 @@
 /**
  * Use case: a Barnteam member fills in the Skattningsformulär for a child on the meeting's agenda
- * (step 5 of the stödprocess), and the joint compass of the meeting's answers.
+ * (step 5 of the stödprocess), the convener records it for a member who cannot (a police officer
+ * outside Teams, a guest who never installed the app), and the joint compass of the meeting's
+ * answers.
  *
  * Who may answer is decided by the meeting, not by the case's roles: the members (and the
  * convener) are invited for the meeting, and the family's written consent covers sharing with
  * them. The answer is kept on the case, so that it is erased with the case and a withdrawn
  * consent stops it. A member may correct their answer; the latest one counts (an older form that
- * arrives late does not overwrite a newer one).
+ * arrives late does not overwrite a newer one), and the same ratings sent twice are stored once.
+ *
+ * Recording on a member's behalf (`recordSkattningOnBehalf`), decisions:
+ * - Only the meeting's convener, for one of the meeting's members, and from the meeting's day on:
+ *   "at or after the meeting". Before that day the member has the form themselves, and a convener
+ *   who filled it in for them early would take the member's own view away.
+ * - The answer is the member's (`rater`) with `recordedBy` naming the convener, so the joint
+ *   compass counts the member's organisation and the card says "registrerad av … för …". The
+ *   audit row is the convener's, with a purpose line naming the member.
+ * - A member's own answer is never replaced by one recorded for them: the convener is told so.
+ * - The member's own later form does not silently replace the recorded one either: the first
+ *   save comes back with what was recorded and by whom, and the form then names that answer
+ *   (`replacesRecordedAt`); saved again, the member's own answer takes its place (still one
+ *   answer per member, so nothing is counted twice).
  *
  * The form is not a rendering of a case version, so the answer applies to the case as it is now
  * and a lost race is retried, like a withdrawn consent.
@@ -18,7 +33,14 @@ import { type Actor, appendAudit, type FlowDependencies } from '../kernel/case-e
 import { DomainError, isDomainError } from '../kernel/errors.js';
 import type { BarnteamMeeting, Versioned } from '../kernel/ports.js';
 import { readBarnteamRecords } from '../kernel/records/barnteam-outcome.js';
-import { type SkattningAnswer, ZSkattningAnswer } from '../kernel/skattning.js';
+import {
+  type SkattningAnswer,
+  type SkattningAreaAnswer,
+  type SkattningRater,
+  toRaterKey,
+  ZSkattningAnswer,
+} from '../kernel/skattning.js';
+import { swedishMonthNames, toStockholmDate } from '../kernel/stockholm-date.js';
 import { computeJointCompass, type JointCompass } from './joint-assessment.js';
 
 export const skattningMessages = {
@@ -29,9 +51,29 @@ export const skattningMessages = {
   mismatch: 'Skattningen hör inte till det här barnet, mötet eller dig. Öppna formuläret på nytt.',
   newerExists: 'Du har redan lämnat en senare skattning för barnet; den gäller.',
   already: 'Din skattning är redan registrerad.',
+  onBehalfConvenerOnly:
+    'Bara den Barnkontakt som sammankallar Barnteamet kan registrera en skattning för en medlems räkning.',
+  onBehalfNotMember: 'Personen är inte medlem i mötet, så ingen skattning kan registreras för hen.',
+  onBehalfAlready: 'Skattningen är redan registrerad för medlemmen.',
+  onBehalfNewerExists: 'En senare skattning är redan registrerad för medlemmen; den gäller.',
   notStored:
     'Skattningen kunde inte sparas: ärendets lagring har inget fält för Barnteamets uppgifter ännu. Kontakta förvaltningen.',
 } as const;
+
+/** Before the meeting's day the member fills in the form themselves. */
+export function describeOnBehalfTooEarly(meetingDate: string): string {
+  return `En skattning för en medlems räkning kan registreras från mötesdagen, ${formatDay(meetingDate)}. Före dess fyller medlemmen i formuläret själv.`;
+}
+
+/** The convener may not replace what the member answered themselves. */
+export function describeOwnAnswerKept(memberName: string): string {
+  return `${memberName} har redan lämnat en egen skattning. Den gäller och ersätts inte.`;
+}
+
+/** The member's first save after the convener recorded an answer for them. */
+export function describeRecordedForYou(convenerName: string, recordedAt: Instant): string {
+  return `${convenerName} registrerade en skattning för dig ${formatDay(toStockholmDate(recordedAt))}; den gäller nu och visas i formuläret. Spara igen om du vill ersätta den med din egen.`;
+}
 
 export interface RecordSkattningInput {
   readonly meetingId: string;
@@ -40,6 +82,24 @@ export interface RecordSkattningInput {
   readonly actor: Actor;
   /** Built by the bot from the form; `rater.userId` must be the actor. */
   readonly answer: SkattningAnswer;
+  readonly at: Instant;
+  /**
+   * The `answeredAt` of the answer recorded on the member's behalf that the form showed them: a
+   * save that names it replaces that answer, one that does not is sent back (see the module comment).
+   */
+  readonly replacesRecordedAt?: Instant;
+}
+
+export interface RecordSkattningOnBehalfInput {
+  readonly meetingId: string;
+  readonly caseId: string;
+  /** From the activity, never from card data: must be the meeting's convener. */
+  readonly actor: Actor;
+  /** The member whose ratings these are, with their name and role as the team knows them. */
+  readonly member: SkattningRater;
+  /** The convener as the card shows them ("registrerad av …"). */
+  readonly recordedByName: string;
+  readonly areas: readonly SkattningAreaAnswer[];
   readonly at: Instant;
 }
 
@@ -82,21 +142,90 @@ export async function recordSkattning(
     purpose:
       'Barnteamets medlem skattar barnets behov inför mötet; det skriftliga samtycket omfattar Barnteam.',
     already: (caseValue) => {
-      const own = findOwnAnswer(caseValue, answer);
-      if (own === undefined) return undefined;
-      if (own.answeredAt > answer.answeredAt) return skattningMessages.newerExists;
-      return JSON.stringify(own) === JSON.stringify(answer) ? skattningMessages.already : undefined;
+      const stored = findAnswerOf(caseValue, answer);
+      if (stored === undefined) return undefined;
+      // The recorded answer is weighed in `build`: it is replaced or the member is told.
+      if (stored.recordedBy !== undefined) return undefined;
+      if (stored.answeredAt > answer.answeredAt) return skattningMessages.newerExists;
+      return hasSameRatings(stored, answer) ? skattningMessages.already : undefined;
     },
     build: (caseValue) => {
-      const { skattningar } = readBarnteamRecords(caseValue);
-      const others = skattningar.filter((candidate) => !isSameForm(candidate, answer));
-      return { ...caseValue, skattningar: [...others, answer], updatedAt: input.at } as Case;
+      const stored = findAnswerOf(caseValue, answer);
+      if (stored?.recordedBy !== undefined && stored.answeredAt !== input.replacesRecordedAt) {
+        throw new DomainError(
+          'transitionRefused',
+          describeRecordedForYou(stored.recordedBy.displayName, stored.answeredAt),
+        );
+      }
+      return withAnswer(caseValue, answer, input.at);
     },
-    isStored: (caseValue) =>
-      readBarnteamRecords(caseValue).skattningar.some(
-        (candidate) => JSON.stringify(candidate) === JSON.stringify(answer),
-      ),
+    isStored: (caseValue) => isKept(caseValue, answer),
   });
+}
+
+/**
+ * The convener records a member's Skattningsformulär on their behalf, at or after the meeting,
+ * audited with a purpose line naming the member (see the module comment for the decisions).
+ *
+ * @throws DomainError('notFound') for an unknown meeting or case; DomainError('storageUnavailable')
+ *   when the store does not keep the answer; any store error.
+ */
+export async function recordSkattningOnBehalf(
+  deps: FlowDependencies,
+  input: RecordSkattningOnBehalfInput,
+): Promise<BarnteamRecordResult> {
+  const meeting = await loadMeeting(deps, input.meetingId);
+  const refusal = checkOnBehalf(meeting, input);
+  if (refusal !== undefined) {
+    await auditRefusal(deps, input, meeting, 'registreraSkattningForMedlem');
+    return refusal;
+  }
+  const parsed = ZSkattningAnswer.safeParse({
+    caseId: input.caseId,
+    meetingId: input.meetingId,
+    rater: input.member,
+    recordedBy: { userId: input.actor.userId, displayName: input.recordedByName },
+    answeredAt: input.at,
+    areas: input.areas,
+  });
+  if (!parsed.success) {
+    return { outcome: 'refused', cause: 'invalidInput', message: skattningMessages.mismatch };
+  }
+  const answer = parsed.data;
+  return writeCaseRecord(deps, {
+    caseId: input.caseId,
+    actorId: input.actor.userId,
+    unitId: meeting.unitId,
+    at: input.at,
+    action: 'registreraSkattningForMedlem',
+    // The member's id (Teams identity or directory id), not their name: ids are what access review matches.
+    purpose: `Sammankallande registrerar Skattningsformuläret för mötets medlem ${toRaterKey(answer.rater)} (${answer.rater.role}), som inte har lämnat det själv; det skriftliga samtycket omfattar Barnteam.`,
+    already: (caseValue) => {
+      const stored = findAnswerOf(caseValue, answer);
+      if (stored?.recordedBy === undefined) return undefined;
+      if (stored.answeredAt > answer.answeredAt) return skattningMessages.onBehalfNewerExists;
+      return hasSameRatings(stored, answer) ? skattningMessages.onBehalfAlready : undefined;
+    },
+    build: (caseValue) => {
+      const stored = findAnswerOf(caseValue, answer);
+      if (stored !== undefined && stored.recordedBy === undefined) {
+        throw new DomainError('transitionRefused', describeOwnAnswerKept(answer.rater.displayName));
+      }
+      return withAnswer(caseValue, answer, input.at);
+    },
+    isStored: (caseValue) => isKept(caseValue, answer),
+  });
+}
+
+/** The answer the case holds for this member at this meeting (their own or recorded for them). */
+export function findMemberAnswer(
+  caseValue: Case,
+  meetingId: string,
+  raterKey: string,
+): SkattningAnswer | undefined {
+  return readBarnteamRecords(caseValue).skattningar.find(
+    (candidate) => candidate.meetingId === meetingId && toRaterKey(candidate.rater) === raterKey,
+  );
 }
 
 /** The joint compass of the meeting's Skattningsformulär answers for the case (latest per member). */
@@ -127,6 +256,8 @@ function checkMeetingAnswer(
   if (
     answer.caseId !== input.caseId ||
     answer.rater.userId !== input.actor.userId ||
+    // One's own answer names no recorder: recording for someone else is `recordSkattningOnBehalf`.
+    answer.recordedBy !== undefined ||
     (answer.meetingId !== undefined && answer.meetingId !== input.meetingId)
   ) {
     return { outcome: 'refused', cause: 'invalidInput', message: skattningMessages.mismatch };
@@ -134,12 +265,77 @@ function checkMeetingAnswer(
   return undefined;
 }
 
-function isSameForm(a: SkattningAnswer, b: SkattningAnswer): boolean {
-  return a.meetingId === b.meetingId && a.rater.userId.toLowerCase() === b.rater.userId.toLowerCase();
+function checkOnBehalf(
+  meeting: BarnteamMeeting,
+  input: RecordSkattningOnBehalfInput,
+): BarnteamRecordResult | undefined {
+  if (meeting.convenerUserId !== input.actor.userId) {
+    return { outcome: 'refused', cause: 'accessDenied', message: skattningMessages.onBehalfConvenerOnly };
+  }
+  const memberKey = toRaterKey(input.member);
+  if (
+    memberKey === meeting.convenerUserId.toLowerCase() ||
+    findMeetingMember(meeting, memberKey) === undefined
+  ) {
+    return { outcome: 'refused', cause: 'invalidInput', message: skattningMessages.onBehalfNotMember };
+  }
+  if (meeting.state === 'proposed' || meeting.state === 'cancelled') {
+    return { outcome: 'refused', cause: 'transitionRefused', message: skattningMessages.meetingNotOn };
+  }
+  if (!meeting.agenda.some((item) => item.caseId === input.caseId && item.removedAt === undefined)) {
+    return { outcome: 'refused', cause: 'transitionRefused', message: skattningMessages.notOnAgenda };
+  }
+  const meetingDate = toStockholmDate(meeting.start);
+  if (toStockholmDate(input.at) < meetingDate) {
+    return { outcome: 'refused', cause: 'transitionRefused', message: describeOnBehalfTooEarly(meetingDate) };
+  }
+  return undefined;
 }
 
-function findOwnAnswer(caseValue: Case, answer: SkattningAnswer): SkattningAnswer | undefined {
+/** The meeting's member with this rater key (`toRaterKey`), by Teams identity or directory id. */
+export function findMeetingMember(
+  meeting: BarnteamMeeting,
+  raterKey: string,
+): BarnteamMeeting['members'][number] | undefined {
+  return meeting.members.find(
+    (member) =>
+      (member.userId !== undefined && member.userId.toLowerCase() === raterKey) ||
+      (member.contactId !== undefined && `kontakt:${member.contactId}` === raterKey),
+  );
+}
+
+function isSameForm(a: SkattningAnswer, b: SkattningAnswer): boolean {
+  return a.meetingId === b.meetingId && toRaterKey(a.rater) === toRaterKey(b.rater);
+}
+
+function findAnswerOf(caseValue: Case, answer: SkattningAnswer): SkattningAnswer | undefined {
   return readBarnteamRecords(caseValue).skattningar.find((candidate) => isSameForm(candidate, answer));
+}
+
+/** Same ratings, comments, rater and recorder: a double click or a resent form, whatever its time. */
+function hasSameRatings(a: SkattningAnswer, b: SkattningAnswer): boolean {
+  const { answeredAt: _a, ...first } = a;
+  const { answeredAt: _b, ...second } = b;
+  return JSON.stringify(first) === JSON.stringify(second);
+}
+
+/** One answer per member and meeting: the new one takes the place of any earlier one. */
+function withAnswer(caseValue: Case, answer: SkattningAnswer, at: Instant): Case {
+  const { skattningar } = readBarnteamRecords(caseValue);
+  const others = skattningar.filter((candidate) => !isSameForm(candidate, answer));
+  return { ...caseValue, skattningar: [...others, answer], updatedAt: at } as Case;
+}
+
+function isKept(caseValue: Case, answer: SkattningAnswer): boolean {
+  return readBarnteamRecords(caseValue).skattningar.some(
+    (candidate) => JSON.stringify(candidate) === JSON.stringify(answer),
+  );
+}
+
+/** `2026-03-04` → `4 mars 2026`. */
+function formatDay(date: string): string {
+  const [year, month, day] = date.split('-').map(Number);
+  return `${day} ${swedishMonthNames[(month ?? 1) - 1]} ${year}`;
 }
 
 export async function loadMeeting(deps: FlowDependencies, meetingId: string): Promise<BarnteamMeeting> {

@@ -63,13 +63,42 @@ export type SkattningAreaAnswer = z.infer<typeof ZSkattningAreaAnswer>;
  */
 export const ZSkattningRater = z
   .object({
-    userId: ZUserId,
+    /** The member's Teams identity; absent for a member outside Teams, who has none. */
+    userId: ZUserId.optional(),
+    /** The directory's id of the member: how a member outside Teams is told apart. */
+    contactId: z.string().min(1).max(100).optional(),
     displayName: z.string().min(1).max(200),
     /** The member's function in the team as the team says it, e.g. "Elevhälsan", "Polisen". */
     role: z.string().min(1).max(100),
   })
-  .strict();
+  .strict()
+  .refine((rater) => rater.userId !== undefined || rater.contactId !== undefined, {
+    message: 'Skattningen måste ange vem som skattar (Teams-identitet eller katalogens id)',
+  });
 export type SkattningRater = z.infer<typeof ZSkattningRater>;
+
+/**
+ * One key per member, whichever way they are known: the Teams identity when they have one (so a
+ * member's own form and one recorded for them meet), else the directory's contact id.
+ */
+export function toRaterKey(rater: Pick<SkattningRater, 'userId' | 'contactId'>): string {
+  if (rater.userId !== undefined) return rater.userId.toLowerCase();
+  return `kontakt:${rater.contactId ?? ''}`;
+}
+
+/**
+ * Who typed in an answer given by someone else: the convener of the Barnteam, for a member who
+ * cannot reach the bot (a police officer outside Teams, a guest without the app). The answer is
+ * still the member's (`rater`); this says whose hands it passed through, so that the team reads
+ * it as "registrerad av … för …" and the audit log can be checked against it.
+ */
+export const ZSkattningRecordedBy = z
+  .object({
+    userId: ZUserId,
+    displayName: z.string().min(1).max(200),
+  })
+  .strict();
+export type SkattningRecordedBy = z.infer<typeof ZSkattningRecordedBy>;
 
 /** One member's Skattningsformulär for one child. */
 export const ZSkattningAnswer = z
@@ -78,6 +107,8 @@ export const ZSkattningAnswer = z
     /** The Barnteam meeting the form was filled in for, when it belongs to one. */
     meetingId: z.string().min(1).max(200).optional(),
     rater: ZSkattningRater,
+    /** Set when the convener recorded the answer on the member's behalf; absent for the member's own. */
+    recordedBy: ZSkattningRecordedBy.optional(),
     answeredAt: ZInstant,
     /** All eight areas, in Behovskompassen's order; an area the rater left blank is `vetEj`. */
     areas: z

@@ -1,11 +1,15 @@
 /**
- * The Barnkontakt's cards after taking a case (Samtycke, Beslut) and a Barnteam member's
- * Skattningsformulär, through the bot as Teams talks to it (tests/support/teams-bot.ts), each on
+ * The Barnkontakt's cards after taking a case (Samtycke, Beslut), a Barnteam member's
+ * Skattningsformulär and the convener recording one for a member, through the bot as Teams talks to it (tests/support/teams-bot.ts), each on
  * a case walked to its step through the bot.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Case } from '../../flows/kernel/case.js';
+import { findBarnteamForUnit } from '../../flows/kernel/directory.js';
+import { loadDirectoryFile } from '../../infra/directory-file.js';
 import { type Person, people } from '../support/bot-activities.js';
+import { collectActions, findAction } from '../support/card-actions.js';
+import { readCardText } from '../support/card-validation.js';
 import { useTeamsBot } from '../support/teams-bot.js';
 import { buildSkattningAnswers, walkCase } from '../support/walk-case.js';
 
@@ -190,5 +194,197 @@ describe('Skattningsformulär', () => {
     }
     const stored = (await teams.stores.cases.get(caseId))?.value as Case & { skattningar?: unknown[] };
     expect(stored.skattningar ?? []).toHaveLength(0);
+  });
+});
+
+/** The police member of Björkskolan's Barnteam in the sample directory: outside Teams, e-mail only. */
+const policeName =
+  findBarnteamForUnit(loadDirectoryFile('config/directory.sample.yaml'), 'bjorkskolan')?.members.find(
+    (member) => member.role === 'polis',
+  )?.contact.displayName ?? 'saknas i katalogen';
+
+describe('Skattningsformulär recorded by the convener for a member', () => {
+  let caseId: string;
+  let meetingId: string;
+  let meetingStart: string;
+
+  beforeEach(async () => {
+    const booked = await walkCase(teams).to('bokad');
+    caseId = booked.caseId;
+    meetingId = booked.meeting.id;
+    meetingStart = booked.meeting.start;
+  });
+
+  /** The joint compass as the convener sees it through "Visa gemensam behovskompass" on her form. */
+  async function openCompassAsConvener() {
+    const form = await invoke(people.maria, 'skattning.oppna', { meetingId, caseId });
+    return invoke(people.maria, 'skattning.visaKompass', findAction(form, 'skattning.visaKompass').data);
+  }
+
+  function findButton(card: unknown, title: string) {
+    const action = collectActions(card).find((candidate) => candidate.title === title);
+    if (action === undefined) throw new Error(`Kortet saknar knappen ${title}`);
+    return action.data as Record<string, unknown>;
+  }
+
+  const policeRatings = buildSkattningAnswers({
+    rating_trygghet: '1',
+    comment_trygghet: 'Flera larm till hemmet i vår.',
+    rating_fritid: 'vetEj',
+  });
+
+  it('is offered from the meeting’s day, counts the police member in the joint compass, and is stored once', async () => {
+    await invoke(people.maria, 'skattning.spara', { meetingId, caseId, ...buildSkattningAnswers() });
+    const early = readCardText(await openCompassAsConvener());
+    expect(early).toContain(`Polisen: ${policeName}`);
+    expect(early).toContain('har inte skattat');
+    expect(early).toContain('Från mötesdagen');
+    expect(early).not.toContain('Registrera skattning för');
+
+    // After the meeting, the same day.
+    teams.setNow(new Date(Date.parse(meetingStart) + 2 * 60 * 60_000).toISOString());
+    const compass = await openCompassAsConvener();
+    expect(readCardText(compass)).toContain('Skattat av\n1 medlem');
+    const form = await invoke(
+      people.maria,
+      'skattning.oppna',
+      findButton(compass, `Registrera skattning för ${policeName}`),
+    );
+    const formText = readCardText(form);
+    expect(formText).toContain(`Skattningsformulär för ${policeName}`);
+    expect(formText).toContain(`${policeName} (Polisen)`);
+    expect(formText).toContain('Registreras av\nMaria Lind');
+    expect(formText).not.toContain('Testbarn');
+
+    const outboxBefore = teams.stores.snapshot().outbox.length;
+    const save = { ...findAction(form, 'skattning.spara').data, ...policeRatings };
+    const answer = await invoke(people.maria, 'skattning.spara', save);
+    const answerText = readCardText(answer);
+    expect(answerText).toContain('Skattat av\n2 medlemmar');
+    expect(answerText).toContain(`Polisen: ${policeName}`);
+    expect(answerText).toContain(`registrerad av Maria Lind för ${policeName}`);
+    expect(answerText).toContain(`Polisen (${policeName}, registrerad av Maria Lind), 😢 1: `);
+    expect(answerText).toContain('Flera larm till hemmet i vår.');
+
+    // A double click: the same answer, stored once.
+    const again = readCardText(await invoke(people.maria, 'skattning.spara', save));
+    expect(again).toContain('Skattningen är redan registrerad för medlemmen.');
+    const stored = (await teams.stores.cases.get(caseId))?.value.skattningar ?? [];
+    expect(stored.map((entry) => [entry.rater.displayName, entry.recordedBy?.displayName])).toEqual([
+      ['Maria Lind', undefined],
+      [policeName, 'Maria Lind'],
+    ]);
+    // Nothing about the child goes anywhere else: no notice, no e-mail.
+    expect(teams.stores.snapshot().outbox).toHaveLength(outboxBefore);
+    const audit = await teams.stores.audit.listForCase(caseId);
+    expect(
+      audit.filter((entry) => entry.action === 'registreraSkattningForMedlem' && entry.outcome === 'allowed'),
+    ).toEqual([
+      expect.objectContaining({
+        actor: people.maria.aadObjectId,
+        purpose: expect.stringContaining('Polisen'),
+      }),
+    ]);
+  });
+
+  it('shows a member the joint compass only once they have answered', async () => {
+    const early = await invoke(people.karin, 'skattning.visaKompass', { meetingId, caseId });
+    expect(readCardText(early)).toContain('Lämna din egen skattning först');
+    expect(JSON.stringify(early)).toContain('skattning.spara');
+
+    await invoke(people.karin, 'skattning.spara', { meetingId, caseId, ...buildSkattningAnswers() });
+    const form = await invoke(people.karin, 'skattning.oppna', { meetingId, caseId });
+    const compass = await invoke(
+      people.karin,
+      'skattning.visaKompass',
+      findAction(form, 'skattning.visaKompass').data,
+    );
+    const text = readCardText(compass);
+    expect(text).toContain('Gemensam behovskompass');
+    // Recording for others is the convener's: a member is offered no such button.
+    expect(text).not.toContain('Registrera skattning för');
+    expect(collectActions(compass).some((action) => String(action.title).startsWith('Registrera'))).toBe(
+      false,
+    );
+  });
+
+  it('is refused to a member who is not the convener, audited, and nothing is stored', async () => {
+    teams.setNow(new Date(Date.parse(meetingStart) + 2 * 60 * 60_000).toISOString());
+    await invoke(people.maria, 'skattning.spara', { meetingId, caseId, ...buildSkattningAnswers() });
+    const forMember = findButton(
+      await openCompassAsConvener(),
+      `Registrera skattning för ${policeName}`,
+    ).forMember;
+
+    const opened = readCardText(
+      await invoke(people.karin, 'skattning.oppna', { meetingId, caseId, forMember }),
+    );
+    const saved = readCardText(
+      await invoke(people.karin, 'skattning.spara', { meetingId, caseId, forMember, ...policeRatings }),
+    );
+
+    for (const text of [opened, saved]) {
+      expect(text).toContain('Bara den Barnkontakt som sammankallar Barnteamet kan registrera en skattning');
+    }
+    const stored = (await teams.stores.cases.get(caseId))?.value.skattningar ?? [];
+    expect(stored.map((entry) => entry.rater.displayName)).toEqual(['Maria Lind']);
+    const refused = (await teams.stores.audit.listForCase(caseId)).filter(
+      (entry) => entry.actor === people.karin.aadObjectId && entry.outcome === 'refused',
+    );
+    expect(refused).toHaveLength(2);
+  });
+
+  it('the member’s own later form shows what was recorded for them and replaces it only when saved again', async () => {
+    teams.setNow(new Date(Date.parse(meetingStart) + 2 * 60 * 60_000).toISOString());
+    await invoke(people.maria, 'skattning.spara', { meetingId, caseId, ...buildSkattningAnswers() });
+    // Karin opened her form before the convener recorded hers (a reminder read late).
+    const staleForm = await invoke(people.karin, 'skattning.oppna', { meetingId, caseId });
+    const compass = await openCompassAsConvener();
+    const recordForm = await invoke(
+      people.maria,
+      'skattning.oppna',
+      findButton(compass, 'Registrera skattning för Karin Sjöberg'),
+    );
+    await invoke(people.maria, 'skattning.spara', {
+      ...findAction(recordForm, 'skattning.spara').data,
+      ...buildSkattningAnswers({ rating_omsorg: '2' }),
+    });
+
+    // The stale form does not silently overwrite: it comes back with the recorded answer.
+    const sentBack = await invoke(people.karin, 'skattning.spara', {
+      ...findAction(staleForm, 'skattning.spara').data,
+      ...buildSkattningAnswers({ rating_omsorg: '4' }),
+    });
+    const sentBackText = readCardText(sentBack);
+    expect(sentBackText).toContain('Maria Lind registrerade en skattning för dig');
+    expect(sentBackText).toContain('Spara igen om du vill ersätta den med din egen.');
+    expect(JSON.stringify(sentBack)).toContain('skattning.spara');
+    const recorded = (await teams.stores.cases.get(caseId))?.value.skattningar ?? [];
+    expect(
+      recorded.find((entry) => entry.rater.displayName === 'Karin Sjöberg')?.recordedBy?.displayName,
+    ).toBe('Maria Lind');
+
+    // Saved again from the form that names the recorded answer: her own takes its place.
+    const replaced = await invoke(people.karin, 'skattning.spara', {
+      ...findAction(sentBack, 'skattning.spara').data,
+      ...buildSkattningAnswers({ rating_omsorg: '4' }),
+    });
+    expect(readCardText(replaced)).toContain('Skattat av\n2 medlemmar');
+    const own = (await teams.stores.cases.get(caseId))?.value.skattningar ?? [];
+    const karins = own.filter((entry) => entry.rater.displayName === 'Karin Sjöberg');
+    expect(karins).toHaveLength(1);
+    expect(karins[0]?.recordedBy).toBeUndefined();
+    expect(karins[0]?.areas[0]?.rating).toBe(4);
+
+    // Her own answer is hers now: the convener is offered nothing for her, and a replayed
+    // "Registrera" opens no form with her ratings in it.
+    const after = await openCompassAsConvener();
+    expect(readCardText(after)).toContain('Karin Sjöberg\n – har skattat');
+    const forKarin = findButton(compass, 'Registrera skattning för Karin Sjöberg');
+    const replayed = readCardText(await invoke(people.maria, 'skattning.oppna', forKarin));
+    expect(replayed).toContain(
+      'Karin Sjöberg har redan lämnat en egen skattning. Den gäller och ersätts inte.',
+    );
+    expect(replayed).not.toContain('Skattningsformulär för');
   });
 });

@@ -16,6 +16,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { Clock } from '../../flows/kernel/ports.js';
 import { type EmbeddedCalendar, openEmbeddedCalendar } from '../../infra/calendar/embedded-calendar.js';
+import type { Config } from '../../infra/config.js';
 import {
   buildActionExecute,
   buildTeamsMessage,
@@ -54,6 +55,8 @@ export interface TeamsBotOptions {
    * can reach them later (Teams gives a bot no way to write first). Default Alex, Maria and Sara.
    */
   readonly greet?: readonly Person[];
+  /** Production mode as configured otherwise (another allow-list of tenants); default `productionTestConfig`. */
+  readonly config?: Config;
 }
 
 export interface TeamsBot {
@@ -61,8 +64,10 @@ export interface TeamsBot {
   readonly stores: InMemoryStores;
   /** Every request the bot made to the Bot Connector, in order. */
   readonly connector: ConnectorRequest[];
-  /** The bot's clock, standing still at `teamsBotNow`. */
+  /** The bot's clock, standing still at `teamsBotNow` unless a test moves it with `setNow`. */
   readonly clock: Clock;
+  /** Moves the bot's clock (a meeting's day, a reminder's due time); every test starts at `teamsBotNow`. */
+  setNow(instant: string): void;
   /** Where Barnteam meetings are booked; its SQLite file is `calendarPath`. */
   readonly calendar: EmbeddedCalendar;
   readonly calendarPath: string;
@@ -90,7 +95,8 @@ export interface TeamsBot {
 
 export function useTeamsBot(options: TeamsBotOptions = {}): TeamsBot {
   const greet = options.greet ?? [people.alex, people.maria, people.sara];
-  const clock: Clock = { now: () => new Date(teamsBotNow) };
+  let now = teamsBotNow;
+  const clock: Clock = { now: () => new Date(now) };
   let key: SigningKey | undefined;
   let running: { bot: RunningBot<InMemoryStores>; calendar: EmbeddedCalendar; dir: string } | undefined;
   let connector: ConnectorRequest[] = [];
@@ -117,6 +123,9 @@ export function useTeamsBot(options: TeamsBotOptions = {}): TeamsBot {
       return connector;
     },
     clock,
+    setNow(instant) {
+      now = new Date(instant).toISOString();
+    },
     get calendar() {
       return current().calendar;
     },
@@ -162,10 +171,15 @@ export function useTeamsBot(options: TeamsBotOptions = {}): TeamsBot {
   });
 
   beforeEach(async () => {
+    now = teamsBotNow;
     fakeOutside();
     const dir = mkdtempSync(join(tmpdir(), 'backa-kalender-'));
     const calendar = openEmbeddedCalendar({ path: join(dir, 'kalender.sqlite') });
-    const bot = await startBotWith(productionTestConfig, { stores: createInMemoryStores(), clock, calendar });
+    const bot = await startBotWith(options.config ?? productionTestConfig, {
+      stores: createInMemoryStores(),
+      clock,
+      calendar,
+    });
     running = { bot, calendar, dir };
     for (const person of greet) await teams.say(person, 'hjälp');
   });

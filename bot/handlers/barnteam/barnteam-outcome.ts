@@ -21,15 +21,11 @@ import {
   moveBarnteamMeeting,
 } from '../../../flows/barnteam/change-barnteam-meeting.js';
 import { recordBarnteamOutcome } from '../../../flows/barnteam/record-barnteam-outcome.js';
-import { jointCompassFor } from '../../../flows/barnteam/record-skattning.js';
 import type { Actor } from '../../../flows/kernel/case-effects.js';
 import { isDomainError } from '../../../flows/kernel/errors.js';
 import type { BarnteamMeeting, Versioned } from '../../../flows/kernel/ports.js';
-import {
-  findIndividuelltBarnteamBlockedReason,
-  toBarnteamBokatData,
-  toCardSlot,
-} from '../../card-views/samtal-beslut-barnteam-views.js';
+import { toGemensamBehovskompassData } from '../../card-views/joint-compass-view.js';
+import { toBarnteamBokatData, toCardSlot } from '../../card-views/samtal-beslut-barnteam-views.js';
 import { formatMeetingTime } from '../../card-views/upptackt-views.js';
 import { onActionExecute, renderMessageCard } from '../../invoke-response.js';
 import {
@@ -223,22 +219,23 @@ const recordOutcome: Step = async ({ actor, card }, handlers) => {
   const notice = result.outcome === 'applied' ? 'Utfallet är sparat.' : result.message;
   const meeting = await flow.stores.meetings.get(card.meetingId);
   const caseValue = await flow.stores.cases.get(card.caseId);
-  const item = meeting?.value.agenda.find((candidate) => candidate.caseId === card.caseId);
-  if (meeting === undefined || caseValue === undefined || item === undefined)
-    return renderMessageCard(notice);
-  const blocked = findIndividuelltBarnteamBlockedReason(caseValue.value);
-  return renderGemensamBehovskompass({
-    meetingId: meeting.value.id,
-    caseId: caseValue.value.id,
-    etag: caseValue.etag,
-    reference: item.reference,
-    initials: item.initials,
-    timeLabel: formatMeetingTime(meeting.value.start, meeting.value.end),
-    joint: jointCompassFor(caseValue.value, meeting.value.id),
-    ...(blocked === undefined ? {} : { individuelltBarnteamBlockedReason: blocked }),
-    ...(result.outcome === 'refused' ? { values: readOutcomeValues(card) } : {}),
-    formError: notice,
-  });
+  const data =
+    meeting === undefined || caseValue === undefined
+      ? undefined
+      : toGemensamBehovskompassData(
+          {
+            meeting: meeting.value,
+            caseValue,
+            viewerId: actor.userId,
+            directory: flow.directory,
+            now: flow.clock.now().toISOString(),
+          },
+          {
+            ...(result.outcome === 'refused' ? { values: readOutcomeValues(card) } : {}),
+            formError: notice,
+          },
+        );
+  return data === undefined ? renderMessageCard(notice) : renderGemensamBehovskompass(data);
 };
 
 function readOutcomeValues(card: MeetingCardData) {

@@ -1,10 +1,16 @@
 /**
- * The Skattningsformulär of a Barnteam meeting: `skattning.oppna` (from the meeting reminder)
- * opens the form for one child, `skattning.spara` records the member's answer and answers with
- * the joint compass so far (the `gemensam-behovskompass` card, with its chart).
+ * The Skattningsformulär of a Barnteam meeting: `skattning.oppna` (from the meeting reminder, or
+ * "Registrera skattning för …" on the joint compass) opens the form for one child,
+ * `skattning.spara` records the answer and answers with the joint compass so far (the
+ * `gemensam-behovskompass` card, with its chart and who has rated), and `skattning.visaKompass`
+ * shows that compass without saving (to the convener, and to a member who has answered).
  *
- * Who may answer is decided by the meeting (`recordSkattning`); the form shows the child by
- * initials and case reference only, as the reminder does, since it goes to every member.
+ * With `forMember` the convener records a member's ratings on their behalf
+ * (`recordSkattningOnBehalf`); without it the acting user answers for themselves (`recordSkattning`),
+ * and a form that was recorded for them first shows them that answer. Who may do either is decided
+ * by the meeting in the use case; the acting user always comes from the activity, `forMember` is a
+ * claim the use case checks against the meeting. The form shows the child by initials and case
+ * reference only, as the reminder does, since it goes to every member.
  */
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
@@ -13,29 +19,42 @@ import { barnteamPaminnelseVerb } from '../../../cards/barnteam/barnteam-paminne
 import { renderGemensamBehovskompass } from '../../../cards/barnteam/gemensam-behovskompass.js';
 import {
   renderSkattningsformular,
+  type SkattningsformularData,
   type SkattningsformularInputId,
+  showJointCompassVerb,
   skattningsformularInputIds,
   skattningsformularVerb,
 } from '../../../cards/barnteam/skattningsformular.js';
 import type { AdaptiveCardJson } from '../../../cards/render-template.js';
-import { findPersonByUserId, resolveBarnteam } from '../../../flows/barnteam/barnteam-setup.js';
+import { findPersonByUserId } from '../../../flows/barnteam/barnteam-setup.js';
 import {
-  jointCompassFor,
+  auditRefusal,
+  type BarnteamRecordResult,
+  describeOwnAnswerKept,
+  findMemberAnswer,
   recordSkattning,
+  recordSkattningOnBehalf,
   skattningMessages,
 } from '../../../flows/barnteam/record-skattning.js';
-import type { UserId } from '../../../flows/kernel/case.js';
-import type { Actor } from '../../../flows/kernel/case-effects.js';
+import type { Case } from '../../../flows/kernel/case.js';
+import { type Actor, appendAudit } from '../../../flows/kernel/case-effects.js';
 import { compassAreaKeys } from '../../../flows/kernel/compass.js';
 import { findBarnteamForUnit } from '../../../flows/kernel/directory.js';
 import { isDomainError } from '../../../flows/kernel/errors.js';
-import type { BarnteamMeeting } from '../../../flows/kernel/ports.js';
+import type { BarnteamMeeting, Versioned } from '../../../flows/kernel/ports.js';
 import {
+  type SkattningAnswer,
   type SkattningAreaAnswer,
   type SkattningRater,
+  toRaterKey,
   ZSkattningValue,
 } from '../../../flows/kernel/skattning.js';
-import { findIndividuelltBarnteamBlockedReason } from '../../card-views/samtal-beslut-barnteam-views.js';
+import { ZInstant } from '../../../flows/kernel/value-types.js';
+import {
+  findMeetingRater,
+  type MeetingRater,
+  toGemensamBehovskompassData,
+} from '../../card-views/joint-compass-view.js';
 import { formatMeetingTime } from '../../card-views/upptackt-views.js';
 import { onActionExecute, renderMessageCard } from '../../invoke-response.js';
 import {
@@ -49,28 +68,43 @@ import {
 import { readTypedValues } from '../case-form.js';
 import { type HandlerContext, readActor } from '../handler-context.js';
 
+/** Opens the form: the meeting reminder's button, and the joint compass's "Registrera för …". */
+const openSkattningVerb = barnteamPaminnelseVerb;
+
+const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+// The card fills the optional fields with '' when they do not apply.
 const ZSkattningCardData = z.object({
   meetingId: z.string().min(1).max(200),
   caseId: z.string().min(1).max(100),
+  forMember: z.preprocess(emptyToUndefined, z.string().min(1).max(120).optional()),
+  replacesRecordedAt: z.preprocess(emptyToUndefined, ZInstant.optional()),
 });
 
-const convenerRoleLabel = 'Barnkontakt, sammankallande';
 const ratingMissing = 'Välj en skattning, eller ”Vet ej”.';
+const onBehalfConvenerOnly = skattningMessages.onBehalfConvenerOnly;
 
 export function registerSkattning<TState extends TurnState>(
   app: Application<TState>,
   handlers: HandlerContext,
 ): void {
-  onActionExecute(app, barnteamPaminnelseVerb, (context, data) => openForm(context, data, handlers));
+  onActionExecute(app, openSkattningVerb, (context, data) => openForm(context, data, handlers));
   onActionExecute(app, skattningsformularVerb, (context, data) => saveForm(context, data, handlers));
+  onActionExecute(app, showJointCompassVerb, (context, data) => showCompass(context, data, handlers));
 }
+
+const answerFirst = 'Lämna din egen skattning först; sedan visas den gemensamma behovskompassen.';
 
 interface FormTarget {
   readonly actor: Actor;
   readonly meeting: BarnteamMeeting;
   readonly item: BarnteamMeeting['agenda'][number];
-  readonly caseEtag: string;
-  readonly rater: SkattningRater;
+  readonly caseValue: Versioned<Case>;
+  /** Whose ratings the form holds: the actor, or the member the convener records for. */
+  readonly rater: MeetingRater;
+  /** Set when the convener records for `rater`. */
+  readonly convenerName?: string;
+  readonly replacesRecordedAt?: string;
 }
 
 /** The meeting, the child's agenda item and the rater, or the refusal card to answer with. */
@@ -78,71 +112,102 @@ async function readTarget(
   context: TurnContext,
   data: Record<string, unknown>,
   handlers: HandlerContext,
+  verb: string,
 ): Promise<{ readonly target: FormTarget } | { readonly refusal: AdaptiveCardJson }> {
   const { flow } = handlers;
   const actor = readActor(context.activity);
   if (actor === undefined) return { refusal: renderMessageCard(actorMissing, { heading: refusedHeading }) };
   const parsed = ZSkattningCardData.safeParse(data);
   if (!parsed.success) return { refusal: renderMessageCard(cardNotRecognised) };
-  const meeting = (await flow.stores.meetings.get(parsed.data.meetingId))?.value;
+  const card = parsed.data;
+  const meeting = (await flow.stores.meetings.get(card.meetingId))?.value;
   if (meeting === undefined)
     return { refusal: renderMessageCard(describeErrorCode('notFound'), { heading: refusedHeading }) };
-  const rater = findRater(handlers, meeting, actor.userId);
-  if (rater === undefined)
-    return { refusal: renderMessageCard(skattningMessages.notMember, { heading: refusedHeading }) };
-  const item = meeting.agenda.find(
-    (entry) => entry.caseId === parsed.data.caseId && entry.removedAt === undefined,
-  );
+  // Refused before the case is read, and audited: someone tried to reach a child's form.
+  const refuse = async (message: string) => {
+    await auditRefusal(
+      flow,
+      { caseId: card.caseId, actor, at: flow.clock.now().toISOString() },
+      meeting,
+      verb,
+    );
+    return { refusal: renderMessageCard(message, { heading: refusedHeading }) };
+  };
+  const isConvener = meeting.convenerUserId.toLowerCase() === actor.userId.toLowerCase();
+  if (card.forMember !== undefined && !isConvener) return refuse(onBehalfConvenerOnly);
+  const rater = findMeetingRater(meeting, flow.directory, card.forMember ?? toRaterKey(actor));
+  if (rater === undefined) {
+    return refuse(
+      card.forMember === undefined ? skattningMessages.notMember : skattningMessages.onBehalfNotMember,
+    );
+  }
+  if (card.forMember !== undefined && rater.isConvener) return refuse(skattningMessages.onBehalfNotMember);
+  const item = meeting.agenda.find((entry) => entry.caseId === card.caseId && entry.removedAt === undefined);
   if (item === undefined)
     return { refusal: renderMessageCard(skattningMessages.notOnAgenda, { heading: refusedHeading }) };
-  const stored = await flow.stores.cases.get(item.caseId);
-  if (stored === undefined)
+  const caseValue = await flow.stores.cases.get(item.caseId);
+  if (caseValue === undefined)
     return { refusal: renderMessageCard(describeErrorCode('notFound'), { heading: refusedHeading }) };
-  return { target: { actor, meeting, item, caseEtag: stored.etag, rater } };
-}
-
-function findRater(
-  handlers: HandlerContext,
-  meeting: BarnteamMeeting,
-  userId: UserId,
-): SkattningRater | undefined {
-  const directory = handlers.flow.directory;
-  const isConvener = meeting.convenerUserId === userId;
-  const member = meeting.members.find((candidate) => candidate.userId === userId);
-  if (!isConvener && member === undefined) return undefined;
-  const person = findPersonByUserId(directory, userId);
-  const teamMember = resolveBarnteam(directory, meeting.unitId)?.members.find((m) => m.userId === userId);
+  // The member's own answer is theirs: the convener neither replaces it nor opens it as a form.
+  const stored = findMemberAnswer(caseValue.value, meeting.id, rater.key);
+  if (card.forMember !== undefined && stored !== undefined && stored.recordedBy === undefined)
+    return refuse(describeOwnAnswerKept(rater.displayName));
+  const convenerName =
+    card.forMember === undefined
+      ? undefined
+      : (findPersonByUserId(flow.directory, actor.userId)?.displayName ?? actor.displayName);
   return {
-    userId,
-    displayName: person?.displayName ?? 'Barnteamets medlem',
-    role: isConvener ? convenerRoleLabel : (teamMember?.roleLabel ?? member?.role ?? 'Barnteamet'),
+    target: {
+      actor,
+      meeting,
+      item,
+      caseValue,
+      rater,
+      ...(convenerName === undefined ? {} : { convenerName }),
+      ...(card.replacesRecordedAt === undefined ? {} : { replacesRecordedAt: card.replacesRecordedAt }),
+    },
   };
 }
 
 function renderForm(
   target: FormTarget,
-  teamName: string,
+  handlers: HandlerContext,
   form: {
     values?: Partial<Record<SkattningsformularInputId, string>>;
     fieldErrors?: Partial<Record<SkattningsformularInputId, string>>;
     formError?: string;
   } = {},
 ): AdaptiveCardJson {
-  return renderSkattningsformular({
+  const stored = findMemberAnswer(target.caseValue.value, target.meeting.id, target.rater.key);
+  const data: SkattningsformularData = {
     meetingId: target.meeting.id,
     caseId: target.item.caseId,
-    etag: target.caseEtag,
+    etag: target.caseValue.etag,
     reference: target.item.reference,
     initials: target.item.initials,
-    teamName,
+    teamName: findBarnteamForUnit(handlers.flow.directory, target.meeting.unitId)?.name ?? 'Barnteam',
     timeLabel: formatMeetingTime(target.meeting.start, target.meeting.end),
     raterRole: target.rater.role,
-    ...form,
-  });
-}
-
-function readTeamName(handlers: HandlerContext, meeting: BarnteamMeeting): string {
-  return findBarnteamForUnit(handlers.flow.directory, meeting.unitId)?.name ?? 'Barnteam';
+    ...(target.convenerName === undefined
+      ? {}
+      : {
+          onBehalf: {
+            memberKey: target.rater.key,
+            memberName: target.rater.displayName,
+            convenerName: target.convenerName,
+          },
+        }),
+    // The member's own form names the recorded answer it shows, so that saving replaces that one.
+    ...(target.convenerName === undefined && stored?.recordedBy !== undefined
+      ? { recordedForYou: { byName: stored.recordedBy.displayName, recordedAt: stored.answeredAt } }
+      : {}),
+    showCompass: target.convenerName === undefined && (target.rater.isConvener || stored !== undefined),
+    // The stored answer is what the form starts from; typed values win when the form comes back.
+    values: { ...(stored === undefined ? {} : toFormValues(stored)), ...form.values },
+    ...(form.fieldErrors === undefined ? {} : { fieldErrors: form.fieldErrors }),
+    ...(form.formError === undefined ? {} : { formError: form.formError }),
+  };
+  return renderSkattningsformular(data);
 }
 
 async function openForm(
@@ -150,18 +215,91 @@ async function openForm(
   data: Record<string, unknown>,
   handlers: HandlerContext,
 ): Promise<AdaptiveCardJson> {
-  const log = { verb: barnteamPaminnelseVerb, activityId: context.activity.id };
+  const log = { verb: openSkattningVerb, activityId: context.activity.id };
   try {
-    const read = await readTarget(context, data, handlers);
+    const read = await readTarget(context, data, handlers, 'lasSkattningsformular');
     if ('refusal' in read) return read.refusal;
     const { target } = read;
+    // The form shows what is stored for the rater: a read of the case, audited as one.
+    await appendAudit(handlers.flow, {
+      at: handlers.flow.clock.now().toISOString(),
+      actor: target.actor.userId,
+      action: 'lasSkattningsformular',
+      caseId: target.item.caseId,
+      unitId: target.meeting.unitId,
+      outcome: 'allowed',
+    });
     handlers.logger.info(
-      { ...log, meetingId: target.meeting.id, outcome: 'visat' },
+      {
+        ...log,
+        meetingId: target.meeting.id,
+        onBehalf: target.convenerName !== undefined,
+        outcome: 'visat',
+      },
       'Skattningsformulär öppnat',
     );
-    return renderForm(target, readTeamName(handlers, target.meeting));
+    return renderForm(target, handlers);
   } catch (error) {
     handlers.logger.error({ ...log, err: error, outcome: 'fel' }, 'Skattningsformuläret kunde inte öppnas');
+    return renderMessageCard(isDomainError(error) ? describeErrorForUser(error) : unexpectedErrorMessage);
+  }
+}
+
+/** The joint compass so far, for the convener or a member who has answered; a read, audited. */
+async function showCompass(
+  context: TurnContext,
+  data: Record<string, unknown>,
+  handlers: HandlerContext,
+): Promise<AdaptiveCardJson> {
+  const { flow } = handlers;
+  const log = { verb: showJointCompassVerb, activityId: context.activity.id };
+  try {
+    const read = await readTarget(
+      context,
+      { ...data, forMember: undefined },
+      handlers,
+      'lasGemensamBehovskompass',
+    );
+    if ('refusal' in read) return read.refusal;
+    const { target } = read;
+    const at = flow.clock.now().toISOString();
+    const answered = findMemberAnswer(target.caseValue.value, target.meeting.id, target.rater.key);
+    if (!target.rater.isConvener && answered === undefined) {
+      await auditRefusal(
+        flow,
+        { caseId: target.item.caseId, actor: target.actor, at },
+        target.meeting,
+        'lasGemensamBehovskompass',
+      );
+      return renderForm(target, handlers, { formError: answerFirst });
+    }
+    await appendAudit(flow, {
+      at,
+      actor: target.actor.userId,
+      action: 'lasGemensamBehovskompass',
+      caseId: target.item.caseId,
+      unitId: target.meeting.unitId,
+      outcome: 'allowed',
+    });
+    handlers.logger.info(
+      { ...log, meetingId: target.meeting.id, outcome: 'visat' },
+      'Gemensam behovskompass visad',
+    );
+    const compass = toGemensamBehovskompassData({
+      meeting: target.meeting,
+      caseValue: target.caseValue,
+      viewerId: target.actor.userId,
+      directory: flow.directory,
+      now: at,
+    });
+    return compass === undefined
+      ? renderMessageCard(skattningMessages.notOnAgenda)
+      : renderGemensamBehovskompass(compass);
+  } catch (error) {
+    handlers.logger.error(
+      { ...log, err: error, outcome: 'fel' },
+      'Den gemensamma behovskompassen kunde inte visas',
+    );
     return renderMessageCard(isDomainError(error) ? describeErrorForUser(error) : unexpectedErrorMessage);
   }
 }
@@ -174,47 +312,43 @@ async function saveForm(
   const { flow, logger } = handlers;
   const log = { verb: skattningsformularVerb, activityId: context.activity.id };
   try {
-    const read = await readTarget(context, data, handlers);
+    const read = await readTarget(context, data, handlers, 'registreraSkattning');
     if ('refusal' in read) return read.refusal;
     const { target } = read;
-    const teamName = readTeamName(handlers, target.meeting);
     const values = readTypedValues(data, skattningsformularInputIds);
     const areas = readAreas(values);
-    if (!areas.ok) return renderForm(target, teamName, { values, fieldErrors: areas.fieldErrors });
+    if (!areas.ok) return renderForm(target, handlers, { values, fieldErrors: areas.fieldErrors });
     const at = flow.clock.now().toISOString();
-    const result = await recordSkattning(flow, {
-      meetingId: target.meeting.id,
-      caseId: target.item.caseId,
-      actor: target.actor,
-      answer: {
-        caseId: target.item.caseId,
-        meetingId: target.meeting.id,
-        rater: target.rater,
-        answeredAt: at,
-        areas: areas.areas,
-      },
-      at,
-    });
+    const result = await record(target, areas.areas, at, handlers);
     logger.info(
-      { ...log, meetingId: target.meeting.id, caseId: target.item.caseId, outcome: result.outcome },
+      {
+        ...log,
+        meetingId: target.meeting.id,
+        caseId: target.item.caseId,
+        onBehalf: target.convenerName !== undefined,
+        outcome: result.outcome,
+      },
       'Skattning',
     );
     if (result.outcome === 'refused') {
       if (result.cause === 'accessDenied')
         return renderMessageCard(result.message, { heading: refusedHeading });
-      return renderForm(target, teamName, { values, formError: result.message });
+      // Read again: a refusal may come from an answer recorded meanwhile, which the form shows.
+      const current = (await flow.stores.cases.get(target.item.caseId)) ?? target.caseValue;
+      return renderForm({ ...target, caseValue: current }, handlers, { values, formError: result.message });
     }
-    return renderGemensamBehovskompass({
-      meetingId: target.meeting.id,
-      caseId: target.item.caseId,
-      etag: result.caseValue.etag,
-      reference: target.item.reference,
-      initials: target.item.initials,
-      timeLabel: formatMeetingTime(target.meeting.start, target.meeting.end),
-      joint: jointCompassFor(result.caseValue.value, target.meeting.id),
-      ...withBlockedReason(findIndividuelltBarnteamBlockedReason(result.caseValue.value)),
-      ...(result.outcome === 'alreadyApplied' ? { formError: result.message } : {}),
-    });
+    const compass = toGemensamBehovskompassData(
+      {
+        meeting: target.meeting,
+        caseValue: result.caseValue,
+        viewerId: target.actor.userId,
+        directory: flow.directory,
+        now: at,
+      },
+      result.outcome === 'alreadyApplied' ? { formError: result.message } : {},
+    );
+    if (compass === undefined) return renderMessageCard(skattningMessages.notOnAgenda);
+    return renderGemensamBehovskompass(compass);
   } catch (error) {
     if (isDomainError(error)) {
       logger.warn({ ...log, outcome: error.code }, 'Skattningen kunde inte sparas');
@@ -223,6 +357,36 @@ async function saveForm(
     logger.error({ ...log, err: error, outcome: 'fel' }, 'Skattningen misslyckades');
     return renderMessageCard(unexpectedErrorMessage);
   }
+}
+
+function record(
+  target: FormTarget,
+  areas: SkattningAreaAnswer[],
+  at: string,
+  handlers: HandlerContext,
+): Promise<BarnteamRecordResult> {
+  const { key: _key, isConvener: _isConvener, kindLabel: _kindLabel, ...rater } = target.rater;
+  if (target.convenerName !== undefined) {
+    return recordSkattningOnBehalf(handlers.flow, {
+      meetingId: target.meeting.id,
+      caseId: target.item.caseId,
+      actor: target.actor,
+      member: rater,
+      recordedByName: target.convenerName,
+      areas,
+      at,
+    });
+  }
+  // The actor's own answer, in their own name: the meeting's spelling, never the card's.
+  const own: SkattningRater = { ...rater, userId: target.actor.userId };
+  return recordSkattning(handlers.flow, {
+    meetingId: target.meeting.id,
+    caseId: target.item.caseId,
+    actor: target.actor,
+    answer: { caseId: target.item.caseId, meetingId: target.meeting.id, rater: own, answeredAt: at, areas },
+    at,
+    ...(target.replacesRecordedAt === undefined ? {} : { replacesRecordedAt: target.replacesRecordedAt }),
+  });
 }
 
 type AreasRead =
@@ -246,6 +410,12 @@ function readAreas(values: Partial<Record<SkattningsformularInputId, string>>): 
   return Object.keys(fieldErrors).length > 0 ? { ok: false, fieldErrors } : { ok: true, areas };
 }
 
-function withBlockedReason(reason: string | undefined): { individuelltBarnteamBlockedReason?: string } {
-  return reason === undefined ? {} : { individuelltBarnteamBlockedReason: reason };
+/** A stored answer as the form's inputs: where a correction starts from. */
+function toFormValues(answer: SkattningAnswer): Partial<Record<SkattningsformularInputId, string>> {
+  const values: Partial<Record<SkattningsformularInputId, string>> = {};
+  for (const area of answer.areas) {
+    values[`rating_${area.key}`] = String(area.rating);
+    if (area.comment !== undefined) values[`comment_${area.key}`] = area.comment;
+  }
+  return values;
 }

@@ -1,7 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: user text containing ${…} is the input under test
 import { describe, expect, it } from 'vitest';
+import { barnteamPaminnelseVerb } from '../../../cards/barnteam/barnteam-paminnelse.js';
 import {
   type GemensamBehovskompassData,
+  registerForMemberVerb,
   renderGemensamBehovskompass,
 } from '../../../cards/barnteam/gemensam-behovskompass.js';
 import { CardRenderError } from '../../../cards/render-template.js';
@@ -181,5 +183,83 @@ describe('renderGemensamBehovskompass', () => {
         buildData({ joint: { ...sampleJointCompass, areas: sampleJointCompass.areas.slice(1) } }),
       ),
     ).toThrow(CardRenderError);
+  });
+});
+
+describe('renderGemensamBehovskompass: who has rated', () => {
+  const raters: GemensamBehovskompassData['raters'] = [
+    {
+      key: '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e02',
+      name: 'Maria Lind',
+      role: 'Barnkontakt, sammankallande',
+      status: 'egen',
+      canRecord: false,
+    },
+    {
+      key: '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e24',
+      name: 'Peter Sandberg',
+      role: 'Hälso- och sjukvården',
+      kindLabel: 'gäst i kommunens Teams',
+      status: 'saknas',
+      canRecord: true,
+    },
+    {
+      key: 'kontakt:kommunpolis-exempelby',
+      name: 'Anna Berg',
+      role: 'Polisen',
+      kindLabel: 'utanför Teams, nås via e-post',
+      status: 'registrerad',
+      recordedByName: 'Maria Lind',
+      canRecord: true,
+    },
+  ];
+  const withRegistering = { ...validation, allowedVerbs: [...allowedVerbs, registerForMemberVerb] };
+
+  it('lists each person of the meeting with their answer, and offers the convener to record for the rest', () => {
+    const card = renderGemensamBehovskompass(buildData({ raters }));
+    expect(findCardProblems(card, withRegistering)).toEqual([]);
+    const text = readCardText(card);
+    expect(text).toContain('Vilka som har skattat');
+    expect(text).toContain('Barnkontakt, sammankallande: Maria Lind\n – har skattat');
+    expect(text).toContain(
+      'Hälso- och sjukvården: Peter Sandberg (gäst i kommunens Teams)\n – har inte skattat',
+    );
+    expect(text).toContain(
+      'Polisen: Anna Berg (utanför Teams, nås via e-post)\n – registrerad av Maria Lind för Anna Berg',
+    );
+    const ids = { meetingId: sampleMeeting.meetingId, caseId: sampleCase.caseId };
+    const registering = listExecuteActions(card).filter((action) => action.verb === registerForMemberVerb);
+    expect(registering.map((action) => [action.title, action.data, action.associatedInputs])).toEqual([
+      ['Registrera skattning för Peter Sandberg', { ...ids, forMember: raters[1]?.key }, 'none'],
+      ['Ändra registrerad skattning för Anna Berg', { ...ids, forMember: raters[2]?.key }, 'none'],
+    ]);
+    // The reminder's button opens the same form.
+    expect(registerForMemberVerb).toBe(barnteamPaminnelseVerb);
+  });
+
+  it('offers no recording to a member, and tells the convener before the meeting’s day when it opens', () => {
+    const asMember = raters.map((rater) => ({ ...rater, canRecord: false }));
+    const member = renderGemensamBehovskompass(buildData({ raters: asMember }));
+    expect(listExecuteActions(member).some((action) => action.verb === registerForMemberVerb)).toBe(false);
+    expect(readCardText(member)).not.toContain('Från mötesdagen');
+
+    const early = renderGemensamBehovskompass(buildData({ raters: asMember, onBehalfOpensOn: '2026-04-07' }));
+    expect(findCardProblems(early, withRegistering)).toEqual([]);
+    expect(readCardText(early)).toContain(
+      'Från mötesdagen, 7 april 2026, kan du registrera skattningen för en medlem som inte har lämnat någon',
+    );
+  });
+
+  it('says who recorded a comment the convener typed in for a member', () => {
+    // Kim Berg's answer holds the comments; Maria Lind typed it in for Kim.
+    const answers = sampleSkattningAnswers.map((answer) =>
+      answer.rater.displayName === 'Kim Berg'
+        ? { ...answer, recordedBy: { userId: raters[0]?.key ?? '', displayName: 'Maria Lind' } }
+        : answer,
+    );
+    const text = readCardText(
+      renderGemensamBehovskompass(buildData({ joint: computeJointCompass(answers) })),
+    );
+    expect(text).toContain('Elevhälsan (Kim Berg, registrerad av Maria Lind), 😐 3: ');
   });
 });

@@ -74,9 +74,56 @@ describe('renderSkattningsformular', () => {
     expect(listExecuteActions(renderSkattningsformular(buildData())).map((a) => [a.verb, a.data])).toEqual([
       [
         'skattning.spara',
-        { meetingId: sampleMeeting.meetingId, caseId: sampleCase.caseId, etag: sampleMeeting.etag },
+        {
+          meetingId: sampleMeeting.meetingId,
+          caseId: sampleCase.caseId,
+          etag: sampleMeeting.etag,
+          forMember: '',
+          replacesRecordedAt: '',
+        },
       ],
     ]);
+  });
+
+  it('for the convener recording for a member: names both, and saves with the member’s key', () => {
+    const card = renderSkattningsformular(
+      buildData({
+        raterRole: 'Polisen',
+        onBehalf: {
+          memberKey: 'kontakt:kommunpolis-exempelby',
+          memberName: 'Anna Berg',
+          convenerName: 'Maria Lind',
+        },
+      }),
+    );
+    expect(findCardProblems(card, { allowedVerbs })).toEqual([]);
+    const text = readCardText(card);
+    expect(text).toContain('Skattningsformulär för Anna Berg');
+    expect(text).toContain('Registreras för');
+    expect(text).toContain('Anna Berg (Polisen)');
+    expect(text).toContain('Registreras av');
+    expect(text).toContain('Maria Lind');
+    expect(text).toContain('visas som registrerad av dig för Anna Berg');
+    expect(text).not.toContain('Du skattar som');
+    const [save] = listExecuteActions(card);
+    expect(save?.title).toBe('Spara för Anna Berg');
+    expect(save?.data).toMatchObject({ forMember: 'kontakt:kommunpolis-exempelby', replacesRecordedAt: '' });
+  });
+
+  it('for a member whose answer the convener recorded: says who and when, and saves naming that answer', () => {
+    const recordedAt = '2026-04-07T08:15:00.000Z';
+    const card = renderSkattningsformular(
+      buildData({ recordedForYou: { byName: 'Maria Lind', recordedAt }, values: { rating_omsorg: '2' } }),
+    );
+    expect(findCardProblems(card, { allowedVerbs })).toEqual([]);
+    expect(readCardText(card)).toContain(
+      'Maria Lind registrerade din skattning 7 april 2026, och den gäller nu. Den visas nedan. Sparar du formuläret ersätter din egen skattning den registrerade.',
+    );
+    expect(inputById(card, 'rating_omsorg').value).toBe('2');
+    expect(listExecuteActions(card)[0]?.data).toMatchObject({
+      forMember: '',
+      replacesRecordedAt: recordedAt,
+    });
   });
 
   it('shows the child by initials and reference only', () => {
