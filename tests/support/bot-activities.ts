@@ -5,11 +5,14 @@
  */
 import { sampleTenantId, teamsServiceUrl } from './bot-harness.js';
 
+/** The region's own tenant (a made-up GUID), for the set-up where the app serves several tenants. */
+export const regionTenantId = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
+
 /**
  * People of the sample municipality (config/directory.sample.yaml), as Teams names them in
  * activities: Alex, a teacher (not in the directory); Maria, Barnkontakt of Björkskolan, and
  * Johan, her deputy; Sara, Barnkontakt of Lärkans förskola; Karin, a member of Björkskolan's
- * Barnteam.
+ * Barnteam; Lisa, from another tenant, with no role.
  */
 export const people = {
   alex: { aadObjectId: '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e01', id: '29:alex', name: 'Alex Andersson' },
@@ -17,8 +20,35 @@ export const people = {
   johan: { aadObjectId: '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e03', id: '29:johan', name: 'Johan Ek' },
   sara: { aadObjectId: '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e04', id: '29:sara', name: 'Sara Holm' },
   karin: { aadObjectId: '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e21', id: '29:karin', name: 'Karin Sjöberg' },
-} as const;
-export type Person = (typeof people)[keyof typeof people];
+  /**
+   * Lisa, a region employee with no role in any case, writing from the region's own tenant (the
+   * set-up where the app serves several tenants): her activities carry the region's tenant id.
+   */
+  lisa: {
+    aadObjectId: '7b2e9c41-3d5f-4a6b-9c8d-1e2f3a4b5c6d',
+    id: '29:lisa-region',
+    name: 'Lisa Region',
+    tenantId: regionTenantId,
+  },
+} as const satisfies Record<string, Person>;
+
+/** Someone Teams names in an activity; a guest of the municipality is one too (see `tenantOf`). */
+export interface Person {
+  readonly aadObjectId: string;
+  readonly id: string;
+  readonly name: string;
+  /**
+   * The tenant they sign in to Teams from, when it is not the municipality's. A guest has none:
+   * a guest's activities carry the host tenant's id, and their aadObjectId is the object id of
+   * their guest account in the host tenant.
+   */
+  readonly tenantId?: string;
+}
+
+/** The tenant an activity of `person` carries: their home tenant when they sign in from one, else the host's. */
+export function tenantOf(person: Person): string {
+  return person.tenantId ?? sampleTenantId;
+}
 
 export const botAccount = { id: '28:backa-barnet', name: 'Backa barnet' };
 export const channelConversationId = '19:personalrum-bjorkskolan@thread.tacv2';
@@ -44,7 +74,7 @@ function base(person: Person, conversation: Record<string, unknown>, serviceUrl:
     localTimestamp: new Date().toISOString(),
     from: { id: person.id, name: person.name, aadObjectId: person.aadObjectId },
     recipient: botAccount,
-    conversation: { tenantId: sampleTenantId, ...conversation },
+    conversation: { tenantId: tenantOf(person), ...conversation },
     locale: 'sv-SE',
   };
 }
@@ -69,7 +99,7 @@ export function buildTeamsMessage(text: string, options: TeamsMessageOptions = {
       text,
       textFormat: 'plain',
       ...base(person, { id: personalConversationId(person), conversationType: 'personal' }, serviceUrl),
-      channelData: { tenant: { id: sampleTenantId } },
+      channelData: { tenant: { id: tenantOf(person) } },
     };
   }
   const mention = `<at>${botAccount.name}</at>`;
@@ -89,7 +119,7 @@ export function buildTeamsMessage(text: string, options: TeamsMessageOptions = {
     ...base(person, conversation, serviceUrl),
     entities: [{ type: 'mention', text: mention, mentioned: botAccount }],
     channelData: {
-      tenant: { id: sampleTenantId },
+      tenant: { id: tenantOf(person) },
       ...(where === 'channel'
         ? { teamsTeamId: '19:team-bjorkskolan@thread.tacv2', teamsChannelId: channelConversationId }
         : {}),
@@ -124,6 +154,6 @@ export function buildActionExecute(
       options.serviceUrl ?? teamsServiceUrl,
     ),
     value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
-    channelData: { tenant: { id: sampleTenantId }, source: { name: 'message' }, legacy: { replyToId } },
+    channelData: { tenant: { id: tenantOf(person) }, source: { name: 'message' }, legacy: { replyToId } },
   };
 }
