@@ -4,10 +4,11 @@
  * one round, and it refuses the combinations that would run the bot without authentication
  * outside an explicit local mode (docs/security.md 1).
  *
- * One code for both set-ups a region chooses between (README, "Members from several organisations"): guests in
- * the municipality's tenant list that one tenant in ALLOWED_TENANT_IDS; an app used from several
- * organisations' tenants lists each of them, with the same SingleTenant bot. The allow-list only
- * admits a tenant: what anyone may see is decided by their role in the case (flows/kernel/access.ts).
+ * One code for both set-ups a region chooses between (README, "Members from several
+ * organisations"): guests in the municipality's tenant list that one tenant in ALLOWED_TENANT_IDS;
+ * an app used from several organisations' tenants lists each of them, with the same SingleTenant
+ * bot. The allow-list only admits a tenant: what anyone may see is decided by their role in the
+ * case (flows/kernel/access.ts).
  */
 import { z } from 'zod';
 
