@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Case } from '../../flows/kernel/case.js';
 import { findBarnteamForUnit } from '../../flows/kernel/directory.js';
 import { loadDirectoryFile } from '../../infra/directory-file.js';
-import { type Person, people } from '../support/bot-activities.js';
+import { nextActivityId, type Person, people } from '../support/bot-activities.js';
 import { collectActions, findAction } from '../support/card-actions.js';
 import { readCardText } from '../support/card-validation.js';
 import { useTeamsBot } from '../support/teams-bot.js';
@@ -258,7 +258,11 @@ describe('Skattningsformulär recorded by the convener for a member', () => {
 
     const outboxBefore = teams.stores.snapshot().outbox.length;
     const save = { ...findAction(form, 'skattning.spara').data, ...policeRatings };
-    const answer = await invoke(people.maria, 'skattning.spara', save);
+    const saveId = nextActivityId();
+    const answer = await invoke(people.maria, 'skattning.spara', save, { id: saveId });
+    // Teams resending the same invoke: answered, nothing more written.
+    const resent = await invoke(people.maria, 'skattning.spara', save, { id: saveId });
+    expect(readCardText(resent)).toContain('Gemensam behovskompass');
     const answerText = readCardText(answer);
     expect(answerText).toContain('Skattat av\n2 medlemmar');
     expect(answerText).toContain(`Polisen: ${policeName}`);
