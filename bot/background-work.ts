@@ -13,8 +13,13 @@
  * the municipality's fallback contact gets a text naming the staff member (never child data).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { handleAnswerCheck } from '../flows/barnteam/attendee-answers.js';
 import { bookingRepairReminderKind, handleBookingRepair } from '../flows/barnteam/book-barnteam.js';
-import { handleMeetingReminder, meetingReminderKind } from '../flows/barnteam/meeting-reminders.js';
+import {
+  answerCheckReminderKind,
+  handleMeetingReminder,
+  meetingReminderKind,
+} from '../flows/barnteam/meeting-reminders.js';
 import {
   barnteamFollowUpReminderKind,
   handleBarnteamFollowUp,
@@ -176,6 +181,10 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
             [bookingRepairReminderKind]: async (reminder: Reminder) => {
               const outcome = await handleBookingRepair({ ...flow, calendar }, reminder);
               logger.info({ reminderId: reminder.id, outcome }, 'Avbruten Barnteambokning');
+            },
+            [answerCheckReminderKind]: async (reminder: Reminder) => {
+              const outcome = await handleAnswerCheck({ ...flow, calendar }, reminder);
+              logger.info({ reminderId: reminder.id, outcome }, 'Svar på Barnteam-kallelsen');
             },
           }),
     },

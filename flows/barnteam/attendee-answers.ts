@@ -4,16 +4,18 @@
  * answer in their own mail programs; the calendar is the one place that knows every answer, so
  * the product reads it rather than keeping answers of its own.
  *
- * A decline by a required member is told to the convener once per member and meeting time (a
- * notice with a derived id, so reading the answers again, on every refresh of the card, adds
- * nothing), with the booking card to move the meeting from. Reading writes nothing else.
+ * The answers are read when the convener opens the booking card, and once by the sweeper when the
+ * first reminder goes out (`kollaSvarBarnteam`, planned in meeting-reminders.ts). A decline by a
+ * required member is told to the convener once per member and meeting time (a notice with a
+ * derived id, so reading the answers again, on every refresh of the card, adds nothing), with the
+ * booking card to move the meeting from. Reading writes nothing else.
  */
 import { type AttendeeResponse, toMailboxKey } from '../kernel/calendar.js';
 import type { UserId } from '../kernel/case.js';
 import { type Actor, enqueueNotice, nowInstant } from '../kernel/case-effects.js';
 import type { ContactKind } from '../kernel/directory.js';
 import { DomainError, isDomainError } from '../kernel/errors.js';
-import type { BarnteamMeeting, Versioned } from '../kernel/ports.js';
+import type { BarnteamMeeting, Reminder, Versioned } from '../kernel/ports.js';
 import type { BarnteamDependencies } from './book-barnteam.js';
 import { convenerMemberRole } from './book-barnteam.js';
 import { toCompactInstant } from './meeting-reminders.js';
@@ -64,19 +66,47 @@ export async function readAttendeeAnswers(
   if (meeting.value.convenerUserId !== input.actor.userId) {
     return { outcome: 'refused', message: attendeeAnswerMessages.notConvener };
   }
-  const { calendar, state } = meeting.value;
-  if (calendar === undefined || (state !== 'booked' && state !== 'moved')) {
-    return { outcome: 'noEvent', meeting };
-  }
-  let reported: Awaited<ReturnType<BarnteamDependencies['calendar']['readAttendeeAnswers']>>;
   try {
-    reported = await deps.calendar.readAttendeeAnswers(calendar.organizer, calendar.eventId);
+    const answers = await fetchAnswers(deps, meeting.value);
+    return answers === undefined ? { outcome: 'noEvent', meeting } : { outcome: 'read', meeting, answers };
   } catch (error) {
     if (isDomainError(error, 'notFound')) return { outcome: 'noEvent', meeting };
     return { outcome: 'calendarUnavailable', meeting };
   }
+}
+
+/**
+ * The sweeper's handler for `kollaSvarBarnteam`: reads the answers of a meeting still to be held
+ * at the time the check was planned for, and tells the convener of a required member's decline.
+ * A calendar error propagates, so that the sweeper tries again.
+ */
+export async function handleAnswerCheck(
+  deps: BarnteamDependencies,
+  reminder: Reminder,
+): Promise<'checked' | 'nothingToDo'> {
+  const { meetingId, meetingStart } = reminder.data;
+  if (typeof meetingId !== 'string' || typeof meetingStart !== 'string') return 'nothingToDo';
+  const stored = await deps.stores.meetings.get(meetingId);
+  if (stored === undefined || Date.parse(stored.value.start) !== Date.parse(meetingStart))
+    return 'nothingToDo';
+  try {
+    return (await fetchAnswers(deps, stored.value)) === undefined ? 'nothingToDo' : 'checked';
+  } catch (error) {
+    if (isDomainError(error, 'notFound')) return 'nothingToDo';
+    throw error;
+  }
+}
+
+/** The answers, and the convener told of declines; undefined when there is no event to ask. */
+async function fetchAnswers(
+  deps: BarnteamDependencies,
+  meeting: BarnteamMeeting,
+): Promise<MemberAnswer[] | undefined> {
+  const { calendar, state } = meeting;
+  if (calendar === undefined || (state !== 'booked' && state !== 'moved')) return undefined;
+  const reported = await deps.calendar.readAttendeeAnswers(calendar.organizer, calendar.eventId);
   const byMailbox = new Map(reported.map((answer) => [toMailboxKey(answer.email), answer.response]));
-  const answers = meeting.value.members
+  const answers = meeting.members
     .filter((member) => member.role !== convenerMemberRole)
     .map(
       (member): MemberAnswer => ({
@@ -90,8 +120,8 @@ export async function readAttendeeAnswers(
         response: byMailbox.get(toMailboxKey(member.email)) ?? 'notAnswered',
       }),
     );
-  await tellConvenerOfDeclines(deps, meeting.value, answers);
-  return { outcome: 'read', meeting, answers };
+  await tellConvenerOfDeclines(deps, meeting, answers);
+  return answers;
 }
 
 /** The notice id of one member's decline of the meeting at its current time. */

@@ -11,7 +11,8 @@
  * 4. the calendar event, with `transactionId` = the meeting id (Graph and the embedded calendar
  *    answer a repeat with the event the first call created);
  * 5. the meeting document `booked`, with the event id and the Teams link;
- * 6. the members' reminders and the Upptäckare's notices, under derived ids.
+ * 6. the members' reminders, the check of their answers and the Upptäckare's notices, under
+ *    derived ids.
  * A crash after 3 is completed by the next click on the same proposal or by the repair reminder
  * (`handleBookingRepair`): both run 4–6 again, and every step there is idempotent. A crash
  * between 2 and 3 leaves a repair reminder that finds no meeting and does nothing.
@@ -55,7 +56,7 @@ import {
   buildInvitationBody,
   buildInvitationSubject,
 } from './meeting-agenda.js';
-import { scheduleMeetingReminders, upptackareMemberRole } from './meeting-reminders.js';
+import { scheduleAnswerCheck, scheduleMeetingReminders, upptackareMemberRole } from './meeting-reminders.js';
 import {
   findMeetingSlots,
   type MeetingSlot,
@@ -441,6 +442,7 @@ async function runBookingEffects(
   const now = nowInstant(deps.clock);
   const upptackareCases = await findUpptackareCases(deps, meeting);
   await scheduleMeetingReminders(deps, meeting, team.reminderOffsets, now, upptackareCases);
+  await scheduleAnswerCheck(deps, meeting, team.reminderOffsets, now);
   for (const [userId, caseId] of upptackareCases) {
     await enqueueNotice(deps, {
       id: toNoticeId(caseId, 'barnteamDagordning', meeting.id),

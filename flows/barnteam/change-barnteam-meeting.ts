@@ -29,7 +29,9 @@ import {
 } from './book-barnteam.js';
 import {
   cancelMeetingReminders,
+  scheduleAnswerCheck,
   scheduleMeetingReminders,
+  toAnswerCheckReminderId,
   toCompactInstant,
   upptackareMemberRole,
 } from './meeting-reminders.js';
@@ -140,9 +142,12 @@ async function applyMove(
   const offsets = resolveBarnteam(deps.directory, meeting.unitId)?.reminderOffsets ?? [];
   if (previous !== undefined) {
     await cancelMeetingReminders(deps, previous, offsets);
+    await cancelIfScheduled(deps, toAnswerCheckReminderId(previous.id, previous.start));
   }
   const upptackareCases = await findUpptackareCases(deps, meeting);
   await scheduleMeetingReminders(deps, meeting, offsets, meeting.updatedAt, upptackareCases);
+  // The answers to the old time say nothing about the new one: the new time is checked anew.
+  await scheduleAnswerCheck(deps, meeting, offsets, meeting.updatedAt);
   await notifyMembers(meeting, (memberUserId, caseId) =>
     enqueueNotice(deps, {
       id: `${meeting.id}:notis:barnteamFlyttat:${memberUserId}:${toCompactInstant(meeting.start)}`,
@@ -217,6 +222,7 @@ async function applyCancel(deps: BarnteamDependencies, meeting: BarnteamMeeting)
   const offsets = resolveBarnteam(deps.directory, meeting.unitId)?.reminderOffsets ?? [];
   await cancelMeetingReminders(deps, meeting, offsets);
   await cancelIfScheduled(deps, toBookingRepairReminderId(meeting.id));
+  await cancelIfScheduled(deps, toAnswerCheckReminderId(meeting.id, meeting.start));
   await notifyMembers(meeting, (memberUserId, caseId) =>
     enqueueNotice(deps, {
       id: `${meeting.id}:notis:barnteamInstallt:${memberUserId}`,

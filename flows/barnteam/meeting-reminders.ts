@@ -236,6 +236,51 @@ export async function handleMeetingReminder(
   return { outcome: 'sent', noticeId };
 }
 
+/** The reminder kind the sweeper maps to `handleAnswerCheck` (attendee-answers.ts). */
+export const answerCheckReminderKind = 'kollaSvarBarnteam';
+
+/** One check per meeting and start: a moved meeting gets a check of its own. */
+export function toAnswerCheckReminderId(meetingId: string, start: Instant): string {
+  return `${meetingId}:kollaSvar:${toCompactInstant(start)}`;
+}
+
+/**
+ * The check of the members' answers: when the first reminder that is still ahead goes out (the
+ * day before, by default), so that a required member's decline reaches the convener with time to
+ * move the meeting even if she never opens the booking card. None when every reminder is past.
+ */
+export function planAnswerCheck(
+  meeting: Pick<BarnteamMeeting, 'id' | 'start'>,
+  offsets: readonly ReminderOffset[],
+  now: Instant,
+): Reminder | undefined {
+  const nowMs = Date.parse(now);
+  const dueAt = offsets
+    .map((offset) => computeReminderDueAt(meeting.start, offset))
+    .filter((due) => Date.parse(due) > nowMs)
+    .sort()[0];
+  if (dueAt === undefined) return undefined;
+  return {
+    id: toAnswerCheckReminderId(meeting.id, meeting.start),
+    kind: answerCheckReminderKind,
+    dueAt,
+    status: 'scheduled',
+    data: { meetingId: meeting.id, meetingStart: meeting.start },
+    createdAt: now,
+  };
+}
+
+/** Schedules the answer check; a repeat keeps the document already there. */
+export async function scheduleAnswerCheck(
+  deps: FlowDependencies,
+  meeting: Pick<BarnteamMeeting, 'id' | 'start'>,
+  offsets: readonly ReminderOffset[],
+  now: Instant,
+): Promise<void> {
+  const check = planAnswerCheck(meeting, offsets, now);
+  if (check !== undefined) await deps.stores.reminders.schedule(check);
+}
+
 function checkOffset(offset: ReminderOffset): void {
   const valid =
     Number.isInteger(offset.days) &&

@@ -63,9 +63,13 @@ describe('the answered Barnkontakt card', () => {
     expect(stored?.state).toBe('samtal');
     expect(stored?.samtal).toHaveLength(1);
     expect(stored?.samtal?.[0]?.perspectives.barnet?.[0]).toMatchObject({ key: firstArea, rating: 2 });
+    // The answer is the case's overview: what was saved, by whom, and the way on.
     const text = JSON.stringify(answer);
-    expect(text).toContain('Sparat.');
-    expect(text).toContain('Jämförelse med förra samtalet');
+    expect(text).toContain('Sparat. Samtalet är registrerat.');
+    expect(text).toContain('Barnsamtal den 3 mars 2026 med barnet, registrerat av Maria Lind');
+    expect(listActions(answer).map((action) => action.verb)).toEqual(
+      expect.arrayContaining(['samtal.visa', 'beslut.visa']),
+    );
 
     // The same submit again (a double click) records one talk.
     await invoke(people.maria, 'samtal.spara', {
@@ -111,6 +115,53 @@ describe('booking a Barnteam', () => {
       expect(listActions(card).map((action) => action.verb)).toContain('barnteam.flytta');
     }
     expect(JSON.stringify(again)).toContain('Barnteam är redan bokat.');
+  });
+
+  it("shows each member's answer when the convener refreshes the booking card, and tells her once of a required member's decline", async () => {
+    const proposed = await proposeTimes(people.maria);
+    const boka = findAction(proposed, 'barnteam.boka');
+    const booked = await invoke(people.maria, 'barnteam.boka', {
+      ...boka.data,
+      agendaCaseIds: waiting.caseId,
+      slot: listChoices(proposed, 'slot')[0],
+    });
+    expect(JSON.stringify(booked)).toContain(
+      'Deltagarnas svar hämtas från kalendern när du öppnar kortet igen',
+    );
+    const meeting = teams.stores.snapshot().meetings[0];
+    const eventId = meeting?.calendar?.eventId ?? '';
+    const required =
+      meeting?.members.filter((member) => member.required && member.role !== 'sammankallande') ?? [];
+    const [declining, accepting] = required;
+    await teams.calendar.answerInvitation(eventId, declining?.email ?? '', 'declined');
+    await teams.calendar.answerInvitation(eventId, accepting?.email ?? '', 'accepted');
+
+    const refresh = { meetingId: meeting?.id };
+    const shown = await invoke(people.maria, 'barnteam.visaBokning', refresh);
+    const again = await invoke(people.maria, 'barnteam.visaBokning', refresh);
+
+    const text = JSON.stringify(shown);
+    expect(text).toContain('Har tackat nej');
+    expect(text).toContain('Har tackat ja');
+    expect(text).toContain('Har inte svarat');
+    expect(text).toContain('har tackat nej och krävs på mötet');
+    expect(text).not.toContain(childGivenName);
+    expect(listActions(shown).map((action) => action.verb)).toEqual(
+      expect.arrayContaining(['barnteam.visaBokning', 'barnteam.flytta']),
+    );
+    expect(JSON.stringify(again)).toContain('Har tackat nej');
+    const declines = teams.stores
+      .snapshot()
+      .outbox.filter(
+        (message) => message.payload.kind === 'notice' && message.payload.notice === 'barnteamAvbojt',
+      );
+    expect(declines.map((message) => message.recipientKey)).toEqual([users.barnkontakt]);
+
+    const other = await invoke(people.sara, 'barnteam.visaBokning', refresh);
+    expect(JSON.stringify(other)).toContain(
+      'Bara den Barnkontakt som sammankallar Barnteamet ser deltagarnas svar.',
+    );
+    expect(JSON.stringify(other)).not.toContain(waiting.reference);
   });
 
   it('refuses anyone but the convener, and books nothing', async () => {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { readAttendeeAnswers, toDeclineNoticeId } from '../../../flows/barnteam/attendee-answers.js';
+import {
+  handleAnswerCheck,
+  readAttendeeAnswers,
+  toDeclineNoticeId,
+} from '../../../flows/barnteam/attendee-answers.js';
 import { bookBarnteam, toMeetingId } from '../../../flows/barnteam/book-barnteam.js';
+import {
+  answerCheckReminderKind,
+  toAnswerCheckReminderId,
+} from '../../../flows/barnteam/meeting-reminders.js';
 import {
   bookingInput,
   buildBarnteamDirectoryAcrossOrganisations,
@@ -76,5 +84,44 @@ describe('readAttendeeAnswers', () => {
     expect((await readAttendeeAnswers(flow.deps, { meetingId, actor: rektor })).outcome).toBe(
       'calendarUnavailable',
     );
+  });
+});
+
+describe('the check of the answers when the first reminder goes out', () => {
+  it('is planned with the booking, tells the convener of a decline she has not seen, and does nothing once the meeting moved', async () => {
+    const { flow, eventId, meetingId } = await givenBooked();
+    const checks = flow.stores
+      .snapshot()
+      .reminders.filter((reminder) => reminder.kind === answerCheckReminderKind);
+    // Monday 10 March 09:00 Stockholm: the day before at the same time.
+    expect(checks.map((check) => [check.id, check.dueAt])).toEqual([
+      [toAnswerCheckReminderId(meetingId, '2025-03-10T08:00:00.000Z'), '2025-03-09T08:00:00.000Z'],
+    ]);
+    const [check] = checks;
+    if (check === undefined) return;
+    flow.calendar.answerInvitation(eventId, memberEmail('socialsekreterare'), 'declined');
+
+    expect(await handleAnswerCheck(flow.deps, check)).toBe('checked');
+    expect(await handleAnswerCheck(flow.deps, check)).toBe('checked');
+    const declines = flow.stores.snapshot().outbox.filter((message) => message.id.includes('barnteamAvbojt'));
+    expect(declines.map((message) => message.recipientKey)).toEqual([rektor.userId]);
+
+    const stored = await flow.stores.meetings.get(meetingId);
+    if (stored === undefined) return;
+    await flow.stores.meetings.replace(
+      { ...stored.value, start: '2025-03-11T08:00:00.000Z', state: 'moved' },
+      stored.etag,
+    );
+    expect(await handleAnswerCheck(flow.deps, check)).toBe('nothingToDo');
+  });
+
+  it('lets a calendar error through, so that the sweeper tries again', async () => {
+    const { flow } = await givenBooked();
+    const check = flow.stores
+      .snapshot()
+      .reminders.find((reminder) => reminder.kind === answerCheckReminderKind);
+    flow.calendar.failNext('readAttendeeAnswers');
+
+    await expect(check && handleAnswerCheck(flow.deps, check)).rejects.toThrow('kalendern svarar inte');
   });
 });
