@@ -95,13 +95,13 @@ export function renderBarnteamBokat(data: BarnteamBokatData): AdaptiveCardJson {
       dagordning: numberDagordning(parsed.dagordning),
       members: buildMemberRows(parsed.members),
       hasAlternatives: alternatives.length > 0,
-      alternatives: alternatives.map((slot) => ({
-        start: slot.start,
-        title:
-          slot.optionalConflicts.length === 0
-            ? slot.label
-            : `${slot.label} (${slot.optionalConflicts.map((conflict) => conflict.note).join(', ')})`,
-      })),
+      alternatives: alternatives.map((slot) => {
+        const notes = [...slot.optionalConflicts, ...slot.unknownAvailability].map((item) => item.note);
+        return {
+          start: slot.start,
+          title: notes.length === 0 ? slot.label : `${slot.label} (${notes.join(', ')})`,
+        };
+      }),
       moveTitle: alternatives.length > 0 ? 'Flytta till vald tid' : 'Föreslå nya tider',
       f: {
         newSlot: buildFieldState(

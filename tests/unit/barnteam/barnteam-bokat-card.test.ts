@@ -119,6 +119,27 @@ describe('renderBarnteamBokat', () => {
     });
   });
 
+  it('names the members whose time is unknown in an alternative slot to move to', () => {
+    const [first] = sampleSlots as [(typeof sampleSlots)[number]];
+    const card = renderBarnteamBokat(
+      buildData({
+        alternativeSlots: [
+          {
+            ...first,
+            optionalConflicts: [],
+            unknownAvailability: [
+              { label: 'Erik Holm (Polisen)', note: 'Erik Holm (Polisen): tillgänglighet okänd' },
+            ],
+          },
+        ],
+      }),
+    );
+    const newSlot = listInputs(card).find((input) => input.id === 'newSlot');
+    expect((newSlot?.choices as { title: string }[] | undefined)?.[0]?.title).toBe(
+      'tisdag 7 april 2026 kl. 09:00–10:00 (Erik Holm (Polisen): tillgänglighet okänd)',
+    );
+  });
+
   it('says when the answers were not read yet, or the calendar did not answer', () => {
     const fresh = readCardText(renderBarnteamBokat(buildData()));
     expect(fresh).toContain('Deltagarnas svar hämtas från kalendern när du öppnar kortet igen');
