@@ -7,6 +7,7 @@ import { Application, type TurnState } from '@microsoft/teams-ai';
 import { registerBarnteamBooking } from './handlers/barnteam/barnteam-booking.js';
 import { registerBarnteamOutcome } from './handlers/barnteam/barnteam-outcome.js';
 import { registerSkattning } from './handlers/barnteam/skattning.js';
+import { registerCaseOverview } from './handlers/case-overview.js';
 import type { HandlerContext } from './handlers/handler-context.js';
 import { registerHelp } from './handlers/help.js';
 import { registerBeslut } from './handlers/samtal-och-beslut/beslut.js';
@@ -44,6 +45,7 @@ export function createApplication(deps: ApplicationDependencies): Application<Tu
   registerSamtal(app, deps.handlers);
   registerBarnteamBooking(app, deps.handlers);
   registerBarnteamOutcome(app, deps.handlers);
+  registerCaseOverview(app, deps.handlers, deps.personalChat);
   registerUnknownText(app);
   return app;
 }

@@ -1,8 +1,10 @@
 /**
- * What the form cards on a case (Samtycke, Beslut) share: reading what the user typed, and
- * turning a use case's result into the answer card. Invalid input comes back as the same card
- * with the values kept and the message under the field; a refused actor gets a short card with
- * the reason and no case data; a stale card gets the case as it is now.
+ * What the form cards on a case (Samtycke, Beslut, Barnsamtal) share: reading what the user
+ * typed, and turning a use case's result into the answer card. A saved action is answered with
+ * the case's overview, which shows what was saved, by whom and when, under a green line saying
+ * so; invalid input comes back as the same card with the values kept and the message under the
+ * field; a refused actor gets a short card with the reason and no case data; a stale card gets
+ * the case as it is now.
  */
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
@@ -20,9 +22,9 @@ import {
   describeErrorCode,
   describeErrorForUser,
   refusedHeading,
-  savedNotice,
   unexpectedErrorMessage,
 } from '../user-messages.js';
+import { renderOverviewFor } from './case-overview.js';
 import { type HandlerContext, readActor } from './handler-context.js';
 
 export interface CardForm<Id extends string> {
@@ -60,6 +62,8 @@ export function readTypedValues<Id extends string>(
 
 export interface CaseFormAction<Id extends string> {
   readonly verb: string;
+  /** What the overview says above everything once the action is saved: "Beslutet är sparat." */
+  readonly savedMessage: string;
   readonly inputIds: readonly Id[];
   readonly render: RenderCaseForm<Id>;
   /** Runs the use case; the card's case id and version are claims the use case checks. */
@@ -120,10 +124,20 @@ export async function submitCaseForm<Id extends string>(
       case 'applied':
       case 'alreadyApplied': {
         handlers.kick();
-        const notice = result.outcome === 'applied' ? savedNotice : result.message;
-        return (
-          action.render(result.caseValue, actor.userId, { formError: notice }) ?? renderMessageCard(notice)
+        // What was saved, by whom and when, and the way on: the case's overview, not a blank form.
+        const banner =
+          result.outcome === 'applied'
+            ? { text: action.savedMessage, kind: 'sparat' as const }
+            : { text: result.message, kind: 'info' as const };
+        const overview = await renderSavedOverview(
+          flow,
+          result.caseValue,
+          actor.userId,
+          banner,
+          caseLog,
+          handlers,
         );
+        return overview ?? renderMessageCard(banner.text);
       }
       case 'stale':
         return (
@@ -152,6 +166,26 @@ export async function submitCaseForm<Id extends string>(
     }
     logger.error({ ...caseLog, err: error, outcome: 'fel' }, 'Kortåtgärden misslyckades');
     return renderMessageCard(unexpectedErrorMessage);
+  }
+}
+
+/** The overview after a save; `undefined` (and the save still stands) when it cannot be shown. */
+async function renderSavedOverview(
+  flow: HandlerContext['flow'],
+  saved: Versioned<Case>,
+  viewerId: UserId,
+  banner: { readonly text: string; readonly kind: 'sparat' | 'info' },
+  log: Record<string, unknown>,
+  handlers: HandlerContext,
+): Promise<AdaptiveCardJson | undefined> {
+  try {
+    const read = await readCaseForCard(flow, saved.value.id, viewerId, (current) =>
+      renderOverviewFor(flow, current, viewerId, banner),
+    );
+    return read.outcome === 'shown' ? read.card : undefined;
+  } catch (error) {
+    handlers.logger.warn({ ...log, err: error }, 'Översikten efter sparandet kunde inte visas');
+    return undefined;
   }
 }
 

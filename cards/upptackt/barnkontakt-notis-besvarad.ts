@@ -58,6 +58,7 @@ export const besvaradEntryVerbs = {
   samtal: 'samtal.visa',
   beslut: 'beslut.visa',
   bokaBarnteam: 'barnteam.visa',
+  oversikt: 'arende.oversikt',
 } as const;
 
 /**
@@ -107,6 +108,8 @@ export interface CaseNavigation {
   readonly entryActions: boolean;
   /** Boka Barnteam. */
   readonly bookBarnteam: boolean;
+  /** Visa ärendet (the overview); by default whenever one of the others is offered. */
+  readonly overview?: boolean;
   /** The card the buttons go on, whose own button is left out. */
   readonly omitVerb?: string;
 }
@@ -132,6 +135,9 @@ export function buildCaseNavigationActions(navigation: CaseNavigation): Record<s
         ]
       : []),
     ...(navigation.bookBarnteam ? [button('Boka Barnteam', besvaradEntryVerbs.bokaBarnteam)] : []),
+    ...((navigation.overview ?? (navigation.entryActions || navigation.bookBarnteam))
+      ? [button('Visa ärendet', besvaradEntryVerbs.oversikt)]
+      : []),
   ];
   return buttons.filter((candidate) => candidate.verb !== navigation.omitVerb);
 }

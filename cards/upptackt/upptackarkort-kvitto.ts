@@ -12,6 +12,7 @@ import { ZCalendarDate, ZInstant, ZUserId } from '../../flows/kernel/case.js';
 import { discoveryPathLabels, ZDiscoveryPath } from '../card-parts.js';
 import { type AdaptiveCardJson, renderCardTemplate } from '../render-template.js';
 import { formatSwedishDate, formatSwedishDateOfInstant } from '../swedish-format.js';
+import { buildCaseNavigationActions } from './barnkontakt-notis-besvarad.js';
 import template from './upptackarkort-kvitto.json' with { type: 'json' };
 
 export const kvittoRefreshVerb = 'kvitto.visa';
@@ -94,32 +95,48 @@ type ParsedKvitto = z.output<typeof ZUpptackarkortKvittoData>;
  * @throws CardRenderError when the data does not match `ZUpptackarkortKvittoData`.
  */
 export function renderUpptackarkortKvitto(data: UpptackarkortKvittoData): AdaptiveCardJson {
-  return renderCardTemplate('upptackarkort-kvitto', template, ZUpptackarkortKvittoData, data, (parsed) => {
-    const status = describeStatus(parsed);
-    const familyInitial = parsed.child.familyName.trim().charAt(0);
-    return {
-      caseId: parsed.caseId,
-      upptackareId: parsed.upptackareId,
-      facts: [
-        { label: 'Ärende', value: parsed.reference },
-        {
-          label: 'Barn',
-          value: familyInitial ? `${parsed.child.givenName} ${familyInitial}.` : parsed.child.givenName,
-        },
-        { label: 'Väg', value: discoveryPathLabels[parsed.path] },
-        { label: 'Skickat', value: formatSwedishDateOfInstant(parsed.filedAt) },
-      ],
-      status: status.text,
-      statusColour: status.colour,
-      statusReason: status.reason ?? '',
-      hasStatusReason: status.reason !== undefined,
-      nextStep: describeNextStep(parsed),
-      routingReason: parsed.routingReason ?? '',
-      hasRoutingReason: parsed.path === 'aktiveraBarnkontakt' && parsed.routingReason !== undefined,
-      notice: parsed.notice ?? '',
-      hasNotice: parsed.notice !== undefined,
-    };
-  });
+  const card = renderCardTemplate(
+    'upptackarkort-kvitto',
+    template,
+    ZUpptackarkortKvittoData,
+    data,
+    (parsed) => {
+      const status = describeStatus(parsed);
+      const familyInitial = parsed.child.familyName.trim().charAt(0);
+      return {
+        caseId: parsed.caseId,
+        upptackareId: parsed.upptackareId,
+        facts: [
+          { label: 'Ärende', value: parsed.reference },
+          {
+            label: 'Barn',
+            value: familyInitial ? `${parsed.child.givenName} ${familyInitial}.` : parsed.child.givenName,
+          },
+          { label: 'Väg', value: discoveryPathLabels[parsed.path] },
+          { label: 'Skickat', value: formatSwedishDateOfInstant(parsed.filedAt) },
+        ],
+        status: status.text,
+        statusColour: status.colour,
+        statusReason: status.reason ?? '',
+        hasStatusReason: status.reason !== undefined,
+        nextStep: describeNextStep(parsed),
+        routingReason: parsed.routingReason ?? '',
+        hasRoutingReason: parsed.path === 'aktiveraBarnkontakt' && parsed.routingReason !== undefined,
+        notice: parsed.notice ?? '',
+        hasNotice: parsed.notice !== undefined,
+      };
+    },
+  );
+  // The card's history as the Upptäckare may see it (the case overview).
+  return {
+    ...card,
+    actions: buildCaseNavigationActions({
+      caseId: data.caseId,
+      entryActions: false,
+      bookBarnteam: false,
+      overview: true,
+    }),
+  };
 }
 
 /** "Maria Lind (Rektor, Björkskolan)". */

@@ -75,6 +75,11 @@ export interface CaseStore {
   /** Case ids whose child has this keyed identity hash (never the plain number). */
   findCaseIdsByIdentityKey(identityKey: string): Promise<string[]>;
   /**
+   * The case with this reference (`BB-XXXX-XXXX`, canonical form), if any. The id only: the
+   * caller reads the case and checks the asker's access before showing anything.
+   */
+  findCaseIdByReference(reference: string): Promise<string | undefined>;
+  /**
    * Create-if-absent: records `claim` as the child's open case unless a claim for the same
    * identity key exists, and returns the claim that is stored (this one or the earlier one).
    * Of concurrent callers exactly one sees its own claim come back.

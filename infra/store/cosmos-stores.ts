@@ -374,6 +374,15 @@ function createCaseStore(
       );
       return toVersioned(response.resource, ZOpenCaseClaim, 'case', parsed.identityKey, claimStoreFields);
     },
+    async findCaseIdByReference(reference) {
+      // Cross-partition, like the unit's list below: an interactive command ("visa BB-…"),
+      // one indexed equality per physical partition, at most one result.
+      const rows = await queryAcrossPartitions('case', cases, reference, {
+        query: 'SELECT TOP 1 VALUE c.id FROM c WHERE c.reference = @reference',
+        parameters: [{ name: '@reference', value: reference }],
+      });
+      return rows.length === 0 ? undefined : parseStored(ZCaseId, rows[0], 'case', reference);
+    },
     async listIdsByUnitAndState(unitId, state, limit) {
       const top = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 0;
       if (top === 0) {

@@ -95,6 +95,10 @@ export const mainMigrations: readonly SqliteMigration[] = [
     document TEXT NOT NULL
   ) STRICT;
   `,
+  // 6: "visa BB-…" finds a case by its reference.
+  `
+  CREATE INDEX cases_by_reference ON cases (json_extract(document, '$.reference'));
+  `,
 ];
 
 /**

@@ -209,6 +209,11 @@ function createCaseStore(db: SqliteDatabase, writes: GroupCommit, effectWriters:
     'UPDATE open_case_claims SET etag = ?, document = ? WHERE identity_key = ? AND etag = ?',
   );
 
+  // Written exactly as in the index `cases_by_reference` so it is used.
+  const selectByReference = db.prepare<[string], { id: string }>(
+    "SELECT id FROM cases WHERE json_extract(document, '$.reference') = ? LIMIT 1",
+  );
+
   const written = createWrittenDocuments();
 
   const readClaim = (identityKey: string): Versioned<OpenCaseClaim> | undefined => {
@@ -309,6 +314,9 @@ function createCaseStore(db: SqliteDatabase, writes: GroupCommit, effectWriters:
     },
     async findCaseIdsByIdentityKey(identityKey) {
       return runSql('case', () => selectByIdentityKey.all(identityKey).map((row) => row.id));
+    },
+    async findCaseIdByReference(reference) {
+      return runSql('case', () => selectByReference.get(reference)?.id);
     },
     async listIdsByUnitAndState(unitId, state, limit) {
       return runSql('case', () =>

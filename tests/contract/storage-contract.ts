@@ -263,6 +263,15 @@ export function describeStorageContract(name: string, setup: StorageContractSetu
         expect(await stores.cases.repairPendingEffects(50)).toBe(0);
       });
 
+      it('finds a case by its reference, and nothing for a reference no case has', async () => {
+        await stores.cases.create(buildContractCase());
+        await stores.cases.create(buildContractCase({ id: 'case-2', reference: 'BB-ANNAN-1' }));
+
+        expect(await stores.cases.findCaseIdByReference('BB-ANNAN-1')).toBe('case-2');
+        expect(await stores.cases.findCaseIdByReference(buildContractCase().reference)).toBe('case-1');
+        expect(await stores.cases.findCaseIdByReference('BB-FINNS-INTE')).toBeUndefined();
+      });
+
       it('moves a claim only from the version read: the second of two moves loses', async () => {
         const claim = {
           identityKey: 'key-0123456789abcdef',

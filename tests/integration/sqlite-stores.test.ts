@@ -99,7 +99,7 @@ describe('SQLite store files', () => {
     const main = new Database(path, { readonly: true });
     try {
       expect(main.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(main.pragma('user_version', { simple: true })).toBe(5);
+      expect(main.pragma('user_version', { simple: true })).toBe(6);
       const row = main.prepare('SELECT identity_key FROM cases').get();
       expect(row).toEqual({ identity_key: 'key-0123456789abcdef' });
       const columns = main.prepare("SELECT name FROM pragma_table_info('cases')").pluck().all();

@@ -15,10 +15,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import {
+  type ConnectorGate,
+  connectorPath,
   describePlaygroundCommand,
   findListeningPort,
+  installInPersonalChat,
   mockDataFile,
   repoRoot,
+  startConnectorGate,
 } from '../../scripts/playground.mjs';
 
 const sampleTenantId = '5e0b1d3a-7c2f-4b8e-9a61-3f4d2c1b0a99';
@@ -51,6 +55,12 @@ export interface LocalStackOptions {
   readonly actingUsers?: readonly string[];
   /** The bot's DIRECTORY_FILE (relative to the repository); the sample directory when absent. */
   readonly directoryFile?: string;
+  /**
+   * Runs each playground as `npm start` does: behind its connector gate (a new message for a
+   * playground that no page has open is refused, and stays in the outbox), and with the app
+   * installed in each acting user's personal chat at start, before any page is open.
+   */
+  readonly asNpmStart?: boolean;
 }
 
 interface RunningChild {
@@ -71,6 +81,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const workDir = await mkdtemp(join(tmpdir(), 'backa-e2e-'));
   const sqlitePath = join(workDir, 'backa.sqlite');
   const children: RunningChild[] = [];
+  const gates: ConnectorGate[] = [];
   const stack: LocalStack = {
     playgroundUrl: '',
     playgroundUrlsByUser: new Map(),
@@ -81,6 +92,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stop: async () => {
       // Playground first: it would otherwise keep calling a bot that is gone.
       for (const running of [...children].reverse()) await running.stop();
+      for (const gate of gates) await gate.close();
       await rm(workDir, { recursive: true, force: true });
     },
   };
@@ -104,16 +116,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     children.push(bot);
     await waitForHealth(bot, `http://127.0.0.1:${botPort}/healthz`);
 
-    const playgroundUrl = await startPlayground('playground', { workDir, botEndpoint, children });
+    const gated = options.asNpmStart === true ? gates : undefined;
+    const playgroundUrl = await startPlayground('playground', {
+      workDir,
+      botEndpoint,
+      children,
+      gates: gated,
+    });
     const playgroundUrlsByUser = new Map<string, string>();
     for (const aadObjectId of options.actingUsers ?? []) {
       const mockData = join(workDir, `playground-${aadObjectId}.yml`);
-      await writeFile(mockData, stringify(await describeMockDataAs(aadObjectId)), 'utf8');
+      const mockDataAs = await describeMockDataAs(aadObjectId);
+      await writeFile(mockData, stringify(mockDataAs), 'utf8');
       const url = await startPlayground(`playground ${aadObjectId}`, {
         workDir,
         botEndpoint,
         children,
         mockData,
+        gates: gated,
+        installIn: gated === undefined ? undefined : (mockDataAs.personalChat as { id: string }).id,
       });
       playgroundUrlsByUser.set(aadObjectId, url);
     }
@@ -128,13 +149,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 /** Starts one playground against the bot and returns the URL a user opens. */
 async function startPlayground(
   name: string,
-  setup: { workDir: string; botEndpoint: string; children: RunningChild[]; mockData?: string },
+  setup: {
+    workDir: string;
+    botEndpoint: string;
+    children: RunningChild[];
+    mockData?: string;
+    /** Where a gate in front of the playground is kept; no gate when absent. */
+    gates?: ConnectorGate[];
+    /** The personal chat to install the app in once the playground runs. */
+    installIn?: string;
+  },
 ): Promise<string> {
   const logName = name.replace(/[^a-z0-9-]+/gi, '-');
+  const gatePort = setup.gates === undefined ? undefined : await findFreePort();
   const playground = describePlaygroundCommand({
     port: await findFreePort(),
     botEndpoint: setup.botEndpoint,
     logFile: join(setup.workDir, `${logName}.log`),
+    ...(gatePort === undefined ? {} : { serviceUrl: `http://127.0.0.1:${gatePort}${connectorPath}` }),
   });
   const child = spawnChild(name, playground.command, playground.args, {
     cwd: setup.workDir,
@@ -146,7 +178,13 @@ async function startPlayground(
   });
   setup.children.push(child);
   const port = await waitForOutput(child, findListeningPort);
-  return `http://localhost:${port}/`;
+  if (setup.gates === undefined || gatePort === undefined) return `http://localhost:${port}/`;
+  const gate = await startConnectorGate({ port: gatePort, targetPort: port });
+  setup.gates.push(gate);
+  if (setup.installIn !== undefined) {
+    await installInPersonalChat({ playgroundPort: port, personalChatId: setup.installIn });
+  }
+  return `http://localhost:${gate.port}/`;
 }
 
 interface MockUser {

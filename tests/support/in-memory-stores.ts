@@ -278,6 +278,10 @@ export function createInMemoryStores(data: InMemoryData = createInMemoryData()):
           .map((row) => row.value.id)
           .sort(compareKeys);
       },
+      async findCaseIdByReference(reference) {
+        await enter('cases.findCaseIdByReference', 'case');
+        return [...data.cases.values()].find((row) => row.value.reference === reference)?.value.id;
+      },
       async listIdsByUnitAndState(unitId, state, limit) {
         await enter('cases.listIdsByUnitAndState', 'case');
         return [...data.cases.values()]

@@ -47,6 +47,7 @@ export function registerBeslut<TState extends TurnState>(
     const decision = ZBeslutKind.safeParse(data.decision);
     const action: CaseFormAction<BeslutInputId> = {
       verb: beslutVerb,
+      savedMessage: 'Sparat. Beslutet är registrerat.',
       inputIds: beslutInputIds,
       render,
       run: async ({ actor, caseId, etag, at }) => {

@@ -62,6 +62,7 @@ export function registerSamtal<TState extends TurnState>(
     let saved = false;
     const action: CaseFormAction<SamtalInputId> = {
       verb: samtalVerb,
+      savedMessage: 'Sparat. Samtalet är registrerat.',
       inputIds: samtalInputIds,
       // A saved talk gets a fresh card for the next one; anything else keeps the user's draft.
       render: renderWith(() => (saved || submitted === '' ? flow.newId() : submitted)),

@@ -54,6 +54,7 @@ export function registerSamtycke<TState extends TurnState>(
     const step = ZConsentStep.safeParse(data.step);
     const action: CaseFormAction<SamtyckeInputId> = {
       verb: samtyckeVerbs.registrera,
+      savedMessage: 'Sparat. Samtycket är registrerat.',
       inputIds: samtyckeInputIds,
       render,
       run: async ({ actor, caseId, etag, at }) => {
@@ -80,6 +81,7 @@ export function registerSamtycke<TState extends TurnState>(
     const withdrawnBy = ZConsentGiver.safeParse(data.withdrawnBy);
     const action: CaseFormAction<SamtyckeInputId> = {
       verb: samtyckeVerbs.aterkalla,
+      savedMessage: 'Sparat. Återkallelsen är registrerad, och inget mer delas i ärendet.',
       inputIds: samtyckeInputIds,
       render,
       run: async ({ actor, caseId, at }) => {

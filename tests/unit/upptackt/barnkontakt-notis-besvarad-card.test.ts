@@ -9,7 +9,7 @@ const base = {
   unitName: 'Björkskolan',
   state: { kind: 'mottaget', byName: 'Maria Lind', byViewer: true, at: '2026-11-26T09:30:00.000Z' },
 } as const;
-const allowedVerbs = ['arende.visa', 'samtycke.visa', 'samtal.visa', 'beslut.visa', 'barnteam.visa'];
+const allowedVerbs = ['arende.visa', 'samtycke.visa', 'samtal.visa', 'beslut.visa', 'barnteam.visa', 'arende.oversikt'];
 
 describe('renderBarnkontaktNotisBesvarad entry buttons', () => {
   it('leads on to Samtycke, Barnsamtal and Beslut with the case id only', () => {
@@ -19,12 +19,16 @@ describe('renderBarnkontaktNotisBesvarad entry buttons', () => {
       ['Samtycke', 'samtycke.visa', { caseId: base.caseId }],
       ['Barnsamtal', 'samtal.visa', { caseId: base.caseId }],
       ['Beslut', 'beslut.visa', { caseId: base.caseId }],
+      ['Visa ärendet', 'arende.oversikt', { caseId: base.caseId }],
     ]);
   });
 
   it('offers Boka Barnteam only when asked, and no actions at all by default', () => {
     const booking = renderBarnkontaktNotisBesvarad({ ...base, bookBarnteam: true });
-    expect(listExecuteActions(booking).map((action) => action.verb)).toEqual(['barnteam.visa']);
+    expect(listExecuteActions(booking).map((action) => action.verb)).toEqual([
+      'barnteam.visa',
+      'arende.oversikt',
+    ]);
     const plain = renderBarnkontaktNotisBesvarad(base);
     expect(plain).not.toHaveProperty('actions');
   });

@@ -4,7 +4,7 @@ import { renderUpptackarkortKvitto } from '../../../cards/upptackt/upptackarkort
 import { buildSampleKvitto, sampleRoutingReason, sampleUsers } from '../../fixtures/upptackt-card-samples.js';
 import { findCardProblems, listExecuteActions, readCardText } from '../../support/card-validation.js';
 
-const validation = { allowedVerbs: ['kvitto.visa'] };
+const validation = { allowedVerbs: ['kvitto.visa', 'arende.oversikt'] };
 
 describe('renderUpptackarkortKvitto', () => {
   it('gives the case reference, the path and who has the card', () => {
@@ -62,7 +62,11 @@ describe('renderUpptackarkortKvitto', () => {
       },
       userIds: [sampleUsers.alex],
     });
-    expect(listExecuteActions(card)).toHaveLength(1);
+    // The refresh, and the one button: the card's history (the case overview).
+    expect(listExecuteActions(card).map((action) => [action.verb, action.data])).toEqual([
+      ['kvitto.visa', { caseId: 'case-2026-0001' }],
+      ['arende.oversikt', { caseId: 'case-2026-0001' }],
+    ]);
   });
 
   it.each([
