@@ -138,9 +138,9 @@ export type ProposeBarnteamSlotsResult =
   | { readonly outcome: 'refused'; readonly message: string; readonly refusedCases: readonly RefusedCase[] };
 
 /**
- * Proposes the first free times for a Barnteam meeting: reads every member's free/busy (and the
- * convener's, and each child's Upptäckare's as optional when their mailbox is known) in ONE
- * calendar call, then `findMeetingSlots` in working time within the team's horizon. A case that
+ * Proposes the first free times for a Barnteam meeting: reads the free/busy of every member in
+ * Teams (and the convener's, and each child's Upptäckare's as optional when their mailbox is
+ * known) in ONE calendar call, then `findMeetingSlots` in working time within the team's horizon. A case that
  * cannot go on the agenda is refused with its reason and the rest are proposed. A member whose
  * calendar cannot be read (a guest's mailbox at home, someone outside Teams) does not block:
  * the slots are chosen on the calendars that can be read, and the member is reported as
@@ -176,15 +176,19 @@ export async function proposeBarnteamSlots(
   const participants = listParticipants(deps, team, checked.accepted);
   const start = input.from;
   const end = atStockholmMidnight(addDaysToDate(toStockholmDate(start), team.horizonDays));
-  const schedules = await deps.calendar.getSchedules({
-    mailboxes: participants.map((participant) => participant.email),
+  // Someone outside Teams has no calendar the municipality can read: their address is not sent
+  // to the lookup at all (it would only come back as an error), and they count as unreadable.
+  const asked = participants.filter((participant) => participant.kind !== 'utanforTeams');
+  const answered = await deps.calendar.getSchedules({
+    mailboxes: asked.map((participant) => participant.email),
     start,
     end,
     intervalMinutes: scheduleIntervalMinutes,
     organizer: team.convener.email,
   });
-  const memberSchedules = participants.map((participant, index) =>
-    toMemberSchedule(participant, schedules[index], start, end),
+  const scheduleOf = new Map(asked.map((participant, index) => [participant, answered[index]]));
+  const memberSchedules = participants.map((participant) =>
+    toMemberSchedule(participant, scheduleOf.get(participant), start, end),
   );
   const members: ProposalMember[] = participants.map((participant, index) => ({
     ...(participant.userId === undefined ? {} : { userId: participant.userId }),

@@ -902,8 +902,8 @@ describe('Graph calendar: a Barnteam across organisations, through the booking u
             '@odata.context':
               'https://graph.microsoft.com/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)',
             value: body.schedules.map((scheduleId) => {
-              if (scheduleId === memberEmail('polis')) {
-                // The police have no mailbox in this organisation (freeBusyError).
+              if (scheduleId === memberEmail('bup')) {
+                // The guest's mailbox is at the region: not one the municipality can read (freeBusyError).
                 return {
                   scheduleId,
                   availabilityView: '',
@@ -914,9 +914,9 @@ describe('Graph calendar: a Barnteam across organisations, through the booking u
                   },
                 };
               }
-              if (scheduleId === memberEmail('bup')) {
-                // The guest's calendar at home: free/busy the host tenant cannot tell (status unknown),
-                // over the first proposed hour, Wednesday 5 March 08:00–09:00 Stockholm.
+              if (scheduleId === memberEmail('kurator')) {
+                // A calendar that can say only `unknown` for one hour (freeBusyStatus unknown): the
+                // first proposed hour, Wednesday 5 March 08:00–09:00 Stockholm.
                 return {
                   scheduleId,
                   availabilityView: free,
@@ -965,9 +965,11 @@ describe('Graph calendar: a Barnteam across organisations, through the booking u
     // Nobody readable is busy: the first slot is the first working hour, the guest's unknown hour noted.
     expect(proposal.slots[0]).toMatchObject({
       start: '2025-03-05T07:00:00.000Z',
-      unknownAvailability: [{ note: 'Medlem bup (Barn- och ungdomspsykiatrin (BUP)): tillgänglighet okänd' }],
+      unknownAvailability: [{ note: 'Medlem kurator (Barn- och elevhälsan): tillgänglighet okänd' }],
     });
+    // The guest by the error; the police, outside Teams, are not asked at all.
     expect(proposal.members.filter((member) => !member.readable).map((member) => member.email)).toEqual([
+      memberEmail('bup'),
       memberEmail('polis'),
     ]);
     expect(booking.outcome).toBe('booked');
@@ -975,8 +977,9 @@ describe('Graph calendar: a Barnteam across organisations, through the booking u
       `POST /v1.0/users/${encodeURIComponent(convenerEmail)}/calendar/getSchedule`,
       `POST /v1.0/users/${encodeURIComponent(convenerEmail)}/events`,
     ]);
-    // One lookup for all ten mailboxes, the unreadable ones included.
-    expect(recorded[0]?.body.schedules).toHaveLength(10);
+    // One lookup for the nine mailboxes in Teams; the police's address does not go to it.
+    expect(recorded[0]?.body.schedules).toHaveLength(9);
+    expect(recorded[0]?.body.schedules).not.toContain(memberEmail('polis'));
     const created = recorded[1]?.body as {
       attendees: { emailAddress: { address: string }; type: string }[];
       isReminderOn: boolean;
