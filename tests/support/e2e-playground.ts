@@ -143,10 +143,10 @@ export async function sendText(
     await page.keyboard.type(' ');
   }
   await page.keyboard.type(text);
-  await page
-    .getByRole('button', { name: 'Send Message' })
-    .or(page.getByRole('button', { name: 'Post' }))
-    .click();
+  // A channel has "Post" for a new conversation; once the bot has posted there (its welcome), a
+  // reply box's "Send Message" shows up beside it. The compose box is the new conversation.
+  const post = page.getByRole('button', { name: 'Post' });
+  await ((await post.count()) > 0 ? post : page.getByRole('button', { name: 'Send Message' })).click();
 }
 
 /**
@@ -423,6 +423,8 @@ function toXPathString(text: string): string {
 }
 
 /** The compose box is a Lexical editor; Adaptive Card inputs are textboxes too, so match on that. */
+// In a channel where the bot has posted (its welcome), each post has a reply box too; the box
+// for a new conversation is the one at the bottom of the page.
 function composeBox(page: Page): Locator {
-  return page.locator('[role="textbox"][data-lexical-editor="true"]');
+  return page.locator('[role="textbox"][data-lexical-editor="true"]').last();
 }
