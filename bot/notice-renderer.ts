@@ -120,6 +120,12 @@ const sharePurposes: Readonly<Record<NoticeKind, string>> = {
     'Den som sammankallar Barnteamet behöver veta att en deltagare som krävs har tackat nej, för att kunna flytta mötet: barnen bara med initialer och referens.',
   uppfoljningBarnteam:
     'Barnkontakten påminns om uppföljningen som Barnteam beslutade: bara ärendets referens delas.',
+  teamkanalStatus:
+    'Det Individuella barnteamet får status för Barnets plan i sin kanal: ärendets referens och status, aldrig barnets namn eller vad planen säger.',
+  individuelltBarnteamStartatSip:
+    'Den som startat ett Individuellt barnteam med SIP-skyldighet ska informera Barnkontakten: referens och vem som startade, inga uppgifter om barnet.',
+  atgardForsenadPaminnelse:
+    'Den som ansvarar för en åtgärd i Barnets plan påminns om att den är försenad: referens och datum, inga uppgifter om barnet.',
 };
 
 const dropPurposes: Readonly<Record<NoticeDropReason, string>> = {
@@ -378,6 +384,26 @@ async function decide(
             summary: noticeSummaries.barnteamAvbojt,
           }),
         };
+      }
+      case 'teamkanalStatus':
+        // Placeholder until the channel delivery renders the team's status posts.
+        return { drop: 'noLongerRelevant' };
+      case 'individuelltBarnteamStartatSip': {
+        const data = readNoticeData('individuelltBarnteamStartatSip', payload.data);
+        if (currentBarnkontakt(caseValue)?.userId !== recipientKey) return { drop: 'recipientHasNoAccess' };
+        const text = `${people.describe(data.startedBy, data.startedByName)} har startat ett Individuellt barnteam i ärende ${reference}, där du är Barnkontakt, som verksamhet med skyldighet att initiera SIP. Skriv "visa ${reference}" för att se ärendet och Barnets plan.`;
+        return { render: () => ({ kind: 'text', text }) };
+      }
+      case 'atgardForsenadPaminnelse': {
+        const data = readNoticeData('atgardForsenadPaminnelse', payload.data);
+        const action = caseValue.barnetsPlan?.actions.find((item) => item.id === data.actionId);
+        if (action === undefined || action.dueDate !== data.dueDate) return { drop: 'noLongerRelevant' };
+        if (action.status !== 'planerad' && action.status !== 'pagar') return { drop: 'noLongerRelevant' };
+        if (action.ownerUserId !== recipientKey || !authorize(caseValue, recipientKey, 'lasPlan').allowed) {
+          return { drop: 'recipientHasNoAccess' };
+        }
+        const text = `En åtgärd i Barnets plan för ärende ${reference} som du ansvarar för skulle vara klar ${formatSwedishDate(data.dueDate)} och är inte markerad som genomförd. Skriv "visa ${reference}" och öppna Barnets plan för att uppdatera den.`;
+        return { render: () => ({ kind: 'text', text }) };
       }
       case 'barnteamInstallt': {
         const data = readNoticeData('barnteamInstallt', payload.data);

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { ZBarnteamOutcome } from './records/barnteam-outcome.js';
 import { ZBeslut } from './records/beslut.js';
 import { ZDiscovery } from './records/discovery.js';
+import { ZIndividuelltBarnteam } from './records/individual-team.js';
+import { ZBarnetsPlan } from './records/plan.js';
 import { ZSamtal } from './records/samtal.js';
 import { ZSkattningAnswer } from './skattning.js';
 import { ZCalendarDate, ZInstant, ZUserId } from './value-types.js';
@@ -230,6 +232,14 @@ export const ZCase = z.object({
   skattningar: z.array(ZSkattningAnswer).optional(),
   /** What each Barnteam meeting decided for this child (`record-barnteam-outcome.ts`). */
   barnteamUtfall: z.array(ZBarnteamOutcome).optional(),
+  /**
+   * The Individuellt barnteam around the child (`records/individual-team.ts`). Optional: older
+   * documents parse. Its `channel` is written only by the channel provisioning and kept by every
+   * other write.
+   */
+  individuelltBarnteam: ZIndividuelltBarnteam.optional(),
+  /** Barnets plan (`records/plan.ts`), begun with the Individuellt barnteam. */
+  barnetsPlan: ZBarnetsPlan.optional(),
   createdAt: ZInstant,
   updatedAt: ZInstant,
 });

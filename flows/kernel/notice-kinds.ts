@@ -25,6 +25,9 @@ export const noticeKinds = [
   'barnteamInstallt',
   'barnteamAvbojt',
   'uppfoljningBarnteam',
+  'teamkanalStatus',
+  'individuelltBarnteamStartatSip',
+  'atgardForsenadPaminnelse',
 ] as const;
 export const ZNoticeKind = z.enum(noticeKinds);
 export type NoticeKind = z.infer<typeof ZNoticeKind>;

@@ -11,6 +11,26 @@ import { ZCalendarDate, ZInstant, ZUserId } from './value-types.js';
 
 export { type NoticeKind, noticeKinds, ZNoticeKind } from './notice-kinds.js';
 
+/** What a status post to the Individuellt barnteam's channel tells (`teamkanalStatus`). */
+export const teamkanalEvents = [
+  'teametStartat',
+  'planFaststalld',
+  'atgardGenomford',
+  'atgardForsenad',
+  'uppfoljningRegistrerad',
+  'motesBokat',
+  'stodsamordnareUtsedd',
+  'medlemTillagd',
+  'medlemBorttagen',
+  'teametAvslutat',
+] as const;
+export type TeamkanalEvent = (typeof teamkanalEvents)[number];
+
+/** The recipient key of the team's channel; the delivery resolves it to the channel's conversation. */
+export function toTeamkanalKey(caseId: string): string {
+  return `teamkanal:${caseId}`;
+}
+
 /**
  * The data of each kind. Flat records of strings, numbers and booleans (the outbox's shape);
  * staff names are allowed, the child's are not. A decline's or forward's reason is free text
@@ -109,6 +129,22 @@ export const noticeDataSchemas = {
   }),
   /** To the Barnkontakt: the follow-up date the Barnteam set for the child has come. */
   uppfoljningBarnteam: z.object({ meetingId: z.string().min(1), followUpDate: ZCalendarDate }),
+  /**
+   * A status post to the Individuellt barnteam's channel (`recipientKey: 'teamkanal:<caseId>'`,
+   * resolved to the channel at delivery). Status only: `itemId` names the goal, action or member
+   * in the case; the post never carries the child's name or what the plan says.
+   */
+  teamkanalStatus: z.object({
+    event: z.enum(teamkanalEvents),
+    itemId: z.string().min(1).max(200).optional(),
+  }),
+  /**
+   * To the case's Barnkontakt: someone from an organisation with a SIP duty started an
+   * Individuellt barnteam directly (seeds/002: the starter informs the Barnkontakt).
+   */
+  individuelltBarnteamStartatSip: z.object({ startedBy: ZUserId, startedByName: z.string().min(1) }),
+  /** To an action's owner, in the personal chat: the action's date has passed and it is not done. */
+  atgardForsenadPaminnelse: z.object({ actionId: z.string().min(1).max(40), dueDate: ZCalendarDate }),
 } as const satisfies Record<NoticeKind, z.ZodTypeAny>;
 
 export type NoticeData<K extends NoticeKind> = z.infer<(typeof noticeDataSchemas)[K]>;
@@ -137,6 +173,10 @@ export const noticeSummaries: Readonly<Record<NoticeKind, string>> = {
   barnteamInstallt: 'Ett Barnteam du är inbjuden till är inställt.',
   barnteamAvbojt: 'En deltagare som krävs har tackat nej till Barnteam. Du kan flytta mötet.',
   uppfoljningBarnteam: 'I dag är det dags att följa upp det som Barnteam beslutade.',
+  teamkanalStatus: 'Barnets plan har uppdaterats.',
+  individuelltBarnteamStartatSip:
+    'Ett Individuellt barnteam har startats i ett ärende där du är Barnkontakt.',
+  atgardForsenadPaminnelse: 'En åtgärd i Barnets plan som du ansvarar för är försenad.',
 };
 
 export interface NoticeToSend<K extends NoticeKind> {
