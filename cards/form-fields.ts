@@ -25,6 +25,8 @@ export function buildFormSchemas<const Ids extends readonly [string, ...string[]
     ZFieldErrors: z.record(ZInputId, z.string().min(1).max(500)).optional(),
     /** A problem with the form as a whole (e.g. "Försök igen om en stund."). */
     ZFormError: z.string().min(1).max(500).optional(),
+    /** What was just done, when it worked ("Barnteam är bokat."): shown as success, never as an error. */
+    ZConfirmation: z.string().min(1).max(500).optional(),
   };
 }
 
@@ -45,11 +47,21 @@ export function keepDateValue(value: string | undefined): string | undefined {
   return value !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : undefined;
 }
 
-/** The line above a form that came back: how many fields to correct, and the form's own error. */
+/**
+ * The line above a form that came back: how many fields to correct and the form's own error in
+ * the error style, or, when nothing is wrong, what was just done in the success style. Success
+ * must not look like an error (both were red once).
+ */
 export function describeFormSummary(
   fieldErrors: Readonly<Record<string, string>> | undefined,
   formError: string | undefined,
-): { hasSummary: boolean; summary: string } {
+  confirmation?: string,
+): {
+  hasSummary: boolean;
+  summary: string;
+  summaryStyle: 'attention' | 'good';
+  summaryColour: 'attention' | 'good';
+} {
   const count = Object.keys(fieldErrors ?? {}).length;
   const countText =
     count === 0
@@ -57,10 +69,22 @@ export function describeFormSummary(
       : count === 1
         ? 'Inget är sparat. Rätta fältet som är markerat nedan.'
         : `Inget är sparat. Rätta ${count} fält markerade nedan.`;
-  const parts = [countText, formError].filter((part) => part !== undefined);
-  return { hasSummary: parts.length > 0, summary: parts.join(' ') };
+  const problems = [countText, formError].filter((part) => part !== undefined);
+  if (problems.length > 0) {
+    return {
+      hasSummary: true,
+      summary: problems.join(' '),
+      summaryStyle: 'attention',
+      summaryColour: 'attention',
+    };
+  }
+  return {
+    hasSummary: confirmation !== undefined,
+    summary: confirmation ?? '',
+    summaryStyle: 'good',
+    summaryColour: 'good',
+  };
 }
-
 /** The submitted string of a skattning value: `"1"` … `"5"`, `"vetEj"`. */
 export function toSkattningChoiceValue(value: SkattningValue): string {
   return String(value);

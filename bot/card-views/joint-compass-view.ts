@@ -93,7 +93,7 @@ export interface JointCompassViewInput {
 /** The joint compass card's data for one child of the meeting, as `viewerId` sees it. */
 export function toGemensamBehovskompassData(
   input: JointCompassViewInput,
-  form: Pick<GemensamBehovskompassData, 'values' | 'fieldErrors' | 'formError'> = {},
+  form: Pick<GemensamBehovskompassData, 'values' | 'fieldErrors' | 'formError' | 'confirmation'> = {},
 ): GemensamBehovskompassData | undefined {
   const { meeting, caseValue, viewerId, directory } = input;
   const item = meeting.agenda.find((candidate) => candidate.caseId === caseValue.value.id);

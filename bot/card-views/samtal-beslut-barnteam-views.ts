@@ -22,6 +22,8 @@ export interface FormState<Id extends string> {
   readonly values?: Partial<Record<Id, string>>;
   readonly fieldErrors?: Partial<Record<Id, string>>;
   readonly formError?: string;
+  /** What was just done, shown in the success style. */
+  readonly confirmation?: string;
 }
 
 /** The Samtycke card for the Barnkontakt (or acting deputy); `undefined` for anyone else. */

@@ -61,6 +61,7 @@ export const ZBarnteamBokatData = z.object({
   values: form.ZValues,
   fieldErrors: form.ZFieldErrors,
   formError: form.ZFormError,
+  confirmation: form.ZConfirmation,
 });
 export type BarnteamBokatData = z.input<typeof ZBarnteamBokatData>;
 
@@ -90,7 +91,7 @@ export function renderBarnteamBokat(data: BarnteamBokatData): AdaptiveCardJson {
       answersNote: answersNotes[parsed.answers],
       hasJoinUrl: parsed.joinUrl !== undefined,
       joinUrl: parsed.joinUrl ?? '',
-      ...describeFormSummary(parsed.fieldErrors, parsed.formError),
+      ...describeFormSummary(parsed.fieldErrors, parsed.formError, parsed.confirmation),
       agenda: parsed.agenda.map((item) => ({ text: `• ${formatAgendaItem(item)}` })),
       dagordning: numberDagordning(parsed.dagordning),
       members: buildMemberRows(parsed.members),

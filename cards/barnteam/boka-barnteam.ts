@@ -54,6 +54,7 @@ export const ZBokaBarnteamData = z.object({
   values: form.ZValues,
   fieldErrors: form.ZFieldErrors,
   formError: form.ZFormError,
+  confirmation: form.ZConfirmation,
 });
 export type BokaBarnteamData = z.input<typeof ZBokaBarnteamData>;
 
@@ -91,7 +92,7 @@ export function renderBokaBarnteam(data: BokaBarnteamData): AdaptiveCardJson {
         meetingId: parsed.meetingId,
         ...(parsed.etag === undefined ? {} : { etag: parsed.etag }),
       },
-      ...describeFormSummary(parsed.fieldErrors, parsed.formError),
+      ...describeFormSummary(parsed.fieldErrors, parsed.formError, parsed.confirmation),
       hasWaitingCases: parsed.waitingCases.length > 0,
       waitingCases: parsed.waitingCases.map((item) => ({
         caseId: item.caseId,

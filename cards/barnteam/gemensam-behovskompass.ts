@@ -86,6 +86,7 @@ export const ZGemensamBehovskompassData = z.object({
   values: form.ZValues,
   fieldErrors: form.ZFieldErrors,
   formError: form.ZFormError,
+  confirmation: form.ZConfirmation,
 });
 export type GemensamBehovskompassData = z.input<typeof ZGemensamBehovskompassData>;
 
@@ -110,7 +111,7 @@ export function renderGemensamBehovskompass(data: GemensamBehovskompassData): Ad
         meetingId: parsed.meetingId,
         caseId: parsed.caseId,
         etag: parsed.etag,
-        ...describeFormSummary(parsed.fieldErrors, parsed.formError),
+        ...describeFormSummary(parsed.fieldErrors, parsed.formError, parsed.confirmation),
         facts: [
           { label: 'Barn', value: child },
           { label: 'Möte', value: parsed.timeLabel },

@@ -77,6 +77,7 @@ export const ZSkattningsformularData = z.object({
   values: form.ZValues,
   fieldErrors: form.ZFieldErrors,
   formError: form.ZFormError,
+  confirmation: form.ZConfirmation,
 });
 export type SkattningsformularData = z.input<typeof ZSkattningsformularData>;
 
@@ -99,7 +100,7 @@ export function renderSkattningsformular(data: SkattningsformularData): Adaptive
       replacesRecordedAt: recorded?.recordedAt ?? '',
       heading:
         onBehalf === undefined ? 'Skattningsformulär' : `Skattningsformulär för ${onBehalf.memberName}`,
-      ...describeFormSummary(parsed.fieldErrors, parsed.formError),
+      ...describeFormSummary(parsed.fieldErrors, parsed.formError, parsed.confirmation),
       hasRecordedNote: recorded !== undefined,
       recordedNote:
         recorded === undefined

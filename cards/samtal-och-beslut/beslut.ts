@@ -53,6 +53,7 @@ export const ZBeslutCardData = z.object({
   values: form.ZValues,
   fieldErrors: form.ZFieldErrors,
   formError: form.ZFormError,
+  confirmation: form.ZConfirmation,
 });
 export type BeslutCardData = z.input<typeof ZBeslutCardData>;
 
@@ -70,7 +71,7 @@ export function renderBeslut(data: BeslutCardData): AdaptiveCardJson {
     return {
       caseId: parsed.caseId,
       etag: parsed.etag,
-      ...describeFormSummary(parsed.fieldErrors, parsed.formError),
+      ...describeFormSummary(parsed.fieldErrors, parsed.formError, parsed.confirmation),
       caseFacts: [
         { label: 'Ärende', value: parsed.reference },
         { label: 'Barn', value: formatChildName(parsed.child) },

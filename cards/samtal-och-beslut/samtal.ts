@@ -105,6 +105,7 @@ export const ZSamtalData = z.object({
   values: form.ZValues,
   fieldErrors: form.ZFieldErrors,
   formError: form.ZFormError,
+  confirmation: form.ZConfirmation,
 });
 export type SamtalData = z.input<typeof ZSamtalData>;
 
@@ -152,7 +153,7 @@ export function renderSamtal(data: SamtalData): AdaptiveCardJson {
       caseId: parsed.caseId,
       etag: parsed.etag,
       draftId: parsed.draftId,
-      ...describeFormSummary(parsed.fieldErrors, parsed.formError),
+      ...describeFormSummary(parsed.fieldErrors, parsed.formError, parsed.confirmation),
       caseFacts: [
         { label: 'Ärende', value: parsed.reference },
         { label: 'Barn', value: formatChildName(parsed.child) },

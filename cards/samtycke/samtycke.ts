@@ -73,6 +73,7 @@ export const ZSamtyckeData = z.object({
   values: form.ZValues,
   fieldErrors: form.ZFieldErrors,
   formError: form.ZFormError,
+  confirmation: form.ZConfirmation,
 });
 export type SamtyckeData = z.input<typeof ZSamtyckeData>;
 
@@ -91,7 +92,7 @@ export function renderSamtycke(data: SamtyckeData): AdaptiveCardJson {
     return {
       caseId: parsed.caseId,
       etag: parsed.etag,
-      ...describeFormSummary(parsed.fieldErrors, parsed.formError),
+      ...describeFormSummary(parsed.fieldErrors, parsed.formError, parsed.confirmation),
       caseFacts: [
         { label: 'Ärende', value: parsed.reference },
         { label: 'Barn', value: formatChildName(parsed.child) },

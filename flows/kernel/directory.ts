@@ -10,6 +10,7 @@
  * an absence is less error-prone than several.
  */
 import { z } from 'zod';
+import { channelNamePlaceholders, defaultChannelNamePattern, renderChannelName } from './team-channel.js';
 import { type UserId, ZCalendarDate, ZUserId } from './value-types.js';
 
 export const unitTypes = ['bmm', 'bvc', 'forskola', 'grundskola', 'socialtjanstMottagning'] as const;
@@ -119,6 +120,14 @@ export const ZContactEntry = z
     email: ZEmailAddress,
     /** Role title as the person is addressed on a card, e.g. "Rektor", "Bitr. rektor". */
     title: z.string().min(1).max(100),
+    /**
+     * The unit the person works at, when it is one of the listed units (a skolkurator at the
+     * school, a socialsekreterare at social services). Gives the organisation an Individuellt
+     * barnteam shows for them, and whether they act for a unit with a SIP duty.
+     */
+    unit: ZKey.optional(),
+    /** The employer, when no listed unit says it (the police, the region's BUP). */
+    organisation: z.enum(['kommun', 'region', 'polis', 'privat']).optional(),
     absences: z.array(ZAbsence).default([]),
   })
   .strict()
@@ -457,6 +466,65 @@ export const ZBarnteamConfig = z
   .strict();
 export type BarnteamConfig = z.infer<typeof ZBarnteamConfig>;
 
+/**
+ * A team that hosts Individuellt barnteams' private channels. Teams allows 30 private channels
+ * per team (deleted ones count for 30 days), so a municipality lists several, in the order they
+ * are used: a full team moves the next channel on to the next one.
+ */
+export const ZHostTeam = z
+  .object({
+    /** The team's id in Microsoft Graph (the Microsoft 365 group's object id). */
+    teamId: z.string().uuid('teamId ska vara teamets id i Microsoft Graph (ett GUID)'),
+    /** What administrators call it, for the message when every host team is full. */
+    name: z.string().min(1).max(200).optional(),
+    /** The units whose children's channels it hosts; empty: any unit of the municipality. */
+    units: z.array(ZKey).default([]),
+  })
+  .strict();
+export type HostTeam = z.infer<typeof ZHostTeam>;
+
+/** The name pattern must hold the reference, and only the placeholders we fill in. */
+const ZChannelNamePattern = z
+  .string()
+  .min(1)
+  .max(200)
+  .superRefine((pattern, ctx) => {
+    if (!pattern.includes('{referens}')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'Mönstret måste innehålla {referens}, så att varje barns kanal får ett eget namn',
+      });
+      return;
+    }
+    const unknown = (pattern.match(/\{[^}]*\}/g) ?? []).filter(
+      (part) => !(channelNamePlaceholders as readonly string[]).includes(part),
+    );
+    if (unknown.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `Okänd platshållare ${unknown[0]}: använd {initialer} och {referens}`,
+      });
+      return;
+    }
+    // The longest initials and a reference as the bot makes them: what every name will be like.
+    const sample = renderChannelName(pattern, { initials: 'Å.Ö.', reference: 'BB-XXXX-XXXX' });
+    if ('problem' in sample) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `Kanalnamn efter mönstret godtas inte av Teams (${sample.problem}): högst 50 tecken, inga ~ # % & * { } + / \\ : < > ? | ' " , eller "..", inte börja med _ eller . och inte sluta med .`,
+      });
+    }
+  });
+
+/** The Individuellt barnteams' private channels: where they are created and what they are called. */
+export const ZTeamChannelsConfig = z
+  .object({
+    namePattern: ZChannelNamePattern.default(defaultChannelNamePattern),
+    hostTeams: z.array(ZHostTeam).default([]),
+  })
+  .strict();
+export type TeamChannelsConfig = z.infer<typeof ZTeamChannelsConfig>;
+
 const ZDirectoryShape = z
   .object({
     municipality: z.object({ name: z.string().min(1).max(200), tenantId: z.string().uuid() }).strict(),
@@ -470,6 +538,12 @@ const ZDirectoryShape = z
     reminders: ZReminders.default({}),
     routingDefaults: ZRoutingDefaults.default({}),
     barnteams: z.array(ZBarnteamConfig).default([]),
+    teamChannels: ZTeamChannelsConfig.default({}),
+    /**
+     * Units whose organisation has a statutory duty to take part in and initiate SIP (samordnad
+     * individuell plan): their staff may start an Individuellt barnteam directly (seeds/002).
+     */
+    sipDutyUnits: z.array(ZKey).default([]),
   })
   .strict();
 
@@ -592,6 +666,26 @@ export const ZDirectory = ZDirectoryShape.superRefine((directory, ctx) => {
 
   checkBarnteams(directory, unitsById, contactIds, ctx);
 
+  directory.sipDutyUnits.forEach((unitId, index) => {
+    if (!unitsById.has(unitId)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sipDutyUnits', index],
+        message: `Enheten "${unitId}" finns inte under units`,
+      });
+    }
+  });
+  directory.contacts.forEach((contact, index) => {
+    if (contact.unit !== undefined && !unitsById.has(contact.unit)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['contacts', index, 'unit'],
+        message: `Enheten "${contact.unit}" finns inte under units`,
+      });
+    }
+  });
+  checkHostTeams(directory, unitsById, ctx);
+
   const schoolYears = new Set<string>();
   directory.termDates.forEach((term, index) => {
     if (schoolYears.has(term.schoolYear)) {
@@ -623,6 +717,46 @@ export const ZDirectory = ZDirectoryShape.superRefine((directory, ctx) => {
  * in Teams are `contacts` and those reached only by e-mail are `contactsOutsideTeams`.
  */
 export type Directory = z.output<typeof ZDirectory>;
+
+/**
+ * The host teams for a channel of a child at `unitId`, in the order to try: those listed for the
+ * unit, then those for the whole municipality, each in the file's order.
+ */
+export function findHostTeams(directory: Directory, unitId: string): HostTeam[] {
+  const teams = directory.teamChannels.hostTeams;
+  return [
+    ...teams.filter((team) => team.units.includes(unitId)),
+    ...teams.filter((team) => team.units.length === 0),
+  ];
+}
+
+function checkHostTeams(
+  directory: DirectoryShape,
+  unitsById: ReadonlyMap<string, Unit>,
+  ctx: z.RefinementCtx,
+): void {
+  const seen = new Set<string>();
+  directory.teamChannels.hostTeams.forEach((team, index) => {
+    const key = team.teamId.toLowerCase();
+    if (seen.has(key)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['teamChannels', 'hostTeams', index, 'teamId'],
+        message: 'Teamet står två gånger',
+      });
+    }
+    seen.add(key);
+    team.units.forEach((unitId, unitIndex) => {
+      if (!unitsById.has(unitId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['teamChannels', 'hostTeams', index, 'units', unitIndex],
+          message: `Enheten "${unitId}" finns inte under units`,
+        });
+      }
+    });
+  });
+}
 
 export function findUnit(directory: Directory, unitId: string): Unit | undefined {
   return directory.units.find((unit) => unit.id === unitId);

@@ -429,13 +429,16 @@ async function bookMeeting(input: BookingStep, handlers: HandlerContext): Promis
   }
   // Reminders to the members and notices to the Upptäckare are in the outbox: deliver them.
   handlers.kick();
-  const notice =
-    result.outcome === 'alreadyBooked'
-      ? result.message
-      : result.refusedCases.length > 0
-        ? describeRefusal('Barnteam är bokat.', result.refusedCases)
-        : 'Barnteam är bokat. Kallelsen är skickad.';
-  return renderBokatCard(result.meeting, actor, handlers, notice);
+  // Booked is a success; a child who could not be put on the agenda is a problem to act on.
+  if (result.outcome !== 'alreadyBooked' && result.refusedCases.length > 0) {
+    return renderBokatCard(result.meeting, actor, handlers, {
+      formError: describeRefusal('Barnteam är bokat.', result.refusedCases),
+    });
+  }
+  return renderBokatCard(result.meeting, actor, handlers, {
+    confirmation:
+      result.outcome === 'alreadyBooked' ? result.message : 'Barnteam är bokat. Kallelsen är skickad.',
+  });
 }
 
 /** The Barnteam bokat card for the convener, or a message card when there is nothing to show. */
@@ -443,10 +446,11 @@ export function renderBokatCard(
   meeting: Versioned<BarnteamMeeting>,
   actor: Actor,
   handlers: HandlerContext,
-  notice: string,
+  notice: { readonly confirmation: string } | { readonly formError: string },
 ): AdaptiveCardJson {
-  const data = toBarnteamBokatData(meeting, actor.userId, handlers.flow.directory, { formError: notice });
-  return data === undefined ? renderMessageCard(notice) : renderBarnteamBokat(data);
+  const data = toBarnteamBokatData(meeting, actor.userId, handlers.flow.directory, notice);
+  const text = 'confirmation' in notice ? notice.confirmation : notice.formError;
+  return data === undefined ? renderMessageCard(text) : renderBarnteamBokat(data);
 }
 
 /**

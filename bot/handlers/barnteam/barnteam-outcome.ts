@@ -179,9 +179,12 @@ function answerChange(
   if (result.meeting.value.state === 'cancelled') {
     return renderMessageCard(`${message} (${formatMeetingTime(result.meeting.value.start)})`);
   }
-  const data = toBarnteamBokatData(result.meeting, actor.userId, handlers.flow.directory, {
-    formError: message,
-  });
+  const data = toBarnteamBokatData(
+    result.meeting,
+    actor.userId,
+    handlers.flow.directory,
+    result.outcome === 'applied' ? { confirmation: message } : { formError: message },
+  );
   return data === undefined ? renderMessageCard(message) : renderBarnteamBokat(data);
 }
 
@@ -230,10 +233,9 @@ const recordOutcome: Step = async ({ actor, card }, handlers) => {
             directory: flow.directory,
             now: flow.clock.now().toISOString(),
           },
-          {
-            ...(result.outcome === 'refused' ? { values: readOutcomeValues(card) } : {}),
-            formError: notice,
-          },
+          result.outcome === 'refused'
+            ? { values: readOutcomeValues(card), formError: notice }
+            : { confirmation: result.outcome === 'applied' ? `Sparat. ${notice}` : notice },
         );
   return data === undefined ? renderMessageCard(notice) : renderGemensamBehovskompass(data);
 };

@@ -69,6 +69,9 @@ import { readTypedValues } from '../case-form.js';
 import { type HandlerContext, readActor } from '../handler-context.js';
 
 /** Opens the form: the meeting reminder's button, and the joint compass's "Registrera för …". */
+/** Above the joint compass once a Skattningsformulär is saved. */
+const skattningSavedMessage = 'Sparat. Skattningen är registrerad.';
+
 const openSkattningVerb = barnteamPaminnelseVerb;
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -345,7 +348,7 @@ async function saveForm(
         directory: flow.directory,
         now: at,
       },
-      result.outcome === 'alreadyApplied' ? { formError: result.message } : {},
+      { confirmation: result.outcome === 'alreadyApplied' ? result.message : skattningSavedMessage },
     );
     if (compass === undefined) return renderMessageCard(skattningMessages.notOnAgenda);
     return renderGemensamBehovskompass(compass);
