@@ -1,6 +1,6 @@
 // Azure resources of the Backa barnet bot, for one environment (dev, test, prod) in one
-// resource group: Bot Service (single tenant, Teams channel), App Service (Linux, Node 20) with a
-// user-assigned managed identity, Cosmos DB (serverless, Entra ID only), Key Vault (RBAC) for the
+// resource group: Bot Service (single tenant, Teams channel), App Service (Linux, Node 22 LTS) with a
+// user-assigned managed identity, Cosmos DB (serverless, Entra ID only, continuous backup), Key Vault (RBAC) for the
 // secrets, and Log Analytics with Application Insights.
 //
 // Deployed by `teamsapp provision` (teamsapp.yml, arm/deploy) with main.parameters.json, or by

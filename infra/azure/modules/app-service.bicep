@@ -1,4 +1,5 @@
-// Linux App Service running the bot (Node 20). HTTPS only, TLS 1.2, no FTP. Secrets are Key Vault
+// Linux App Service running the bot on Node.js 22 LTS (Node 20 reached its end of life in April
+// 2026; 22 is supported until April 2027, 24 until April 2028). HTTPS only, TLS 1.2, no FTP. Secrets are Key Vault
 // references resolved with the user-assigned managed identity; the same identity reaches Cosmos
 // DB (@azure/identity's DefaultAzureCredential picks it through AZURE_CLIENT_ID).
 param planName string
@@ -49,7 +50,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     httpsOnly: true
     keyVaultReferenceIdentity: identityResourceId
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      linuxFxVersion: 'NODE|22-lts'
       appCommandLine: 'node dist/bot/main.js'
       alwaysOn: true
       http20Enabled: true
@@ -71,7 +72,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'LOG_LEVEL', value: logLevel }
         { name: 'AZURE_CLIENT_ID', value: identityClientId }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
-        { name: 'WEBSITE_NODE_DEFAULT_VERSION', value: '~20' }
+        { name: 'WEBSITE_NODE_DEFAULT_VERSION', value: '~22' }
         // The deployed zip already holds the built dist/ and node_modules (teamsapp.yml, deploy).
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'false' }
       ]

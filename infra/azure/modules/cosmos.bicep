@@ -45,6 +45,14 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
         name: 'EnableServerless'
       }
     ]
+    // Point-in-time restore to any second of the last 30 days (into a new account; see
+    // docs/deployment.md). Continuous mode cannot be switched back to periodic.
+    backupPolicy: {
+      type: 'Continuous'
+      continuousModeProperties: {
+        tier: 'Continuous30Days'
+      }
+    }
     disableLocalAuth: true
     disableKeyBasedMetadataWriteAccess: true
     minimalTlsVersion: 'Tls12'
