@@ -66,6 +66,12 @@ export interface Config {
   readonly identityHashKey: string;
   readonly logLevel: LogLevel;
   readonly delivery: DeliveryConfig;
+  /**
+   * TEAMS_APP_ID: the app's id in its manifest (teamsapp.yml writes it), by which the Teams app
+   * catalog is asked for the app to install in the host teams of the Individuellt barnteams'
+   * private channels. Without it the bot cannot install itself there.
+   */
+  readonly teamsAppId?: string;
 }
 
 /** How the outbox delivers (bot/background-work.ts, infra/outbox/outbox-dispatcher.ts). */
@@ -133,6 +139,7 @@ const ZEnv = z
     COSMOS_DATABASE: optionalText,
     COSMOS_KEY: optionalText,
     IDENTITY_HASH_KEY: optionalText,
+    TEAMS_APP_ID: optionalText,
     LOG_LEVEL: optionalText,
     OUTBOX_LATE_AFTER_MINUTES: optionalText,
     OUTBOX_SENDS_PER_SECOND: optionalText,
@@ -148,6 +155,9 @@ const ZEnv = z
     }
     if (env.PORT !== undefined && parsePort(env.PORT) === undefined) {
       problem('PORT', 'ska vara ett portnummer mellan 1 och 65535');
+    }
+    if (env.TEAMS_APP_ID !== undefined && !ZUuid.safeParse(env.TEAMS_APP_ID).success) {
+      problem('TEAMS_APP_ID', 'ska vara Teams-appens id i manifestet, ett GUID');
     }
     if (env.MicrosoftAppId !== undefined && !ZUuid.safeParse(env.MicrosoftAppId).success) {
       problem('MicrosoftAppId', 'ska vara botens app-id (klient-id), ett GUID');
@@ -307,6 +317,7 @@ const ZEnv = z
           parseWholeNumber(env.OUTBOX_SENDS_PER_SECOND, 1, maxOutboxSendsPerSecond) ??
           defaultOutboxSendsPerSecond,
       },
+      ...(env.TEAMS_APP_ID === undefined ? {} : { teamsAppId: env.TEAMS_APP_ID }),
     };
   });
 

@@ -7,7 +7,8 @@
  * other 5xx and lost connections back off exponentially with full jitter, a bounded number of
  * times. That is safe for every request we send: getSchedule reads, PATCH is idempotent, an
  * event POST carries a transactionId (Graph drops a repeat create with the same id), and a
- * repeated cancel is answered as done by the caller. Other 4xx fail at once with `GraphError`.
+ * repeated cancel is answered as done by the caller; a repeated channel create meets its own
+ * channel's name (409) and the caller reuses it, adding a member twice leaves one membership. Other 4xx fail at once with `GraphError`.
  */
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
@@ -28,7 +29,18 @@ export type GraphOperation =
   | 'createEvent'
   | 'getEventAttendees'
   | 'updateEvent'
-  | 'cancelEvent';
+  | 'cancelEvent'
+  // The Individuellt barnteams' private channels (graph-team-channels.ts).
+  | 'listChannels'
+  | 'createChannel'
+  | 'findTeamsApp'
+  | 'listTeamApps'
+  | 'installTeamApp'
+  | 'findTeamMember'
+  | 'addTeamMember'
+  | 'listChannelMembers'
+  | 'addChannelMember'
+  | 'removeChannelMember';
 
 /**
  * Graph refused or failed a request. Carries Graph's error code (`ErrorItemNotFound`,
@@ -57,10 +69,13 @@ export function isGraphError(error: unknown, status?: number): error is GraphErr
 
 export interface GraphRequest {
   readonly operation: GraphOperation;
-  readonly method: 'GET' | 'POST' | 'PATCH';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Below the version root, each segment already encoded: `/users/a%40b.se/events` (a query may follow). */
   readonly path: string;
-  /** The mailbox whose concurrency budget the request spends (the one in the path). */
+  /**
+   * The mailbox whose concurrency budget the request spends (the one in the path); for a team's
+   * channels, `team:<id>`, so that one team's requests share a budget too.
+   */
   readonly mailbox: string;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;

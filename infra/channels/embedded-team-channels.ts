@@ -1,0 +1,139 @@
+/**
+ * The local stand-in for the host teams' private channels (`npm start`, tests). Each channel
+ * created here gets an id of its own (`lokal-kanal-<uuid>`) with its own members; the bot's
+ * conversation for any of them is started in the Agents Playground team's channel named in
+ * `.m365agentsplayground.yml` (`Ärenden`, see `toPlaygroundChannel`), so that the status posts
+ * land where a newcomer sees them in the playground. The playground has no private channels and
+ * no Graph, so names, members and installations are kept in memory with the same rules as
+ * Teams: 30 private channels per team, one name once per team (case-insensitive), 250 members
+ * per channel, members of the host team only.
+ *
+ * In memory on purpose: the case document records the channel, so after a restart the job does
+ * not run again, and the playground's own conversations start empty on every run.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ChannelCreation, ChannelMembership, TeamChannels } from '../../flows/kernel/team-channel.js';
+
+/** The playground team's channel of `.m365agentsplayground.yml`. */
+export const playgroundChannelId = '19:local-barnteam-arenden@thread.tacv2';
+
+export const embeddedPrivateChannelLimit = 30;
+export const embeddedChannelMemberLimit = 250;
+
+/** The playground conversation a local channel's posts go to: the one channel the playground has for them. */
+export function toPlaygroundChannel(_localChannelId: string): string {
+  return playgroundChannelId;
+}
+
+export interface EmbeddedTeamChannelsOptions {
+  readonly privateChannelLimit?: number;
+}
+
+export interface EmbeddedTeamChannels extends TeamChannels {
+  /** What a test or the start banner may look at: the channels and their members by team. */
+  describe(teamId: string): readonly {
+    readonly displayName: string;
+    readonly channelId: string;
+    readonly members: readonly ChannelMembership[];
+  }[];
+  isAppInstalled(teamId: string): boolean;
+}
+
+interface EmbeddedChannel {
+  readonly displayName: string;
+  readonly description: string;
+  readonly channelId: string;
+  readonly members: Map<string, ChannelMembership>;
+}
+
+export function createEmbeddedTeamChannels(options: EmbeddedTeamChannelsOptions = {}): EmbeddedTeamChannels {
+  const limit = options.privateChannelLimit ?? embeddedPrivateChannelLimit;
+  const teams = new Map<string, EmbeddedChannel[]>();
+  const installed = new Set<string>();
+  let membershipSeq = 0;
+
+  const channelsOf = (teamId: string) => {
+    let list = teams.get(teamId);
+    if (list === undefined) {
+      list = [];
+      teams.set(teamId, list);
+    }
+    return list;
+  };
+  /**
+   * A channel a case recorded in an earlier run is taken as it is (empty): the playground and
+   * this store start afresh with each `npm start`, the case does not.
+   */
+  const find = (teamId: string, id: string) => {
+    const list = channelsOf(teamId);
+    let channel = list.find((item) => item.channelId === id);
+    if (channel === undefined) {
+      channel = { displayName: '', description: '', channelId: id, members: new Map() };
+      list.push(channel);
+    }
+    return channel;
+  };
+  const sameName = (a: string, b: string) => a.toLocaleLowerCase('sv-SE') === b.toLocaleLowerCase('sv-SE');
+
+  return {
+    async findChannelByName(teamId, displayName) {
+      const channel = channelsOf(teamId).find((item) => sameName(item.displayName, displayName));
+      return channel === undefined
+        ? undefined
+        : { channelId: channel.channelId, description: channel.description };
+    },
+    async createPrivateChannel(request): Promise<ChannelCreation> {
+      const list = channelsOf(request.teamId);
+      if (list.some((item) => sameName(item.displayName, request.displayName)))
+        return { outcome: 'nameTaken' };
+      if (list.length >= limit) return { outcome: 'teamFull' };
+      const channel: EmbeddedChannel = {
+        displayName: request.displayName,
+        description: request.description,
+        channelId: `lokal-kanal-${randomUUID()}`,
+        members: new Map(),
+      };
+      membershipSeq += 1;
+      channel.members.set(request.ownerUserId, {
+        membershipId: `lokal-medlem-${membershipSeq}`,
+        userId: request.ownerUserId,
+        owner: true,
+      });
+      list.push(channel);
+      return { outcome: 'created', channelId: channel.channelId };
+    },
+    async ensureAppInstalled(teamId) {
+      installed.add(teamId);
+    },
+    async listMembers(teamId, id) {
+      return [...find(teamId, id).members.values()];
+    },
+    async addMember(teamId, id, userId, memberOptions) {
+      const channel = find(teamId, id);
+      if (channel.members.has(userId)) return;
+      if (channel.members.size >= embeddedChannelMemberLimit) {
+        throw new Error('En privat kanal har högst 250 medlemmar.');
+      }
+      membershipSeq += 1;
+      channel.members.set(userId, {
+        membershipId: `lokal-medlem-${membershipSeq}`,
+        userId,
+        owner: memberOptions.owner,
+      });
+    },
+    async removeMember(teamId, id, membershipId) {
+      const channel = find(teamId, id);
+      for (const [userId, member] of channel.members) {
+        if (member.membershipId === membershipId) channel.members.delete(userId);
+      }
+    },
+    describe(teamId) {
+      return channelsOf(teamId).map((channel) => ({
+        displayName: channel.displayName,
+        channelId: channel.channelId,
+        members: [...channel.members.values()],
+      }));
+    },
+    isAppInstalled: (teamId) => installed.has(teamId),
+  };
+}
