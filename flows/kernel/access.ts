@@ -31,6 +31,9 @@ export const caseActions = [
   'registreraSkriftligtSamtycke',
   'registreraSamtal',
   'hanteraRoller',
+  'hanteraTeam',
+  'utseStodsamordnare',
+  'uppdateraAtgard',
   ...caseEvents,
 ] as const;
 export type CaseAction = (typeof caseActions)[number];
@@ -46,6 +49,11 @@ export type AccessDecision =
 export interface AccessContext {
   /** Units whose organisation has a statutory duty to initiate SIP (may start an Individuellt barnteam directly). */
   readonly unitsWithSipDuty?: readonly string[];
+  /**
+   * People the directory places at such a unit (their contact's `unit`, or its Barnkontakt or
+   * deputy): a role in the case with no unit of its own (an Upptäckare) still carries the duty.
+   */
+  readonly usersWithSipDuty?: readonly string[];
 }
 
 /** Swedish names of the roles, as in "Du är … i ärendet". */
@@ -74,6 +82,9 @@ const actionPhrases: Readonly<Record<CaseAction, string>> = {
   registreraSkriftligtSamtycke: 'registrera skriftligt samtycke',
   registreraSamtal: 'registrera barnsamtal och uppföljningssamtal',
   hanteraRoller: 'lägga till eller avsluta roller i ärendet',
+  hanteraTeam: 'lägga till eller ta bort medlemmar i det Individuella barnteamet',
+  utseStodsamordnare: 'utse Stödsamordnare',
+  uppdateraAtgard: 'ändra status på en åtgärd i Barnets plan',
   valjStodIEgenVerksamhet: 'välja stöd i egen verksamhet',
   gorOrosanmalan: 'välja orosanmälan till socialtjänsten',
   aktiveraBarnkontakt: 'aktivera Barnkontakten',
@@ -120,7 +131,15 @@ const barnkontaktOwnsIt = 'Ärendet har en Barnkontakt, och det är Barnkontakte
 
 const hasPlan: Condition = (caseValue) => planStates.includes(caseValue.state);
 const hasSipDuty: Condition = (_caseValue, assignment, context) =>
-  assignment.unitId !== undefined && (context.unitsWithSipDuty ?? []).includes(assignment.unitId);
+  (assignment.unitId !== undefined && (context.unitsWithSipDuty ?? []).includes(assignment.unitId)) ||
+  (context.usersWithSipDuty ?? []).includes(assignment.userId);
+// Who started a team under a SIP duty also calls its members (seeds/002: "kalla till Individuellt barnteam").
+const startedTheTeam: Condition = (caseValue, assignment) =>
+  caseValue.individuelltBarnteam?.via === 'sip' &&
+  caseValue.individuelltBarnteam.startedBy === assignment.userId;
+const teamStarted: Condition = (caseValue) =>
+  caseValue.individuelltBarnteam !== undefined && planStates.includes(caseValue.state);
+const noTeamYet = 'Ärendet har inget Individuellt barnteam ännu.';
 // The Upptäckare leads their own path (support in their organisation, a report) until a Barnkontakt is in the case.
 const noBarnkontaktYet: Condition = (caseValue) => currentBarnkontakt(caseValue) === undefined;
 
@@ -156,6 +175,23 @@ const actionRules: Readonly<Record<CaseAction, readonly Rule[]>> = {
   registreraSkriftligtSamtycke: barnkontaktOnly,
   registreraSamtal: barnkontaktOnly,
   hanteraRoller: [{ roles: barnkontaktRoles }, { roles: ['stodsamordnare'] }],
+  // The convener picks the team: the Barnkontakt, the Stödsamordnare, or who started it under a SIP duty.
+  hanteraTeam: [
+    { roles: barnkontaktRoles, when: teamStarted, unless: noTeamYet },
+    { roles: ['stodsamordnare'], when: teamStarted, unless: noTeamYet },
+    {
+      roles: ['teammedlem'],
+      when: (caseValue, assignment, context) =>
+        teamStarted(caseValue, assignment, context) && startedTheTeam(caseValue, assignment, context),
+      unless: 'Bara den som sammankallar teamet kan ändra vilka som är med.',
+    },
+  ],
+  // Any member may open the form; the use case lets only the plan's owner or the action's owner save.
+  uppdateraAtgard: [
+    { roles: ['barnkontakt', 'ersattare', 'stodsamordnare', 'teammedlem'], when: hasPlan, unless: noPlanYet },
+  ],
+  // The team appoints the Stödsamordnare; the Barnkontakt, who owns the plan until then, records it.
+  utseStodsamordnare: [{ roles: barnkontaktRoles, when: teamStarted, unless: noTeamYet }],
   valjStodIEgenVerksamhet: [{ roles: ['upptackare'] }],
   gorOrosanmalan: [{ roles: ['upptackare'] }],
   aktiveraBarnkontakt: [{ roles: ['upptackare'] }],
@@ -169,7 +205,15 @@ const actionRules: Readonly<Record<CaseAction, readonly Rule[]>> = {
   beslutaBehovUppfyllt: barnkontaktOnly,
   startaIndividuelltBarnteam: barnkontaktOnly,
   startaIndividuelltBarnteamSip: [{ roles: everyRole, when: hasSipDuty, unless: sipOnly }],
-  faststallPlan: [{ roles: barnkontaktRoles }, { roles: ['stodsamordnare'] }],
+  // Adopting the plan is its owner's: the Barnkontakt until a Stödsamordnare is appointed.
+  faststallPlan: [
+    { roles: ['stodsamordnare'] },
+    {
+      roles: barnkontaktRoles,
+      when: (caseValue) => !hasActiveRole(caseValue, 'stodsamordnare'),
+      unless: 'Det är Stödsamordnaren som ansvarar för Barnets plan och fastställer den.',
+    },
+  ],
   aterupptaSamtal: barnkontaktOnly,
   markeraBehovUppfyllt: leadsSupport,
   avsluta: leadsSupport,

@@ -16,8 +16,12 @@
  *   consent is withdrawn at delivery time (bot/notice-renderer.ts, `consentWithdrawn`), which
  *   also covers a notice enqueued by a use case racing this one;
  * - the child's items on coming Barnteam meetings are returned, for the booking code to take
- *   off the agenda and update the calendar event.
+ *   off the agenda and update the calendar event;
+ * - an Individuellt barnteam ends in the same write: its members' roles end, and its channel
+ *   gets one last post without details (`teametAvslutat`), committed with the case.
  */
+
+import { collectTeamEndEffects, endTeamOnWithdrawal } from '../individuellt-barnteam/index.js';
 import { authorize } from '../kernel/access.js';
 import type { Case, ConsentGiver, Instant } from '../kernel/case.js';
 import { type CaseCommandResult, runCaseCommand } from '../kernel/case-command.js';
@@ -78,14 +82,17 @@ export async function withdrawConsent(
       if (note !== undefined && note.length > 2000) {
         throw new DomainError('invalidInput', withdrawMessages.noteTooLong, { field: 'note' });
       }
-      return applyTransition(caseValue, {
+      const stopped = applyTransition(caseValue, {
         event: 'aterkallaSamtycke',
         actor: input.actor.userId,
         at: input.at,
         withdrawnBy: input.withdrawnBy,
         ...(note ? { note } : {}),
       });
+      return endTeamOnWithdrawal(stopped, { actor: input.actor.userId, at: input.at });
     },
+    // The Individuellt barnteam's channel gets one last post without details, with the write.
+    effects: (stopped) => collectTeamEndEffects(stopped),
   });
   if (result.outcome !== 'applied' && result.outcome !== 'alreadyApplied') {
     return result;

@@ -1,0 +1,461 @@
+/**
+ * The two jobs of the team's private channel, run by the reminder sweeper:
+ *
+ * - `skapaTeamkanal` (committed with the team's start): create the private channel in the first
+ *   host team with room, add the team's members, start the bot's one conversation there, write
+ *   `channel` into the case and enqueue the first status post.
+ * - `teamkanalMedlemmar` (committed with a member's addition or removal, and with a withdrawal):
+ *   make the channel's members the team's active members. A removed member loses the channel at
+ *   once; after a withdrawal or closing only the channel's owner (the convener) is left, until
+ *   the retention rules remove the channel.
+ *
+ * Write order of `skapaTeamkanal`, and what a crash at each point leaves:
+ * 1. audit the share (the channel name holds the child's initials, members' ids go to Graph);
+ * 2. make sure the app is installed in the host team;
+ * 3. find the channel by name (ours: the description names the case) or create it; a crash after
+ *    the create is found by name on the retry, so there is never a second channel;
+ * 4. add the members (adding one twice leaves one membership);
+ * 5. start the conversation unless one is stored under the channel's key (a retry after a crash
+ *    here finds it and starts none);
+ * 6. one conditional write of the case with `channel` and the first post (`replaceWithEffects`),
+ *    everything else of the case kept as read; a lost race re-reads and writes again;
+ * 7. store the conversation under `teamkanal:<caseId>` too, which is where the outbox looks for
+ *    the team's posts: until then they wait. A crash before it is repaired by the retry, which
+ *    finds `channel` in the case and does only this.
+ *
+ * No host team with room (every one answers 400, the private-channel limit), or none configured:
+ * the convener and the municipality's fallback contact are told what to do, once per directory
+ * version, and the job waits without calling Graph until the directory's host teams change (it
+ * looks once an hour; the directory is read at start, so a change comes with a restart).
+ * Teams refusing the bot a conversation in the channel (the app has not been added to the private
+ * channel): the convener, its owner, is told how to add it, and the job tries again every half
+ * hour for two days.
+ */
+import type { Case } from '../kernel/case.js';
+import { type FlowDependencies, nowInstant } from '../kernel/case-effects.js';
+import { findContact, findHostTeams, type HostTeam } from '../kernel/directory.js';
+import { isDomainError } from '../kernel/errors.js';
+import { toTeamkanalKey } from '../kernel/notices.js';
+import type { OutboxMessage, Reminder, Versioned } from '../kernel/ports.js';
+import { activeTeamMembers } from '../kernel/records/individual-team.js';
+import {
+  ChannelConversationRefused,
+  type ChannelConversations,
+  createTeamChannelReminderKind,
+  renderChannelName,
+  syncTeamChannelMembersReminderKind,
+  type TeamChannels,
+  toChannelDescription,
+  toChannelInitials,
+  withClashSuffix,
+} from '../kernel/team-channel.js';
+import { buildTeamkanalPost } from './team-effects.js';
+
+export interface TeamChannelJobDependencies extends FlowDependencies {
+  readonly teamChannels: TeamChannels;
+  readonly channelConversations: ChannelConversations;
+}
+
+export type CreateChannelOutcome =
+  | 'created'
+  | 'alreadyThere'
+  | 'noTeam'
+  | 'teamEnded'
+  | 'noHostTeamWithRoom'
+  | 'waitingForConfiguration'
+  | 'appNotInChannel';
+
+export type SyncMembersOutcome = 'synced' | 'noChannel' | 'noTeam';
+
+/** Names tried in one host team before it is given up as a clash we cannot resolve. */
+const maxNameTries = 5;
+const configurationCheckMs = 60 * 60_000;
+const appRetryMs = 30 * 60_000;
+const maxAppRetries = 96;
+const caseWriteTries = 3;
+
+/** The reminder a change of the team's members commits, so that the channel follows it. */
+export function buildChannelMembersReminder(caseId: string, cause: string, at: string): Reminder {
+  return {
+    id: `${caseId}:teamkanal:medlemmar:${cause}`,
+    kind: syncTeamChannelMembersReminderKind,
+    caseId,
+    dueAt: at,
+    status: 'scheduled',
+    data: {},
+    createdAt: at,
+  };
+}
+
+/** The handler of `skapaTeamkanal`. */
+export async function createTeamChannel(
+  deps: TeamChannelJobDependencies,
+  reminder: Reminder,
+): Promise<CreateChannelOutcome> {
+  const caseId = reminder.caseId;
+  if (caseId === undefined) return 'noTeam';
+  const stored = await deps.stores.cases.get(caseId);
+  const team = stored?.value.individuelltBarnteam;
+  if (stored === undefined || team === undefined) return 'noTeam';
+  if (team.channel !== undefined) {
+    await storeTeamKey(deps, stored.value);
+    return 'alreadyThere';
+  }
+  if (isTeamOver(stored.value)) return 'teamEnded';
+
+  const hostTeams = findHostTeams(deps.directory, stored.value.unitId);
+  const fingerprint = fingerprintHostTeams(hostTeams, deps.directory.teamChannels.namePattern);
+  if (reminder.data.waitingFor === fingerprint) {
+    await scheduleFollowUp(deps, reminder, 'vantar', fingerprint, configurationCheckMs);
+    return 'waitingForConfiguration';
+  }
+
+  const caseValue = stored.value;
+  const name = renderChannelName(deps.directory.teamChannels.namePattern, {
+    initials: toChannelInitials(caseValue.child.givenName, caseValue.child.familyName),
+    reference: caseValue.reference,
+  });
+  // The directory checked the pattern; a name Teams would refuse here is a bug to look at.
+  if ('problem' in name) throw new Error(`channelName:${name.problem}`);
+  const description = toChannelDescription(caseValue.reference);
+  await deps.stores.audit.append({
+    id: `audit-${deps.newId()}`,
+    at: nowInstant(deps.clock),
+    actor: 'system',
+    action: 'skapaTeamkanal',
+    caseId,
+    unitId: caseValue.unitId,
+    outcome: 'allowed',
+    purpose:
+      'Det Individuella barnteamet behöver en privat kanal för status om Barnets plan: kanalnamnet har barnets initialer och ärendets referens, bara teamets medlemmar läggs till.',
+  });
+
+  const placed = await placeChannel(deps, hostTeams, name.name, description, team.startedBy);
+  if (placed === undefined) {
+    await tellNoRoom(deps, caseValue, hostTeams, fingerprint, team.startedBy);
+    await scheduleFollowUp(deps, reminder, 'vantar', fingerprint, configurationCheckMs);
+    return 'noHostTeamWithRoom';
+  }
+
+  const owner = team.startedBy;
+  const members = activeTeamMembers(team).flatMap((member) =>
+    member.userId === undefined ? [] : [member.userId],
+  );
+  for (const userId of new Set([owner, ...members])) {
+    await deps.teamChannels.addMember(placed.hostTeam.teamId, placed.channelId, userId, {
+      owner: userId === owner,
+    });
+  }
+
+  let conversationKey = deps.channelConversations.keyFor(placed.channelId);
+  if ((await deps.stores.conversations.get(conversationKey)) === undefined) {
+    const serviceUrl = await findServiceUrl(deps, [owner, ...members]);
+    try {
+      conversationKey = (
+        await deps.channelConversations.start({
+          tenantId: caseValue.tenantId,
+          channelId: placed.channelId,
+          serviceUrl,
+          text: `Här skriver Backa barnet status för Barnets plan i Individuellt barnteam, ärende ${caseValue.reference}. Inga uppgifter om barnet skrivs i kanalen; knappen Visa Barnets plan öppnar planen i din chatt med Backa barnet.`,
+        })
+      ).conversationKey;
+    } catch (error) {
+      if (!(error instanceof ChannelConversationRefused)) throw error;
+      await tellAppNotInChannel(deps, caseValue, placed.channelId, owner);
+      const retries = typeof reminder.data.appRetries === 'number' ? reminder.data.appRetries : 0;
+      if (retries < maxAppRetries) {
+        await scheduleFollowUp(deps, reminder, 'app', String(retries + 1), appRetryMs, {
+          appRetries: retries + 1,
+        });
+      }
+      return 'appNotInChannel';
+    }
+  }
+
+  const written = await writeChannel(deps, caseId, {
+    hostTeamId: placed.hostTeam.teamId,
+    channelId: placed.channelId,
+    conversationKey,
+    displayName: placed.displayName,
+    createdAt: nowInstant(deps.clock),
+  });
+  if (written !== undefined) await storeTeamKey(deps, written);
+  return 'created';
+}
+
+/** The handler of `teamkanalMedlemmar`. */
+export async function syncTeamChannelMembers(
+  deps: TeamChannelJobDependencies,
+  reminder: Reminder,
+): Promise<SyncMembersOutcome> {
+  const caseId = reminder.caseId;
+  if (caseId === undefined) return 'noTeam';
+  const stored = await deps.stores.cases.get(caseId);
+  const team = stored?.value.individuelltBarnteam;
+  if (stored === undefined || team === undefined) return 'noTeam';
+  // Without a channel there is nothing to follow: its creation adds the members of that moment.
+  const channel = team.channel;
+  if (channel === undefined) return 'noChannel';
+  const over = isTeamOver(stored.value);
+  const wanted = new Set(
+    over
+      ? []
+      : activeTeamMembers(team).flatMap((member) => (member.userId === undefined ? [] : [member.userId])),
+  );
+  const current = await deps.teamChannels.listMembers(channel.hostTeamId, channel.channelId);
+  await deps.stores.audit.append({
+    id: `audit-${deps.newId()}`,
+    at: nowInstant(deps.clock),
+    actor: 'system',
+    action: 'teamkanalMedlemmar',
+    caseId,
+    unitId: stored.value.unitId,
+    outcome: 'allowed',
+    purpose: over
+      ? 'Teamet är avslutat: medlemmarnas åtkomst till kanalen tas bort; kanalens ägare behåller den tills gallringen.'
+      : 'Kanalens medlemmar ska vara teamets aktiva medlemmar: den som lämnat teamet förlorar åtkomsten genast.',
+  });
+  const present = new Set(current.map((member) => member.userId.toLowerCase()));
+  for (const userId of wanted) {
+    if (!present.has(userId.toLowerCase())) {
+      await deps.teamChannels.addMember(channel.hostTeamId, channel.channelId, userId, { owner: false });
+    }
+  }
+  const wantedLower = new Set([...wanted].map((userId) => userId.toLowerCase()));
+  for (const member of current) {
+    // A private channel keeps at least its owner (Teams refuses to remove the last one): the
+    // convener keeps it, with no member left, until the retention rules remove the channel.
+    if (member.owner && member.userId.toLowerCase() === team.startedBy.toLowerCase()) continue;
+    if (!wantedLower.has(member.userId.toLowerCase())) {
+      await deps.teamChannels.removeMember(channel.hostTeamId, channel.channelId, member.membershipId);
+    }
+  }
+  return 'synced';
+}
+
+/** The team has ended (consent withdrawn, or the case closed): no new channel, no members. */
+function isTeamOver(caseValue: Case): boolean {
+  return caseValue.state === 'samtyckeAterkallat' || caseValue.state === 'avslutad';
+}
+
+interface PlacedChannel {
+  readonly hostTeam: HostTeam;
+  readonly channelId: string;
+  readonly displayName: string;
+}
+
+/**
+ * The channel of this case in the first host team that has it or room for it. A name taken by a
+ * channel that is not ours (another description) gets a suffix; ours is reused.
+ */
+async function placeChannel(
+  deps: TeamChannelJobDependencies,
+  hostTeams: readonly HostTeam[],
+  name: string,
+  description: string,
+  ownerUserId: string,
+): Promise<PlacedChannel | undefined> {
+  for (const hostTeam of hostTeams) {
+    // The bot must be in the host team before it can be added to or post in its channels.
+    await deps.teamChannels.ensureAppInstalled(hostTeam.teamId);
+    let full = false;
+    for (let attempt = 1; attempt <= maxNameTries && !full; attempt += 1) {
+      const displayName = withClashSuffix(name, attempt);
+      const existing = await deps.teamChannels.findChannelByName(hostTeam.teamId, displayName);
+      if (existing !== undefined) {
+        if (existing.description === description)
+          return { hostTeam, channelId: existing.channelId, displayName };
+        continue;
+      }
+      const created = await deps.teamChannels.createPrivateChannel({
+        teamId: hostTeam.teamId,
+        displayName,
+        description,
+        ownerUserId,
+      });
+      if (created.outcome === 'created') return { hostTeam, channelId: created.channelId, displayName };
+      if (created.outcome === 'teamFull') {
+        full = true;
+      } else {
+        // Someone created it between the look and the create: ours if a retry of ours did.
+        const raced = await deps.teamChannels.findChannelByName(hostTeam.teamId, displayName);
+        if (raced?.description === description) return { hostTeam, channelId: raced.channelId, displayName };
+      }
+    }
+    if (!full) throw new Error('channelNameClash');
+  }
+  return undefined;
+}
+
+/** A Bot Connector address the tenant's conversations use: the convener's chat first. */
+async function findServiceUrl(deps: TeamChannelJobDependencies, userIds: readonly string[]): Promise<string> {
+  for (const userId of userIds) {
+    const conversation = await deps.stores.conversations.get(userId);
+    if (conversation !== undefined) return conversation.serviceUrl;
+  }
+  throw new Error('noServiceUrl');
+}
+
+/** Writes `channel` into the team, keeping everything else as read; retried on a lost race. */
+async function writeChannel(
+  deps: TeamChannelJobDependencies,
+  caseId: string,
+  channel: NonNullable<NonNullable<Case['individuelltBarnteam']>['channel']>,
+): Promise<Case | undefined> {
+  for (let attempt = 1; attempt <= caseWriteTries; attempt += 1) {
+    const stored: Versioned<Case> | undefined = await deps.stores.cases.get(caseId);
+    const team = stored?.value.individuelltBarnteam;
+    if (stored === undefined || team === undefined) return undefined;
+    if (team.channel !== undefined) return stored.value;
+    const at = nowInstant(deps.clock);
+    const next: Case = {
+      ...stored.value,
+      individuelltBarnteam: { ...team, channel },
+      chronology: [...stored.value.chronology, { at, by: 'system', event: 'teamkanalSkapad' }],
+      updatedAt: at,
+    };
+    await deps.stores.audit.append({
+      id: `audit-${deps.newId()}`,
+      at,
+      actor: 'system',
+      action: 'sparaTeamkanal',
+      caseId,
+      unitId: stored.value.unitId,
+      outcome: 'allowed',
+      purpose:
+        'Teamets privata kanal sparas i ärendet så att status om Barnets plan når kanalen och ingen annan.',
+    });
+    try {
+      const written = await deps.stores.cases.replaceWithEffects(next, stored.etag, {
+        outbox: [buildTeamkanalPost(caseId, 'teametStartat', at)],
+        reminders: [],
+      });
+      return written.value;
+    } catch (error) {
+      if (!isDomainError(error, 'concurrencyConflict') || attempt === caseWriteTries) throw error;
+    }
+  }
+  return undefined;
+}
+
+/** Where the outbox finds the team's posts: the channel's conversation, under the case's key. */
+async function storeTeamKey(deps: TeamChannelJobDependencies, caseValue: Case): Promise<void> {
+  const channel = caseValue.individuelltBarnteam?.channel;
+  if (channel === undefined) return;
+  const key = toTeamkanalKey(caseValue.id);
+  if ((await deps.stores.conversations.get(key)) !== undefined) return;
+  const conversation = await deps.stores.conversations.get(channel.conversationKey);
+  if (conversation === undefined) throw new Error('channelConversationMissing');
+  await deps.stores.conversations.save({ ...conversation, key });
+}
+
+async function scheduleFollowUp(
+  deps: TeamChannelJobDependencies,
+  reminder: Reminder,
+  why: 'vantar' | 'app',
+  tag: string,
+  afterMs: number,
+  data: Reminder['data'] = {},
+): Promise<void> {
+  const caseId = reminder.caseId as string;
+  const now = deps.clock.now();
+  const round = typeof reminder.data.round === 'number' ? reminder.data.round + 1 : 1;
+  await deps.stores.reminders.schedule({
+    id: `${caseId}:teamkanal:${why}:${tag}:${round}`,
+    kind: createTeamChannelReminderKind,
+    caseId,
+    dueAt: new Date(now.getTime() + afterMs).toISOString(),
+    status: 'scheduled',
+    data: { ...(why === 'vantar' ? { waitingFor: tag } : {}), ...data, round },
+    createdAt: now.toISOString(),
+  });
+}
+
+function textTo(
+  deps: TeamChannelJobDependencies,
+  id: string,
+  recipientKey: string,
+  caseId: string,
+  text: string,
+): OutboxMessage {
+  const at = nowInstant(deps.clock);
+  return {
+    id,
+    recipientKey,
+    caseId,
+    payload: { kind: 'text', text },
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: at,
+    createdAt: at,
+  };
+}
+
+/** The convener and the fallback contact learn that no host team has room, once per directory version. */
+async function tellNoRoom(
+  deps: TeamChannelJobDependencies,
+  caseValue: Case,
+  hostTeams: readonly HostTeam[],
+  fingerprint: string,
+  convener: string,
+): Promise<void> {
+  const reference = caseValue.reference;
+  const teams = hostTeams.map((team) => team.name ?? team.teamId).join(', ');
+  const why =
+    hostTeams.length === 0
+      ? 'kommunen har inte angett något värdteam för teamkanaler'
+      : `alla värdteam (${teams}) har redan 30 privata kanaler; borttagna kanaler räknas i 30 dagar`;
+  await deps.stores.outbox.enqueue(
+    textTo(
+      deps,
+      `${caseValue.id}:teamkanal:ingenPlats:${fingerprint}:sammankallande`,
+      convener,
+      caseValue.id,
+      `Teamets privata kanal för ärende ${reference} kunde inte skapas: ${why}. Teamet och Barnets plan fungerar som vanligt, och statusinläggen väntar tills kanalen finns. Kommunens reservkontakt har fått besked och ordnar ett värdteam.`,
+    ),
+  );
+  const fallback = findContact(deps.directory, deps.directory.fallback.contact);
+  if (fallback === undefined) return;
+  await deps.stores.outbox.enqueue(
+    textTo(
+      deps,
+      `${caseValue.id}:teamkanal:ingenPlats:${fingerprint}:reservkontakt:teamkanal`,
+      fallback.aadObjectId,
+      caseValue.id,
+      `Teamets privata kanal för Individuellt barnteam i ärende ${reference} kunde inte skapas: ${why}. Be IT-administratören lägga till ett värdteam under teamChannels.hostTeams i kommunens katalog (och appen Backa barnet i det teamet) och starta om Backa barnet; kanalen skapas då av sig själv.`,
+    ),
+  );
+}
+
+/** The convener, the channel's owner, learns how to let the bot post there (once per channel). */
+async function tellAppNotInChannel(
+  deps: TeamChannelJobDependencies,
+  caseValue: Case,
+  channelId: string,
+  convener: string,
+): Promise<void> {
+  await deps.stores.outbox.enqueue(
+    textTo(
+      deps,
+      `${caseValue.id}:teamkanal:appSaknas:${fingerprintText(channelId)}`,
+      convener,
+      caseValue.id,
+      `Teamets privata kanal för ärende ${caseValue.reference} är skapad och du är dess ägare, men Teams låter inte Backa barnet skriva där ännu. Öppna kanalen i Teams, välj Fler alternativ (…) > Hantera kanal > Appar och lägg till Backa barnet. Boten försöker igen varje halvtimme; statusinläggen väntar tills dess.`,
+    ),
+  );
+}
+
+/** A short, stable tag of the host teams and the name pattern, for ids and "has it changed". */
+function fingerprintHostTeams(hostTeams: readonly HostTeam[], pattern: string): string {
+  return fingerprintText(JSON.stringify([pattern, hostTeams.map((team) => team.teamId.toLowerCase())]));
+}
+
+/** FNV-1a, 32 bits: enough to tell versions of a short text apart, and pure. */
+function fingerprintText(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
