@@ -24,6 +24,8 @@ import {
   barnteamFollowUpReminderKind,
   handleBarnteamFollowUp,
 } from '../flows/barnteam/record-barnteam-outcome.js';
+import { handleOverdueAction } from '../flows/individuellt-barnteam/plan-actions.js';
+import { teamReminderKinds } from '../flows/individuellt-barnteam/team-effects.js';
 import { roleLabels } from '../flows/kernel/access.js';
 import type { Calendar } from '../flows/kernel/calendar.js';
 import {
@@ -173,6 +175,13 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
         logger.info(
           { reminderId: reminder.id, caseId: reminder.caseId, outcome },
           'Uppföljning efter Barnteam',
+        );
+      },
+      [teamReminderKinds.atgardForsenad]: async (reminder: Reminder) => {
+        const outcome = await handleOverdueAction(flow, reminder);
+        logger.info(
+          { reminderId: reminder.id, caseId: reminder.caseId, outcome },
+          'Försenad åtgärd i Barnets plan',
         );
       },
       ...(calendar === undefined
