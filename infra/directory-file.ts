@@ -70,7 +70,7 @@ export function parseDirectoryText(text: string, sourceName: string): Directory 
   );
 }
 
-type PathSegment = string | number;
+export type PathSegment = string | number;
 
 /** An unknown key is reported on the key's own line, one problem per key. */
 function expandIssue(issue: ZodIssue): { path: PathSegment[]; message: string }[] {
@@ -87,7 +87,7 @@ function expandIssue(issue: ZodIssue): { path: PathSegment[]; message: string }[
  * The line of the deepest node on `path` that exists in the file: the key's line for a
  * field, the item's line for a list entry, the parent's line for a missing field.
  */
-function findLine(root: unknown, path: readonly PathSegment[], lineCounter: LineCounter): number {
+export function findLine(root: unknown, path: readonly PathSegment[], lineCounter: LineCounter): number {
   let node: unknown = root;
   let offset = rangeStart(root) ?? 0;
   for (const segment of path) {
@@ -118,7 +118,7 @@ function rangeStart(node: unknown): number | undefined {
   return undefined;
 }
 
-function formatPath(path: readonly PathSegment[]): string {
+export function formatPath(path: readonly PathSegment[]): string {
   if (path.length === 0) return '(hela filen)';
   return path
     .map((segment, index) =>
