@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type BarnetsPlanData,
+  barnetsPlanVerbs,
+  goldenRule,
+  renderBarnetsPlan,
+} from '../../../cards/individuellt-barnteam/barnets-plan.js';
+import { findCardProblems, listExecuteActions, readCardText } from '../../support/card-validation.js';
+
+const allowedVerbs = Object.values(barnetsPlanVerbs);
+
+function buildData(overrides: Partial<BarnetsPlanData> = {}): BarnetsPlanData {
+  return {
+    caseId: 'arende-team-0001',
+    etag: 'etag-1',
+    childLabel: 'T.E. (BB-4K7Q-2M9C)',
+    facts: [{ label: 'Ansvarig för planen', value: 'Maria Lind, Barnkontakt' }],
+    goals: [
+      {
+        id: 'mal-1',
+        area: 'maBra',
+        minMal: 'Jag vill sova hela natten.',
+        vad: 'Bättre sömn',
+        hur: 'Kvällsrutin',
+      },
+    ],
+    actions: [
+      {
+        id: 'atgard-1',
+        what: 'Samtal om sömn varje vecka',
+        details: 'Ali Karimi, Skolkurator (kommun) · senast 21 mars 2025 · ansvarig Ali Karimi',
+        statusText: 'Planerad',
+        open: true,
+        canChange: true,
+        overdue: true,
+      },
+    ],
+    closeToMe: ['Närmast: Kim (pappa)'],
+    compass: [{ heading: 'Start 12 mars 2025', lines: ['Barnet: Omsorg 2, Trygghet 3'] }],
+    members: [{ key: 'skolkurator-bjorkskolan', text: 'Ali Karimi, Skolkurator (kommun)', canRemove: true }],
+    participants: ['Kim Exempel (Vårdnadshavare, pappa)'],
+    canEdit: true,
+    canManage: true,
+    canAppoint: true,
+    canAdopt: true,
+    ownerChoices: [{ title: 'Ali Karimi', value: '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e22' }],
+    candidateChoices: [{ title: 'Nadia Lund, Socialsekreterare', value: 'socialsekreterare' }],
+    appointChoices: [{ title: 'Ali Karimi', value: 'skolkurator-bjorkskolan' }],
+    refreshUserIds: ['0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e02'],
+    ...overrides,
+  };
+}
+
+describe('the Barnets plan card', () => {
+  it('is a valid Adaptive Card 1.5 with the golden rule, Mina mål with Vad and Hur apart, and the actions', () => {
+    const card = renderBarnetsPlan(buildData());
+    expect(findCardProblems(card, { allowedVerbs })).toEqual([]);
+    const text = readCardText(card);
+    expect(text).toContain(goldenRule);
+    expect(text).toContain('Mitt mål: Jag vill sova hela natten.');
+    expect(text).toContain('Vad: Bättre sömn');
+    expect(text).toContain('Hur: Kvällsrutin');
+    expect(text).toContain('Planerad · försenad');
+    expect(text).toContain('Vem finns till för mig');
+  });
+
+  it('offers the forms and buttons only to those who may use them', () => {
+    const member = renderBarnetsPlan(
+      buildData({
+        canEdit: false,
+        canManage: false,
+        canAppoint: false,
+        canAdopt: false,
+        actions: buildData().actions?.map((action) => ({ ...action, canChange: false })) ?? [],
+        members: [{ key: 'skolkurator-bjorkskolan', text: 'Ali Karimi', canRemove: false }],
+      }),
+    );
+    expect(findCardProblems(member, { allowedVerbs })).toEqual([]);
+    expect(listExecuteActions(member).map((action) => action.verb)).toEqual(['plan.visa']);
+    const owner = renderBarnetsPlan(buildData());
+    expect(new Set(listExecuteActions(owner).map((action) => action.verb))).toEqual(new Set(allowedVerbs));
+  });
+
+  it('carries the case and the version it was rendered from on every action', () => {
+    const card = renderBarnetsPlan(buildData());
+    for (const action of listExecuteActions(card)) {
+      expect(action.data).toMatchObject({ caseId: 'arende-team-0001', etag: 'etag-1' });
+    }
+  });
+
+  it('shows a field’s error under it and keeps what was typed', () => {
+    const card = renderBarnetsPlan(
+      buildData({
+        values: { minMal: 'Jag vill' },
+        fieldErrors: { vad: 'Skriv vad som ska göras för att nå målet.' },
+      }),
+    );
+    const text = readCardText(card);
+    expect(text).toContain('Inget är sparat. Rätta fältet som är markerat nedan.');
+    expect(text).toContain('Skriv vad som ska göras för att nå målet.');
+    expect(JSON.stringify(card)).toContain('"value":"Jag vill"');
+  });
+});
