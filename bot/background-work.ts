@@ -25,6 +25,11 @@ import {
   handleBarnteamFollowUp,
 } from '../flows/barnteam/record-barnteam-outcome.js';
 import { handleOverdueAction } from '../flows/individuellt-barnteam/plan-actions.js';
+import {
+  createTeamChannel,
+  syncTeamChannelMembers,
+  type TeamChannelJobDependencies,
+} from '../flows/individuellt-barnteam/team-channel-jobs.js';
 import { teamReminderKinds } from '../flows/individuellt-barnteam/team-effects.js';
 import { roleLabels } from '../flows/kernel/access.js';
 import type { Calendar } from '../flows/kernel/calendar.js';
@@ -37,6 +42,12 @@ import {
 import { type Directory, findContact } from '../flows/kernel/directory.js';
 import { buildNoticeMessage } from '../flows/kernel/notices.js';
 import type { Clock, Reminder, Stores } from '../flows/kernel/ports.js';
+import {
+  type ChannelConversations,
+  createTeamChannelReminderKind,
+  syncTeamChannelMembersReminderKind,
+  type TeamChannels,
+} from '../flows/kernel/team-channel.js';
 import { decisionFollowUpReminderKind, followUpDecision } from '../flows/samtal-och-beslut/decide.js';
 import { chaseUnansweredCase } from '../flows/upptackt/chase-unanswered-case.js';
 import { followUpOwnSupport } from '../flows/upptackt/follow-up-own-support.js';
@@ -48,6 +59,7 @@ import {
   type OutboxNotice,
 } from '../infra/outbox/outbox-dispatcher.js';
 import { createSweepLoop } from '../infra/outbox/sweep-loop.js';
+import { createRecipientResolver } from '../infra/outbox/team-channel-recipients.js';
 import {
   createReminderSweeper,
   defaultReminderSweeperOptions,
@@ -80,6 +92,15 @@ export interface BackgroundWorkDependencies {
    * instance leaves those reminders to one that has a calendar.
    */
   readonly calendar?: Calendar;
+  /**
+   * The Individuellt barnteams' private channels (Graph, or the playground locally) and the Bot
+   * Connector's conversations in them. Without them this instance leaves those reminders to one
+   * that has them; the team's posts wait in the outbox.
+   */
+  readonly teamChannels?: {
+    readonly channels: TeamChannels;
+    readonly conversations: ChannelConversations;
+  };
   readonly options?: BackgroundWorkOptions;
 }
 
@@ -121,6 +142,8 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
   const dispatcher = createOutboxDispatcher({
     outbox: stores.outbox,
     conversations: stores.conversations,
+    // A team's posts (`teamkanal:<caseId>`) wait for its channel; see team-channel-recipients.ts.
+    resolveRecipient: createRecipientResolver(stores.conversations),
     sender: createConnectorMessageSender({
       sendProactive: deps.sendProactive,
       render: { stores, directory, clock },
@@ -184,6 +207,7 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
           'Försenad åtgärd i Barnets plan',
         );
       },
+      ...(deps.teamChannels === undefined ? {} : teamChannelHandlers(deps.teamChannels)),
       ...(calendar === undefined
         ? {}
         : {
@@ -199,6 +223,26 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
     },
     ...(options.reminders === undefined ? {} : { options: options.reminders }),
   });
+
+  function teamChannelHandlers(
+    teamChannels: NonNullable<BackgroundWorkDependencies['teamChannels']>,
+  ): Record<string, (reminder: Reminder) => Promise<void>> {
+    const jobs: TeamChannelJobDependencies = {
+      ...flow,
+      teamChannels: teamChannels.channels,
+      channelConversations: teamChannels.conversations,
+    };
+    return {
+      [createTeamChannelReminderKind]: async (reminder) => {
+        const outcome = await createTeamChannel(jobs, reminder);
+        logger.info({ reminderId: reminder.id, caseId: reminder.caseId, outcome }, 'Teamets privata kanal');
+      },
+      [syncTeamChannelMembersReminderKind]: async (reminder) => {
+        const outcome = await syncTeamChannelMembers(jobs, reminder);
+        logger.info({ reminderId: reminder.id, caseId: reminder.caseId, outcome }, 'Teamkanalens medlemmar');
+      },
+    };
+  }
 
   let running = false;
   let kickTimer: NodeJS.Timeout | undefined;

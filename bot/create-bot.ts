@@ -13,11 +13,13 @@ import type { Calendar } from '../flows/kernel/calendar.js';
 import type { FlowDependencies } from '../flows/kernel/case-effects.js';
 import type { Directory } from '../flows/kernel/directory.js';
 import type { Clock, Stores } from '../flows/kernel/ports.js';
+import type { TeamChannels } from '../flows/kernel/team-channel.js';
 import type { Config } from '../infra/config.js';
 import type { Logger } from '../infra/logger.js';
 import { BackaCloudAdapter } from './adapter.js';
 import { createApplication } from './application.js';
 import { type BackgroundWork, type BackgroundWorkOptions, createBackgroundWork } from './background-work.js';
+import { createBotChannelConversations } from './channel-conversations.js';
 import { toStoredConversation } from './conversation-references.js';
 import { GuardedBotFrameworkAuthentication } from './guarded-authentication.js';
 import { readVerb } from './handlers/handler-context.js';
@@ -45,6 +47,15 @@ export interface CreateBotOptions {
   readonly backgroundWorkOptions?: BackgroundWorkOptions;
   /** Where Barnteam meetings are booked; the background work completes interrupted bookings in it. */
   readonly calendar?: Calendar;
+  /**
+   * Where the Individuellt barnteams' private channels are made: Graph in production, the
+   * playground's team locally (`toConversationChannel` then names the playground channel the
+   * bot posts in for every local channel).
+   */
+  readonly teamChannels?: {
+    readonly channels: TeamChannels;
+    readonly toConversationChannel?: (channelId: string) => string;
+  };
 }
 
 export interface Bot {
@@ -110,6 +121,24 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     identityKeySecret: config.identityHashKey,
     instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     ...(options.calendar === undefined ? {} : { calendar: options.calendar }),
+    ...(options.teamChannels === undefined
+      ? {}
+      : {
+          teamChannels: {
+            channels: options.teamChannels.channels,
+            conversations: createBotChannelConversations({
+              adapter,
+              appId,
+              mode: config.mode,
+              conversations: stores.conversations,
+              now: () => clock.now(),
+              logger,
+              ...(options.teamChannels.toConversationChannel === undefined
+                ? {}
+                : { toConversationChannel: options.teamChannels.toConversationChannel }),
+            }),
+          },
+        }),
     // The configured delivery settings, unless a test or the benchmark sets its own.
     options: {
       ...options.backgroundWorkOptions,

@@ -8,16 +8,18 @@ import { type Calendar, toMailboxKey } from '../flows/kernel/calendar.js';
 import type { Directory } from '../flows/kernel/directory.js';
 import type { Stores } from '../flows/kernel/ports.js';
 import { openEmbeddedCalendar, toCalendarPath } from '../infra/calendar/embedded-calendar.js';
+import { createEmbeddedTeamChannels, toPlaygroundChannel } from '../infra/channels/embedded-team-channels.js';
 import { type Config, defaultSqlitePath, loadConfig, summarizeConfig } from '../infra/config.js';
 import { loadDirectoryFile } from '../infra/directory-file.js';
 import { createGraphCalendar } from '../infra/graph/graph-calendar.js';
 import { createGraphClient } from '../infra/graph/graph-client.js';
+import { createGraphTeamChannels } from '../infra/graph/graph-team-channels.js';
 import { createMsalTokenProvider, type GraphTokenProvider } from '../infra/graph/graph-token.js';
 import type { Logger } from '../infra/logger.js';
 import { createLogger, maskIdentityNumbers } from '../infra/logger.js';
 import { createCosmosClient, openCosmosStores } from '../infra/store/cosmos-stores.js';
 import { openSqliteStores } from '../infra/store/sqlite-stores.js';
-import { createBot } from './create-bot.js';
+import { type CreateBotOptions, createBot } from './create-bot.js';
 
 async function openStores(config: Config): Promise<Stores> {
   if (config.store.kind === 'sqlite') return openSqliteStores({ path: config.store.path });
@@ -52,22 +54,7 @@ function openCalendar(
   logger: Logger,
   directory: Directory,
 ): { calendar: Calendar; close: () => void } {
-  const auth = config.botAuth;
-  let tokenProvider: GraphTokenProvider | undefined;
-  if (auth.kind === 'SingleTenant' && auth.password !== '') {
-    tokenProvider = createMsalTokenProvider({
-      tenantId: auth.tenantId,
-      clientId: auth.appId,
-      clientSecret: auth.password,
-    });
-  } else if (auth.kind === 'UserAssignedMSI') {
-    const credential = new DefaultAzureCredential({ managedIdentityClientId: auth.appId });
-    tokenProvider = {
-      async getAccessToken() {
-        return (await credential.getToken(graphScope)).token;
-      },
-    };
-  }
+  const tokenProvider = createGraphTokenProvider(config);
   if (tokenProvider !== undefined) {
     return { calendar: createGraphCalendar(createGraphClient({ tokenProvider, logger })), close: () => {} };
   }
@@ -84,6 +71,44 @@ function openCalendar(
     canReadFreeBusy: (mailbox) => !isOutsideEmployees(directory, employees, mailbox),
   });
   return { calendar: embedded, close: () => embedded.close() };
+}
+
+/** The bot's app-only Graph token, when it has production credentials (secret or managed identity). */
+function createGraphTokenProvider(config: Config): GraphTokenProvider | undefined {
+  const auth = config.botAuth;
+  let tokenProvider: GraphTokenProvider | undefined;
+  if (auth.kind === 'SingleTenant' && auth.password !== '') {
+    tokenProvider = createMsalTokenProvider({
+      tenantId: auth.tenantId,
+      clientId: auth.appId,
+      clientSecret: auth.password,
+    });
+  } else if (auth.kind === 'UserAssignedMSI') {
+    const credential = new DefaultAzureCredential({ managedIdentityClientId: auth.appId });
+    tokenProvider = {
+      async getAccessToken() {
+        return (await credential.getToken(graphScope)).token;
+      },
+    };
+  }
+  return tokenProvider;
+}
+
+/**
+ * Private channels through Graph when the bot has production credentials; otherwise the
+ * playground's team, whose "Ärenden" channel takes every local channel's posts.
+ */
+function openTeamChannels(config: Config, logger: Logger): NonNullable<CreateBotOptions['teamChannels']> {
+  const tokenProvider = createGraphTokenProvider(config);
+  if (tokenProvider !== undefined) {
+    return {
+      channels: createGraphTeamChannels({
+        client: createGraphClient({ tokenProvider, logger }),
+        teamsAppId: config.teamsAppId,
+      }),
+    };
+  }
+  return { channels: createEmbeddedTeamChannels(), toConversationChannel: toPlaygroundChannel };
 }
 
 /**
@@ -105,7 +130,14 @@ async function start(): Promise<void> {
   const directory = loadDirectoryFile(config.directoryFile);
   const stores = await openStores(config);
   const calendar = openCalendar(config, logger, directory);
-  const bot = await createBot({ config, stores, directory, logger, calendar: calendar.calendar });
+  const bot = await createBot({
+    config,
+    stores,
+    directory,
+    logger,
+    calendar: calendar.calendar,
+    teamChannels: openTeamChannels(config, logger),
+  });
   await bot.listen();
 
   let stopping = false;

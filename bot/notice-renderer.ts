@@ -9,7 +9,7 @@
  * is "nödvändig, relevant, proportionerlig" (docs/security.md 7). If the audit write fails, the error
  * propagates and nothing is sent.
  *
- * What goes to whom (all personal chats; no channel posts):
+ * What goes to whom (personal chats, and one team channel):
  * - Barnkontakt, deputy, fallback: the notification card with Ta emot / Skicka vidare / Avböj,
  *   rendered from the current ETag (no identity number, see cards/upptackt/barnkontakt-notis.ts).
  * - Upptäckare: a short text with the case reference and no child identity; answers that change
@@ -18,11 +18,15 @@
  * - Barnteam members: the reminder card (children by initials and reference only) and short
  *   texts when the meeting moves or is cancelled, checked against the meeting as it is now.
  * - The Barnteam's convener: the booking card, with the news that a required member declined.
+ * - The Individuellt barnteam's private channel: a status post with the case reference only
+ *   (cards/teamkanal/teamkanal-status.ts), to that case's channel and no other conversation; after
+ *   a withdrawal only the last post, that the team has ended.
  */
 import { randomUUID } from 'node:crypto';
 import { renderBarnteamBokat } from '../cards/barnteam/barnteam-bokat.js';
 import { renderBarnteamPaminnelse } from '../cards/barnteam/barnteam-paminnelse.js';
 import { formatSwedishDate, formatSwedishDateOfInstant } from '../cards/swedish-format.js';
+import { renderTeamkanalStatus, teamkanalStatusTexts } from '../cards/teamkanal/teamkanal-status.js';
 import { renderBarnkontaktNotis } from '../cards/upptackt/barnkontakt-notis.js';
 import { renderOrosanmalan } from '../cards/upptackt/orosanmalan.js';
 import { type KvittoDelivery, renderUpptackarkortKvitto } from '../cards/upptackt/upptackarkort-kvitto.js';
@@ -30,7 +34,7 @@ import { authorize, currentBarnkontakt } from '../flows/kernel/access.js';
 import type { Case, UserId } from '../flows/kernel/case.js';
 import { currentRouting } from '../flows/kernel/case-effects.js';
 import { type Directory, findBarnteamForUnit, findContact, findUnit } from '../flows/kernel/directory.js';
-import { type NoticeKind, noticeSummaries, readNoticeData } from '../flows/kernel/notices.js';
+import { type NoticeKind, noticeSummaries, readNoticeData, toTeamkanalKey } from '../flows/kernel/notices.js';
 import type {
   AuditLog,
   BarnteamMeeting,
@@ -186,7 +190,13 @@ async function decide(
   // a case; they share the meeting (time, initials and references of the children still on the
   // agenda), so one child's withdrawn consent must not silence the whole Barnteam. That child's
   // item is taken off the agenda by the withdrawal and its reminder card then leaves it out.
-  if (caseValue.state === 'samtyckeAterkallat' && !meetingNoticeKinds.has(payload.notice)) {
+  // The channel's last post ("Samtycket har återkallats; teamet är avslutat") is the one notice a
+  // withdrawn case still sends; its case below decides which of its posts go.
+  if (
+    caseValue.state === 'samtyckeAterkallat' &&
+    !meetingNoticeKinds.has(payload.notice) &&
+    payload.notice !== 'teamkanalStatus'
+  ) {
     return { drop: 'consentWithdrawn' };
   }
   const people = createPeople(caseValue, deps.directory);
@@ -385,9 +395,28 @@ async function decide(
           }),
         };
       }
-      case 'teamkanalStatus':
-        // Placeholder until the channel delivery renders the team's status posts.
-        return { drop: 'noLongerRelevant' };
+      case 'teamkanalStatus': {
+        const data = readNoticeData('teamkanalStatus', payload.data);
+        const channel = caseValue.individuelltBarnteam?.channel;
+        // Only ever the team's own channel: the key the outbox resolved, or the channel's own.
+        if (
+          channel === undefined ||
+          (recipientKey !== toTeamkanalKey(caseValue.id) && recipientKey !== channel.conversationKey)
+        ) {
+          return { drop: 'recipientHasNoAccess' };
+        }
+        if (caseValue.state === 'samtyckeAterkallat' && data.event !== 'teametAvslutat') {
+          return { drop: 'consentWithdrawn' };
+        }
+        const cardData = { caseId: caseValue.id, reference, event: data.event };
+        return {
+          render: () => ({
+            kind: 'card',
+            card: renderTeamkanalStatus(cardData),
+            summary: `${teamkanalStatusTexts[data.event]} Ärende ${reference}.`,
+          }),
+        };
+      }
       case 'individuelltBarnteamStartatSip': {
         const data = readNoticeData('individuelltBarnteamStartatSip', payload.data);
         if (currentBarnkontakt(caseValue)?.userId !== recipientKey) return { drop: 'recipientHasNoAccess' };

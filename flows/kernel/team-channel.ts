@@ -160,6 +160,11 @@ export interface TeamChannels {
 /** Where the bot's one conversation in the channel is started (the Bot Connector). */
 export interface ChannelConversations {
   /**
+   * The conversation store key the channel's conversation is (or will be) stored under, so that
+   * a retry finds a conversation it started before a crash instead of starting a second one.
+   */
+  keyFor(channelId: string): string;
+  /**
    * Starts a conversation in the channel with `text` as its first post and stores its reference
    * under the channel's key; returns that key. Throws `ChannelConversationRefused` when Teams
    * will not let the bot post there (the app has not been added to the private channel).

@@ -16,8 +16,16 @@
  * `tenantSendsPerSecond` (25, under the 30 per second per app and tenant, leaving room for the
  * turns' own replies). Different recipients go in parallel up to `maxConcurrentConversations`,
  * and a sweep that found a full batch goes on with the next one at once. A 429 pauses that
- * conversation in this instance until its Retry-After has passed; the hourly limit (1 800) is
- * left to 429s, as one case produces a handful of messages.
+ * conversation in this instance until its Retry-After has passed. The hourly limit (1 800 per
+ * conversation) is a window too: a team's channel takes every status post of its plan.
+ * Pacing is per conversation, not per outbox recipient key: a channel is reached under its
+ * case's key (`teamkanal:<caseId>`) and may be reached under its own, and Teams counts the
+ * conversation.
+ *
+ * Recipients: a key is resolved at delivery (`resolveRecipient`), so a message waits for a
+ * conversation that does not exist yet instead of being dropped or sent elsewhere. A personal
+ * chat that is missing means the app is not installed for the person (the fallback is told); a
+ * team channel still being created is awaited quietly and looked for again soon.
  *
  * Log lines carry ids, statuses and error codes only, never payload text.
  */
@@ -29,6 +37,7 @@ import type {
   ConversationStore,
   OutboxMessage,
   OutboxStore,
+  StoredConversation,
   Versioned,
 } from '../../flows/kernel/ports.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -106,6 +115,7 @@ export const defaultOutboxDispatcherOptions: OutboxDispatcherOptions = {
   conversationWindows: [
     { count: 8, ms: 2_000 },
     { count: 60, ms: 30_000 },
+    { count: 1_800, ms: 60 * 60_000 },
   ],
   tenantSendsPerSecond: 25,
   maxBatchesPerSweep: 10,
@@ -117,9 +127,19 @@ export const defaultOutboxDispatcherOptions: OutboxDispatcherOptions = {
   },
 };
 
+/** Where a recipient key leads now. */
+export type RecipientResolution =
+  | { readonly kind: 'conversation'; readonly conversation: StoredConversation }
+  /** No conversation, and none is on its way: the app is not installed for the person. */
+  | { readonly kind: 'unreachable' }
+  /** Not there yet but being set up (a team's channel): looked for again after `retryInMs`. */
+  | { readonly kind: 'waiting'; readonly retryInMs: number };
+
 export interface OutboxDispatcherDependencies {
   readonly outbox: OutboxStore;
   readonly conversations: ConversationStore;
+  /** Resolves a recipient key at delivery; by default a plain look-up in `conversations`. */
+  readonly resolveRecipient?: (recipientKey: string) => Promise<RecipientResolution>;
   readonly sender: MessageSender;
   readonly clock: Clock;
   /** Names this process in claims, so that a log shows who held a message. */
@@ -167,13 +187,14 @@ type SweepOutcome = keyof OutboxSweepResult;
 const parkPendingPrefix = 'parkPending|';
 const unreachableTold = 'unreachable';
 const unreachableNoticeFailed = 'unreachable:noticeFailed';
+const waitingForConversation = 'waitingForConversation';
 
 /** Creates the dispatcher; nothing runs until `runOnce` or `start`. */
 export function createOutboxDispatcher(deps: OutboxDispatcherDependencies): OutboxDispatcher {
   const options: OutboxDispatcherOptions = { ...defaultOutboxDispatcherOptions, ...deps.options };
   const logger = (deps.logger ?? createLogger()).child({ component: 'outbox', instanceId: deps.instanceId });
   const { outbox, clock } = deps;
-  /** When this instance last sent to each recipient (epoch ms), for pacing. */
+  /** When this instance last sent to each conversation (epoch ms), for pacing. */
   const sendTimes = new Map<string, number[]>();
   /** The next free slot of the app-wide send budget (epoch ms). */
   let nextTenantSlotMs = 0;
@@ -254,18 +275,19 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDependencies): Outb
     if (message.lastError?.startsWith(parkPendingPrefix)) {
       return park(claimed, message.lastError.slice(parkPendingPrefix.length));
     }
-    const conversation = await deps.conversations.get(message.recipientKey);
-    if (conversation === undefined) {
-      return waitForReference(claimed);
-    }
-    await waitForPacing(message.recipientKey);
+    const resolved = await resolveRecipient(message.recipientKey);
+    if (resolved.kind === 'unreachable') return waitForReference(claimed);
+    if (resolved.kind === 'waiting') return waitQuietly(claimed, resolved.retryInMs);
+    const { conversation } = resolved;
+    const pacingKey = conversation.conversationId;
+    await waitForPacing(pacingKey);
     // Pacing may have outlasted the claim; another instance may have the message by now.
     const held = await holdClaimForSend(claimed);
     if (held === undefined) return 'skipped';
     const result = await sendWithDeadline(held.value, (signal) =>
       deps.sender.send(conversation, message.payload, message.id, { signal }),
     );
-    recordSend(message.recipientKey, clock.now().getTime());
+    recordSend(pacingKey, clock.now().getTime());
     switch (result.outcome) {
       case 'delivered':
         return recordDelivered(held);
@@ -418,6 +440,29 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDependencies): Outb
     }
   }
 
+  async function resolveRecipient(recipientKey: string): Promise<RecipientResolution> {
+    if (deps.resolveRecipient !== undefined) return deps.resolveRecipient(recipientKey);
+    const conversation = await deps.conversations.get(recipientKey);
+    return conversation === undefined ? { kind: 'unreachable' } : { kind: 'conversation', conversation };
+  }
+
+  /** A conversation being set up: no attempt used, nobody told, looked for again soon. */
+  async function waitQuietly(claimed: Versioned<OutboxMessage>, retryInMs: number): Promise<SweepOutcome> {
+    const nowMs = clock.now().getTime();
+    const jitterMs = Math.floor(options.random() * (retryInMs / 4));
+    const stored = await replaceIfCurrent(claimed, {
+      ...withoutClaim(claimed.value),
+      attempts: Math.max(0, claimed.value.attempts - 1),
+      status: 'pending',
+      nextAttemptAt: toInstant(nowMs + retryInMs + jitterMs),
+      lastError: waitingForConversation,
+    });
+    if (stored !== undefined && claimed.value.lastError !== waitingForConversation) {
+      logger.info(toLogIds(stored.value), 'Mottagarens konversation skapas; meddelandet väntar');
+    }
+    return stored === undefined ? 'skipped' : 'retried';
+  }
+
   async function waitForReference(claimed: Versioned<OutboxMessage>): Promise<SweepOutcome> {
     // Looking for a reference is not a send: it does not use up the message's attempts.
     const waiting = { ...withoutClaim(claimed.value), attempts: Math.max(0, claimed.value.attempts - 1) };
@@ -486,9 +531,9 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDependencies): Outb
     }
   }
 
-  async function waitForPacing(recipientKey: string): Promise<void> {
+  async function waitForPacing(pacingKey: string): Promise<void> {
     const nowMs = clock.now().getTime();
-    const times = sendTimes.get(recipientKey) ?? [];
+    const times = sendTimes.get(pacingKey) ?? [];
     let earliest = nowMs;
     const last = times.at(-1);
     if (last !== undefined) earliest = Math.max(earliest, last + options.conversationIntervalMs);
@@ -506,11 +551,11 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDependencies): Outb
     }
   }
 
-  function recordSend(recipientKey: string, atMs: number): void {
-    const times = sendTimes.get(recipientKey) ?? [];
+  function recordSend(pacingKey: string, atMs: number): void {
+    const times = sendTimes.get(pacingKey) ?? [];
     times.push(atMs);
     if (times.length > keptSendTimes) times.splice(0, times.length - keptSendTimes);
-    sendTimes.set(recipientKey, times);
+    sendTimes.set(pacingKey, times);
   }
 
   function forgetPastPacing(nowMs: number): void {

@@ -87,6 +87,16 @@ describe('appPackage/manifest.json', () => {
     expect(manifest.localizationInfo).toMatchObject({ defaultLanguageTag: 'sv-SE' });
   });
 
+  test('declares the channel features a bot needs in private channels, at the root', () => {
+    // Manifest 1.25+ with the team scope must declare it, and only at the root (inside the bot
+    // object the validator refuses it); 'tier1' is the one value. Without it the app cannot be
+    // added to a private channel, where the Individuellt barnteam's posts go.
+    const manifest = readManifest();
+    expect(manifest.supportsChannelFeatures).toBe('tier1');
+    expect((manifest.bots as { [key: string]: Json }[])[0]).not.toHaveProperty('supportsChannelFeatures');
+    expect(validateManifest({ ...manifest, supportsChannelFeatures: 'tier2' })).not.toEqual([]);
+  });
+
   test('a manifest without bots[0].botId fails, naming the field', () => {
     const manifest = readManifest();
     const [bot] = manifest.bots as { [key: string]: Json }[];
