@@ -6,7 +6,7 @@
 import { Writable } from 'node:stream';
 import nock from 'nock';
 import type { BackgroundWork } from '../../bot/background-work.js';
-import { createBot } from '../../bot/create-bot.js';
+import { type CreateBotOptions, createBot } from '../../bot/create-bot.js';
 import type { Calendar } from '../../flows/kernel/calendar.js';
 import type { Clock, Stores } from '../../flows/kernel/ports.js';
 import { type Config, loadConfig } from '../../infra/config.js';
@@ -49,6 +49,8 @@ export interface StartOptions<S extends Stores> {
   readonly clock?: Clock;
   /** Where Barnteam meetings are booked (e.g. the embedded calendar on a temp file). */
   readonly calendar?: Calendar;
+  /** Where the Individuellt barnteams' private channels are made (e.g. the embedded stand-in). */
+  readonly teamChannels?: CreateBotOptions['teamChannels'];
 }
 
 export async function startBotWith<S extends Stores>(
@@ -77,6 +79,7 @@ export async function startBotWith<S extends Stores>(
     logger: createLogger({ level: 'debug', destination }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.calendar === undefined ? {} : { calendar: options.calendar }),
+    ...(options.teamChannels === undefined ? {} : { teamChannels: options.teamChannels }),
     // The outbox and reminders stay put unless a test sweeps them.
     runBackgroundWork: false,
   });

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import type { CreateBotOptions } from '../../bot/create-bot.js';
 import type { Clock } from '../../flows/kernel/ports.js';
 import { type EmbeddedCalendar, openEmbeddedCalendar } from '../../infra/calendar/embedded-calendar.js';
 import type { Config } from '../../infra/config.js';
@@ -57,6 +58,8 @@ export interface TeamsBotOptions {
   readonly greet?: readonly Person[];
   /** Production mode as configured otherwise (another allow-list of tenants); default `productionTestConfig`. */
   readonly config?: Config;
+  /** The private channels' stand-in for the Individuellt barnteam tests, made fresh for each test. */
+  readonly teamChannels?: () => CreateBotOptions['teamChannels'];
 }
 
 export interface TeamsBot {
@@ -179,6 +182,7 @@ export function useTeamsBot(options: TeamsBotOptions = {}): TeamsBot {
       stores: createInMemoryStores(),
       clock,
       calendar,
+      ...(options.teamChannels === undefined ? {} : { teamChannels: options.teamChannels() }),
     });
     running = { bot, calendar, dir };
     for (const person of greet) await teams.say(person, 'hjälp');
