@@ -10,6 +10,7 @@ import { registerSkattning } from './handlers/barnteam/skattning.js';
 import { registerCaseOverview } from './handlers/case-overview.js';
 import type { HandlerContext } from './handlers/handler-context.js';
 import { registerHelp } from './handlers/help.js';
+import { registerBarnetsPlan } from './handlers/individuellt-barnteam/barnets-plan.js';
 import { registerBeslut } from './handlers/samtal-och-beslut/beslut.js';
 import { registerSamtal } from './handlers/samtal-och-beslut/samtal.js';
 import { registerSamtycke } from './handlers/samtycke/samtycke.js';
@@ -46,6 +47,7 @@ export function createApplication(deps: ApplicationDependencies): Application<Tu
   registerBarnteamBooking(app, deps.handlers);
   registerBarnteamOutcome(app, deps.handlers);
   registerCaseOverview(app, deps.handlers, deps.personalChat);
+  registerBarnetsPlan(app, deps.handlers);
   registerUnknownText(app);
   return app;
 }

@@ -11,7 +11,9 @@
  */
 import type { ArendeOversiktData } from '../../cards/arende/arende-oversikt.js';
 import { formatSwedishDate, formatSwedishDateOfInstant } from '../../cards/swedish-format.js';
+import { buildTeamAccessContext } from '../../flows/individuellt-barnteam/team-directory.js';
 import {
+  allowedEventsFor,
   authorize,
   buildReceipt,
   currentBarnkontakt,
@@ -59,6 +61,27 @@ export function toArendeOversiktData(
   viewerId: UserId,
   directory: Directory,
   options: OverviewOptions = {},
+): ArendeOversiktData | undefined {
+  const overview = buildOverview(current, viewerId, directory, options);
+  if (overview === undefined) return undefined;
+  const caseValue = current.value;
+  // Barnets plan for those who may read it; the direct start for someone with a SIP duty.
+  const plan = caseValue.barnetsPlan !== undefined && authorize(caseValue, viewerId, 'lasPlan').allowed;
+  const startSip = allowedEventsFor(caseValue, viewerId, buildTeamAccessContext(directory)).includes(
+    'startaIndividuelltBarnteamSip',
+  );
+  return {
+    ...overview,
+    ...(plan ? { barnetsPlan: true } : {}),
+    ...(startSip ? { startSipEtag: current.etag } : {}),
+  };
+}
+
+function buildOverview(
+  current: Versioned<Case>,
+  viewerId: UserId,
+  directory: Directory,
+  options: OverviewOptions,
 ): ArendeOversiktData | undefined {
   const caseValue = current.value;
   const decision = authorize(caseValue, viewerId, 'lasArende');

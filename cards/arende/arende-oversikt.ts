@@ -33,6 +33,10 @@ export const ZArendeOversiktData = z.object({
   /** The buttons into the support process, as on the case's other cards. */
   entryActions: z.boolean().default(false),
   bookBarnteam: z.boolean().default(false),
+  /** Barnets plan, for someone who may read it. */
+  barnetsPlan: z.boolean().default(false),
+  /** The case's version, when the viewer may start an Individuellt barnteam under a SIP duty. */
+  startSipEtag: z.string().min(1).max(200).optional(),
   /** The users for whom the card refreshes when opened (Teams allows 60). */
   refreshUserIds: z.array(ZUserId).min(1).max(60),
 });
@@ -71,6 +75,8 @@ export function renderArendeOversikt(data: ArendeOversiktData): AdaptiveCardJson
     caseId: data.caseId,
     entryActions: data.entryActions === true,
     bookBarnteam: data.bookBarnteam === true,
+    plan: data.barnetsPlan === true,
+    ...(data.startSipEtag === undefined ? {} : { startSipEtag: data.startSipEtag }),
     omitVerb: arendeOversiktVerb,
     overview: false,
   });

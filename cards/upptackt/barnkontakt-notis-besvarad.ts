@@ -108,6 +108,10 @@ export interface CaseNavigation {
   readonly entryActions: boolean;
   /** Boka Barnteam. */
   readonly bookBarnteam: boolean;
+  /** Barnets plan, when the case has one the viewer may read. */
+  readonly plan?: boolean;
+  /** Starta Individuellt barnteam under a SIP duty, sent with the case's version. */
+  readonly startSipEtag?: string;
   /** Visa ärendet (the overview); by default whenever one of the others is offered. */
   readonly overview?: boolean;
   /** The card the buttons go on, whose own button is left out. */
@@ -135,6 +139,15 @@ export function buildCaseNavigationActions(navigation: CaseNavigation): Record<s
         ]
       : []),
     ...(navigation.bookBarnteam ? [button('Boka Barnteam', besvaradEntryVerbs.bokaBarnteam)] : []),
+    ...(navigation.plan ? [button('Barnets plan', 'plan.visa')] : []),
+    ...(navigation.startSipEtag === undefined
+      ? []
+      : [
+          {
+            ...button('Starta Individuellt barnteam', 'ib.startaSip'),
+            data: { caseId: navigation.caseId, etag: navigation.startSipEtag },
+          },
+        ]),
     ...((navigation.overview ?? (navigation.entryActions || navigation.bookBarnteam))
       ? [button('Visa ärendet', besvaradEntryVerbs.oversikt)]
       : []),

@@ -33,6 +33,11 @@ export const walkSteps = [
   'barnteam',
   /** The Barnkontakt booked the Barnteam at a proposed time on a later day. */
   'bokad',
+  /**
+   * The updated written consent recorded, and the Individuellt barnteam started from the
+   * Barnteam's outcome ("Starta Individuellt barnteam" on the joint compass); `card` is the plan.
+   */
+  'individuelltBarnteam',
 ] as const;
 export type WalkStep = (typeof walkSteps)[number];
 
@@ -61,7 +66,7 @@ export interface BookedCase extends WalkedCase {
 }
 
 export interface CaseWalk {
-  to(step: 'bokad', options?: WalkOptions): Promise<BookedCase>;
+  to(step: 'bokad' | 'individuelltBarnteam', options?: WalkOptions): Promise<BookedCase>;
   to(step: WalkStep, options?: WalkOptions): Promise<WalkedCase>;
 }
 
@@ -78,6 +83,13 @@ const answers = {
     givenBy: 'vardnadshavare',
     scope: 'Björkskolan, elevhälsan och socialtjänsten får dela det som behövs för stödet.',
     documentReference: 'Blankett i elevakten',
+  },
+  uppdateratSamtycke: {
+    step: 'uppdateratSkriftligt',
+    givenBy: 'vardnadshavare',
+    scope:
+      'Björkskolan, elevhälsan, socialtjänsten och BUP får dela det som behövs för det Individuella barnteamet.',
+    documentReference: 'Uppdaterad blankett i elevakten',
   },
   beslut: {
     decision: 'barnteam',
@@ -140,6 +152,27 @@ async function walk(teams: TeamsBot, step: WalkStep, options: WalkOptions): Prom
     const slot = listChoices(proposed, 'slot').find((start) => Date.parse(start) >= halfADayAhead);
     if (slot === undefined) throw new Error('walkCase: ingen tid föreslogs en senare dag');
     await press('barnteam.boka', proposed, { agendaCaseIds: caseId, slot });
+  }
+  if (goesOnTo('individuelltBarnteam')) {
+    await press(
+      'samtycke.registrera',
+      await teams.invoke(barnkontakt, 'samtycke.visa', { caseId }),
+      answers.uppdateratSamtycke,
+    );
+    const booked = teams.stores
+      .snapshot()
+      .meetings.find((candidate) => candidate.agenda.some((item) => item.caseId === caseId));
+    const current = await teams.stores.cases.get(caseId);
+    if (booked === undefined || current === undefined)
+      throw new Error('walkCase: mötet eller ärendet saknas');
+    // What the joint compass's "Starta Individuellt barnteam" button sends.
+    card = await teams.invoke(barnkontakt, 'barnteam.utfall', {
+      meetingId: booked.id,
+      caseId,
+      etag: current.etag,
+      outcome: 'individuelltBarnteam',
+    });
+    await expectState(teams, caseId, 'individuelltBarnteam');
   }
 
   const stored = await teams.stores.cases.get(caseId);

@@ -37,6 +37,7 @@ import {
   unexpectedErrorMessage,
 } from '../../user-messages.js';
 import { type HandlerContext, readActor } from '../handler-context.js';
+import { startTeamFromBarnteamOutcome } from '../individuellt-barnteam/start-from-barnteam.js';
 import { earliestMeetingStart, noCalendarMessage } from './barnteam-booking.js';
 
 export const cancelledNotice = 'Barnteam är inställt. Medlemmarna får besked.';
@@ -191,6 +192,14 @@ function answerChange(
 const recordOutcome: Step = async ({ actor, card }, handlers) => {
   const { flow } = handlers;
   if (card.caseId === undefined || card.outcome === undefined) return renderMessageCard(cardNotRecognised);
+  if (card.outcome === 'individuelltBarnteam') {
+    const started = await startTeamFromBarnteamOutcome(
+      actor,
+      { meetingId: card.meetingId, caseId: card.caseId, etag: card.etag },
+      handlers,
+    );
+    if (started !== undefined) return started;
+  }
   const startIb = card.outcome === 'individuelltBarnteam';
   const what = card.proposedSupport?.trim() ?? '';
   const byWhom = card.supportBy?.trim() ?? '';

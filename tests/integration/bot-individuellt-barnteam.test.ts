@@ -1,0 +1,115 @@
+/**
+ * The Individuellt barnteam and Barnets plan through the bot: from the Barnteam's outcome with
+ * the updated written consent to a plan with a member, a goal, an action and a fastställd plan,
+ * with the answers a user sees (the plan card, a stale card, a refusal) and the posts queued for
+ * the team's channel.
+ */
+import { describe, expect, it } from 'vitest';
+import { goldenRule } from '../../cards/individuellt-barnteam/barnets-plan.js';
+import { people } from '../support/bot-activities.js';
+import { findAction, listActions } from '../support/card-actions.js';
+import { readCardText } from '../support/card-validation.js';
+import { useTeamsBot } from '../support/teams-bot.js';
+import { walkCase } from '../support/walk-case.js';
+
+const listExecuteVerbs = (card: unknown) => listActions(card).map((action) => action.verb);
+
+const teams = useTeamsBot({ greet: [people.alex, people.maria, people.sara, people.karin] });
+
+function channelEvents(caseId: string): unknown[] {
+  return teams.stores
+    .snapshot()
+    .outbox.filter((message) => message.recipientKey === `teamkanal:${caseId}`)
+    .map((message) => (message.payload.kind === 'notice' ? message.payload.data.event : undefined));
+}
+
+describe('Individuellt barnteam and Barnets plan in Teams', () => {
+  it('starts from the Barnteam, takes a member, a goal and an action, and is fastställd', async () => {
+    const walked = await walkCase(teams).to('individuelltBarnteam');
+    const { caseId, barnkontakt: maria } = walked;
+    let plan = walked.card;
+    expect(readCardText(plan)).toContain('Det Individuella barnteamet är startat.');
+    expect(readCardText(plan)).toContain(goldenRule);
+    expect(readCardText(plan)).not.toContain('Testbarn');
+
+    plan = await teams.invoke(maria, 'team.medlem', {
+      ...findAction(plan, 'team.medlem').data,
+      contactId: 'skolskoterska-bjorkskolan',
+    });
+    expect(readCardText(plan)).toContain('Karin Sjöberg, Skolsköterska (kommun)');
+
+    // The new member sees the plan, without the owner's forms.
+    const karinsPlan = await teams.invoke(people.karin, 'plan.visa', { caseId });
+    expect(readCardText(karinsPlan)).toContain('Mina mål');
+    expect(listExecuteVerbs(karinsPlan)).not.toContain('plan.mal');
+
+    plan = await teams.invoke(maria, 'plan.mal', {
+      ...findAction(plan, 'plan.mal').data,
+      area: 'maBra',
+      minMal: 'Jag vill kunna sova hela natten.',
+      vad: 'Bättre sömn',
+      hur: 'Kvällsrutin med stöd av skolsköterskan',
+    });
+    expect(readCardText(plan)).toContain('Sparat.');
+    expect(readCardText(plan)).toContain('Mitt mål: Jag vill kunna sova hela natten.');
+
+    const missingDate = await teams.invoke(maria, 'plan.atgard', {
+      ...findAction(plan, 'plan.atgard').data,
+      what: 'Samtal om sömn varje vecka',
+      ownerUserId: people.karin.aadObjectId,
+    });
+    expect(readCardText(missingDate)).toContain('Ange senast när åtgärden ska vara gjord (ÅÅÅÅ-MM-DD).');
+    plan = await teams.invoke(maria, 'plan.atgard', {
+      ...findAction(missingDate, 'plan.atgard').data,
+      what: 'Samtal om sömn varje vecka',
+      ownerUserId: people.karin.aadObjectId,
+      dueDate: '2026-03-20',
+      goalId: 'mal-1',
+    });
+    expect(readCardText(plan)).toContain('senast 20 mars 2026 · ansvarig Karin Sjöberg');
+
+    const stale = findAction(missingDate, 'plan.faststall').data;
+    plan = await teams.invoke(maria, 'plan.faststall', findAction(plan, 'plan.faststall').data);
+    expect(readCardText(plan)).toContain('Fastställd');
+    expect((await teams.stores.cases.get(caseId))?.value.state).toBe('planAktiv');
+
+    // A second click on an older card is answered with the plan as it is now.
+    const again = await teams.invoke(maria, 'plan.faststall', stale);
+    expect(readCardText(again)).toContain('Barnets plan är redan fastställd.');
+
+    expect(channelEvents(caseId)).toEqual(['teametStartat', 'medlemTillagd', 'planFaststalld']);
+    const reminders = teams.stores.snapshot().reminders.map((reminder) => reminder.kind);
+    expect(reminders).toEqual(expect.arrayContaining(['skapaTeamkanal', 'atgardForsenad']));
+  });
+
+  it('shows the plan to nobody without a role in the team, and ends a removed member’s access at once', async () => {
+    const walked = await walkCase(teams).to('individuelltBarnteam');
+    const { caseId, barnkontakt: maria } = walked;
+    const refused = await teams.invoke(people.sara, 'plan.visa', { caseId });
+    expect(readCardText(refused)).toContain('Åtgärden nekades');
+    expect(readCardText(refused)).not.toContain(walked.reference);
+
+    let plan = await teams.invoke(maria, 'team.medlem', {
+      ...findAction(walked.card, 'team.medlem').data,
+      contactId: 'skolskoterska-bjorkskolan',
+    });
+    plan = await teams.invoke(maria, 'team.taBort', {
+      ...findAction(plan, 'team.taBort').data,
+    });
+    expect(readCardText(plan)).not.toContain('Karin Sjöberg');
+    const afterwards = await teams.invoke(people.karin, 'plan.visa', { caseId });
+    expect(readCardText(afterwards)).toContain('Åtgärden nekades');
+    const audit = teams.stores.snapshot().audit.filter((entry) => entry.caseId === caseId);
+    expect(
+      audit.filter((entry) => entry.action === 'hanteraTeam' && entry.outcome === 'allowed'),
+    ).toHaveLength(2);
+  });
+
+  it('offers Barnets plan from the case overview once the team has started', async () => {
+    const { caseId, barnkontakt: maria } = await walkCase(teams).to('individuelltBarnteam');
+    const overview = await teams.invoke(maria, 'arende.oversikt', { caseId });
+    expect(listExecuteVerbs(overview)).toContain('plan.visa');
+    const plan = await teams.invoke(maria, 'plan.visa', findAction(overview, 'plan.visa').data);
+    expect(readCardText(plan)).toContain('Vem gör vad och när');
+  });
+});
