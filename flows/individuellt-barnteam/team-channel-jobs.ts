@@ -141,7 +141,14 @@ export async function createTeamChannel(
   const members = activeTeamMembers(team).flatMap((member) =>
     member.userId === undefined ? [] : [member.userId],
   );
+  // Those already there (the owner from the create, everyone after a crash) are not added again.
+  const present = new Set(
+    (await deps.teamChannels.listMembers(placed.hostTeam.teamId, placed.channelId)).map((member) =>
+      member.userId.toLowerCase(),
+    ),
+  );
   for (const userId of new Set([owner, ...members])) {
+    if (present.has(userId.toLowerCase())) continue;
     await deps.teamChannels.addMember(placed.hostTeam.teamId, placed.channelId, userId, {
       owner: userId === owner,
     });

@@ -1,0 +1,600 @@
+/**
+ * The team's private channel against Microsoft Graph as its documentation describes it, faked with
+ * nock at graph.microsoft.com: the requests' and answers' shapes are those of the reference pages
+ * (channel-post "create private channel" with application permissions, channel-post-members,
+ * team-post-members, team-post-installedapps, appcatalogs-list-teamsapps,
+ * channel-delete-members). The provisioning job runs on the in-memory stores with a recorded
+ * Bot Connector; what a user notices is asserted: where the channel is, who is in it, who is
+ * told when no team has room, and that a retry never makes a second channel.
+ *
+ * One provisioning run's Graph requests are written to
+ * test-results/graph-team-channel-provisioning.json for the closing note.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createTeamChannel,
+  syncTeamChannelMembers,
+  type TeamChannelJobDependencies,
+} from '../../flows/individuellt-barnteam/team-channel-jobs.js';
+import type { Directory } from '../../flows/kernel/directory.js';
+import type { Reminder } from '../../flows/kernel/ports.js';
+import type { ChannelConversations } from '../../flows/kernel/team-channel.js';
+import { createGraphClient } from '../../infra/graph/graph-client.js';
+import { createGraphTeamChannels } from '../../infra/graph/graph-team-channels.js';
+import { users } from '../fixtures/case-fixtures.js';
+import { closeNetworkExceptLoopback } from '../support/bot-harness.js';
+import { buildDirectory, createTestFlow, type TestFlow } from '../support/flow-fixtures.js';
+import {
+  buildCaseWithTeam,
+  buildCreateChannelReminder,
+  buildSyncMembersReminder,
+  channelCaseId,
+  childName,
+  expectedChannelName,
+  guestUserId,
+  teamStartedAt,
+} from '../support/team-channel-fixtures.js';
+
+const teamA = '11111111-1111-4111-8111-111111111111';
+const teamB = '22222222-2222-4222-8222-222222222222';
+const teamsAppId = '3f2b9c1d-8e4a-4b6f-9d0c-7a1e2f3b4c5d';
+const catalogAppId = 'e3e29acb-8c79-412b-b746-e6c39ff4cd22';
+const serviceUrl = 'https://smba.trafficmanager.net/emea/';
+const graph = 'https://graph.microsoft.com';
+
+interface FakeMember {
+  id: string;
+  userId: string;
+  roles: string[];
+}
+interface FakeChannel {
+  id: string;
+  displayName: string;
+  description: string;
+  members: FakeMember[];
+}
+interface FakeTeam {
+  installed: boolean;
+  full: boolean;
+  members: Set<string>;
+  channels: FakeChannel[];
+}
+interface RecordedRequest {
+  method: string;
+  url: string;
+  body?: unknown;
+  status: number;
+  response?: unknown;
+}
+
+/** Graph's teams as the documentation's examples answer, with a record of every request. */
+function fakeGraph(options: { throttleCreateOnce?: boolean; raceCreateOnce?: boolean } = {}) {
+  const teams = new Map<string, FakeTeam>();
+  const requests: RecordedRequest[] = [];
+  let seq = 0;
+  let throttle = options.throttleCreateOnce === true;
+  let race = options.raceCreateOnce === true;
+  const team = (id: string) => {
+    let found = teams.get(id);
+    if (found === undefined) {
+      // The convener belongs to the host team, as a private channel's owner must.
+      found = { installed: false, full: false, members: new Set([users.barnkontakt]), channels: [] };
+      teams.set(id, found);
+    }
+    return found;
+  };
+  const member = (entry: FakeMember) => ({
+    '@odata.type': '#microsoft.graph.aadUserConversationMember',
+    id: entry.id,
+    roles: entry.roles,
+    displayName: null,
+    userId: entry.userId,
+    email: null,
+    tenantId: '5e0b1d3a-7c2f-4b8e-9a61-3f4d2c1b0a99',
+  });
+  const channelJson = (channel: FakeChannel) => ({
+    id: channel.id,
+    createdDateTime: teamStartedAt,
+    displayName: channel.displayName,
+    description: channel.description,
+    membershipType: 'private',
+    email: '',
+    webUrl: `https://teams.microsoft.com/l/channel/${encodeURIComponent(channel.id)}`,
+  });
+  const userIdOf = (bind: unknown) => /users\('([^']+)'\)/.exec(String(bind))?.[1] ?? '';
+
+  function answer(
+    method: string,
+    url: URL,
+    body: Record<string, unknown> | undefined,
+  ): [number, unknown?, Record<string, string>?] {
+    const path = decodeURIComponent(url.pathname).replace(/^\/v1\.0/, '');
+    const query = decodeURIComponent(url.search);
+    let match: RegExpExecArray | null;
+    if (method === 'GET' && path === '/appCatalogs/teamsApps') {
+      return [
+        200,
+        {
+          value: query.includes(teamsAppId)
+            ? [
+                {
+                  id: catalogAppId,
+                  externalId: teamsAppId,
+                  displayName: 'Backa barnet',
+                  distributionMethod: 'organization',
+                },
+              ]
+            : [],
+        },
+      ];
+    }
+    match = /^\/teams\/([^/]+)\/installedApps$/.exec(path);
+    if (match) {
+      const t = team(match[1] as string);
+      if (method === 'GET') {
+        return [
+          200,
+          {
+            value: t.installed
+              ? [
+                  {
+                    id: 'installation-1',
+                    teamsApp: { id: catalogAppId, externalId: teamsAppId, displayName: 'Backa barnet' },
+                  },
+                ]
+              : [],
+          },
+        ];
+      }
+      t.installed = true;
+      return [201];
+    }
+    match = /^\/teams\/([^/]+)\/channels$/.exec(path);
+    if (match) {
+      const t = team(match[1] as string);
+      if (method === 'GET')
+        return [
+          200,
+          {
+            '@odata.context': "https://graph.microsoft.com/v1.0/$metadata#teams('id')/channels",
+            value: t.channels.map(channelJson),
+          },
+        ];
+      if (throttle) {
+        throttle = false;
+        return [
+          429,
+          { error: { code: 'TooManyRequests', message: 'Too many requests' } },
+          { 'retry-after': '3' },
+        ];
+      }
+      const displayName = String(body?.displayName);
+      if (race) {
+        // Another run of the job created it a moment ago.
+        race = false;
+        seq += 1;
+        t.channels.push({
+          id: `19:kanal${seq}@thread.tacv2`,
+          displayName,
+          description: String(body?.description),
+          members: [],
+        });
+        return [409, { error: { code: 'Conflict', message: 'Channel name already existed' } }];
+      }
+      if (t.channels.some((channel) => channel.displayName.toLowerCase() === displayName.toLowerCase())) {
+        return [409, { error: { code: 'Conflict', message: 'Channel name already existed' } }];
+      }
+      if (t.full)
+        return [
+          400,
+          { error: { code: 'BadRequest', message: 'Maximum number of private channels reached' } },
+        ];
+      seq += 1;
+      const owner = ((body?.members ?? []) as Record<string, unknown>[])[0];
+      const channel: FakeChannel = {
+        id: `19:kanal${seq}@thread.tacv2`,
+        displayName,
+        description: String(body?.description),
+        members: [
+          { id: `medlemskap-${seq}-agare`, userId: userIdOf(owner?.['user@odata.bind']), roles: ['owner'] },
+        ],
+      };
+      t.channels.push(channel);
+      return [
+        201,
+        {
+          '@odata.context': "https://graph.microsoft.com/v1.0/$metadata#teams('id')/channels/$entity",
+          ...channelJson(channel),
+        },
+      ];
+    }
+    match = /^\/teams\/([^/]+)\/members$/.exec(path);
+    if (match) {
+      const t = team(match[1] as string);
+      if (method === 'GET') {
+        const wanted = /userId eq '([^']+)'/.exec(query)?.[1] ?? '';
+        return [
+          200,
+          {
+            value: t.members.has(wanted) ? [member({ id: `team-${wanted}`, userId: wanted, roles: [] })] : [],
+          },
+        ];
+      }
+      const userId = userIdOf(body?.['user@odata.bind']);
+      t.members.add(userId);
+      return [201, member({ id: `team-${userId}`, userId, roles: [] })];
+    }
+    match = /^\/teams\/([^/]+)\/channels\/([^/]+)\/members(?:\/([^/]+))?$/.exec(path);
+    if (match) {
+      const t = team(match[1] as string);
+      const channel = t.channels.find((item) => item.id === match?.[2]);
+      if (channel === undefined) return [404, { error: { code: 'NotFound', message: 'Channel not found' } }];
+      if (method === 'GET') return [200, { value: channel.members.map(member) }];
+      if (method === 'DELETE') {
+        channel.members = channel.members.filter((item) => item.id !== match?.[3]);
+        return [204];
+      }
+      const userId = userIdOf(body?.['user@odata.bind']);
+      if (!t.members.has(userId))
+        return [400, { error: { code: 'BadRequest', message: 'User is not a member of the team' } }];
+      seq += 1;
+      const added = { id: `medlemskap-${seq}`, userId, roles: (body?.roles as string[]) ?? [] };
+      channel.members.push(added);
+      return [201, member(added)];
+    }
+    return [404, { error: { code: 'NotFound', message: 'Not faked' } }];
+  }
+
+  for (const method of ['get', 'post', 'delete'] as const) {
+    nock(graph)
+      .persist()
+      [method](/.*/)
+      .reply(async (request: Request) => {
+        const url = new URL(request.url);
+        const text = method === 'post' ? await request.text() : '';
+        const body = text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>);
+        const [status, response, headers] = answer(method.toUpperCase(), url, body);
+        requests.push({
+          method: method.toUpperCase(),
+          url: `${decodeURIComponent(url.pathname)}${decodeURIComponent(url.search)}`,
+          ...(body === undefined ? {} : { body }),
+          status,
+          ...(response === undefined ? {} : { response }),
+        });
+        return [status, response ?? '', { 'content-type': 'application/json', ...headers }];
+      });
+  }
+  return { team, requests };
+}
+
+let flow: TestFlow;
+let sleeps: number[];
+let started: { channelId: string; serviceUrl: string; text: string }[];
+
+function directoryWith(hostTeams: string[]): Directory {
+  return buildDirectory((input) => {
+    Object.assign(input, {
+      teamChannels: {
+        hostTeams: hostTeams.map((teamId, index) => ({ teamId, name: `Värdteam ${index + 1}` })),
+      },
+    });
+  });
+}
+
+/** The Bot Connector side, recorded: the reference is stored as bot/channel-conversations.ts does. */
+function recordedConversations(): ChannelConversations {
+  return {
+    keyFor: (channelId) => `conversation:${channelId}`,
+    async start(request) {
+      started.push({ channelId: request.channelId, serviceUrl: request.serviceUrl, text: request.text });
+      const key = `conversation:${request.channelId}`;
+      await flow.stores.conversations.save({
+        key,
+        tenantId: request.tenantId,
+        serviceUrl: request.serviceUrl,
+        conversationId: request.channelId,
+        updatedAt: teamStartedAt,
+        reference: {
+          channelId: 'msteams',
+          serviceUrl: request.serviceUrl,
+          bot: { id: '28:bot' },
+          conversation: { id: request.channelId, isGroup: true, conversationType: 'channel' },
+        },
+      });
+      return { conversationKey: key };
+    },
+  };
+}
+
+async function setUp(hostTeams: string[]): Promise<TeamChannelJobDependencies> {
+  flow = createTestFlow({ directory: directoryWith(hostTeams) });
+  flow.setNow(teamStartedAt);
+  await flow.stores.cases.create(buildCaseWithTeam());
+  await flow.stores.conversations.save({
+    key: users.barnkontakt,
+    tenantId: '5e0b1d3a-7c2f-4b8e-9a61-3f4d2c1b0a99',
+    serviceUrl,
+    conversationId: 'a:maria',
+    updatedAt: teamStartedAt,
+    reference: {},
+  });
+  const client = createGraphClient({
+    tokenProvider: { getAccessToken: async () => 'graph-app-token' },
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    random: () => 0.5,
+  });
+  return {
+    ...flow.deps,
+    teamChannels: createGraphTeamChannels({
+      client,
+      teamsAppId,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    }),
+    channelConversations: recordedConversations(),
+  };
+}
+
+async function readChannel() {
+  return (await flow.stores.cases.get(channelCaseId))?.value.individuelltBarnteam?.channel;
+}
+
+async function textsInOutbox(): Promise<{ to: string; text: string }[]> {
+  const due = await flow.stores.outbox.listDue(new Date('2030-01-01T00:00:00.000Z'), 100);
+  return due.flatMap((item) =>
+    item.value.payload.kind === 'text'
+      ? [{ to: item.value.recipientKey, text: item.value.payload.text }]
+      : [],
+  );
+}
+
+beforeAll(() => closeNetworkExceptLoopback());
+afterAll(() => nock.enableNetConnect());
+beforeEach(() => {
+  sleeps = [];
+  started = [];
+});
+afterEach(() => {
+  nock.cleanAll();
+});
+
+describe('provisioning the private channel through Graph', () => {
+  it('installs the app, creates the private channel with its owner, adds the members and records the channel', async () => {
+    const fake = fakeGraph();
+    const deps = await setUp([teamA]);
+
+    expect(await createTeamChannel(deps, buildCreateChannelReminder())).toBe('created');
+
+    const mkdir = join(process.cwd(), 'test-results');
+    mkdirSync(mkdir, { recursive: true });
+    writeFileSync(
+      join(mkdir, 'graph-team-channel-provisioning.json'),
+      `${JSON.stringify({ scenario: 'one provisioning run, one host team', requests: fake.requests }, null, 2)}\n`,
+    );
+
+    expect(
+      fake.requests.map((request) => `${request.method} ${request.url.split('?')[0]} ${request.status}`),
+    ).toEqual([
+      'GET /v1.0/appCatalogs/teamsApps 200',
+      `GET /v1.0/teams/${teamA}/installedApps 200`,
+      `POST /v1.0/teams/${teamA}/installedApps 201`,
+      `GET /v1.0/teams/${teamA}/channels 200`,
+      `POST /v1.0/teams/${teamA}/channels 201`,
+      `GET /v1.0/teams/${teamA}/channels/19:kanal1@thread.tacv2/members 200`,
+      `GET /v1.0/teams/${teamA}/members 200`,
+      `POST /v1.0/teams/${teamA}/members 201`,
+      `POST /v1.0/teams/${teamA}/channels/19:kanal1@thread.tacv2/members 201`,
+      `GET /v1.0/teams/${teamA}/members 200`,
+      `POST /v1.0/teams/${teamA}/members 201`,
+      `POST /v1.0/teams/${teamA}/channels/19:kanal1@thread.tacv2/members 201`,
+    ]);
+    const create = fake.requests.find(
+      (request) => request.method === 'POST' && request.url.endsWith('/channels'),
+    );
+    expect(create?.body).toEqual({
+      '@odata.type': '#Microsoft.Graph.channel',
+      membershipType: 'private',
+      displayName: expectedChannelName,
+      description: 'Backa barnet: Individuellt barnteam, ärende BB-4K7Q-2M9C',
+      'members@odata.type': '#Collection(microsoft.graph.conversationMember)',
+      members: [
+        {
+          '@odata.type': '#microsoft.graph.aadUserConversationMember',
+          'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${users.barnkontakt}')`,
+          roles: ['owner'],
+        },
+      ],
+    });
+    const install = fake.requests.find(
+      (request) => request.url.endsWith('/installedApps') && request.method === 'POST',
+    );
+    expect(install?.body).toEqual({
+      'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${catalogAppId}`,
+    });
+
+    // Who is in the channel: the owner, the colleague and the guest, nobody else.
+    const channel = fake.team(teamA).channels[0];
+    expect(channel?.members.map((item) => [item.userId, item.roles])).toEqual([
+      [users.barnkontakt, ['owner']],
+      [users.annanBarnkontakt, []],
+      [guestUserId, []],
+    ]);
+    expect(await readChannel()).toMatchObject({
+      hostTeamId: teamA,
+      channelId: '19:kanal1@thread.tacv2',
+      conversationKey: 'conversation:19:kanal1@thread.tacv2',
+      displayName: expectedChannelName,
+    });
+    expect(started).toEqual([expect.objectContaining({ channelId: '19:kanal1@thread.tacv2', serviceUrl })]);
+    // Requests to one team are spaced for Teams' 4 per second.
+    expect(sleeps.filter((ms) => ms > 0).length).toBeGreaterThan(0);
+
+    // No URL carries the channel's name, and nothing at all the child's name.
+    const urls = fake.requests.map((request) => request.url).join('\n');
+    expect(urls).not.toContain('T.E.');
+    expect(JSON.stringify(fake.requests)).not.toContain(childName.givenName);
+    // The audit log has the system's purpose for the share and for the write.
+    const audit = await flow.stores.audit.listForCase(channelCaseId);
+    expect(audit.map((entry) => [entry.actor, entry.action])).toEqual([
+      ['system', 'skapaTeamkanal'],
+      ['system', 'sparaTeamkanal'],
+    ]);
+    expect(audit.every((entry) => (entry.purpose ?? '').length > 20)).toBe(true);
+  });
+
+  it('never makes a second channel: a run after a crash finds its own channel by name and starts no new conversation', async () => {
+    const fake = fakeGraph();
+    const deps = await setUp([teamA]);
+    await createTeamChannel(deps, buildCreateChannelReminder());
+    // The case write is lost (a crash after Graph and the Bot Connector): the channel is not recorded.
+    const stored = await flow.stores.cases.get(channelCaseId);
+    const team = stored?.value.individuelltBarnteam;
+    if (stored === undefined || team === undefined) throw new Error('Ärendet saknas');
+    const { channel: _lost, ...withoutChannel } = team;
+    await flow.stores.cases.replace({ ...stored.value, individuelltBarnteam: withoutChannel }, stored.etag);
+
+    expect(await createTeamChannel(deps, buildCreateChannelReminder())).toBe('created');
+    expect(fake.team(teamA).channels).toHaveLength(1);
+    expect(
+      fake.requests.filter((request) => request.method === 'POST' && request.url.endsWith('/channels')),
+    ).toHaveLength(1);
+    expect(started).toHaveLength(1);
+    expect((await readChannel())?.channelId).toBe('19:kanal1@thread.tacv2');
+  });
+
+  it('on 409 reuses the channel when it is ours, and takes the next name when someone else has it', async () => {
+    const raced = fakeGraph({ raceCreateOnce: true });
+    const deps = await setUp([teamA]);
+    expect(await createTeamChannel(deps, buildCreateChannelReminder())).toBe('created');
+    expect(raced.team(teamA).channels.map((channel) => channel.displayName)).toEqual([expectedChannelName]);
+    nock.cleanAll();
+
+    const fake = fakeGraph();
+    const again = await setUp([teamA]);
+    fake.team(teamA).channels.push({
+      id: '19:nagon-annans@thread.tacv2',
+      displayName: expectedChannelName,
+      description: 'En kanal som någon annan har gjort',
+      members: [],
+    });
+    expect(await createTeamChannel(again, buildCreateChannelReminder())).toBe('created');
+    expect((await readChannel())?.displayName).toBe(`${expectedChannelName} 2`);
+  });
+
+  it('moves on to the next host team when one has no room for another private channel (400)', async () => {
+    const fake = fakeGraph();
+    const deps = await setUp([teamA, teamB]);
+    fake.team(teamA).full = true;
+
+    expect(await createTeamChannel(deps, buildCreateChannelReminder())).toBe('created');
+    expect((await readChannel())?.hostTeamId).toBe(teamB);
+    expect(fake.team(teamB).channels).toHaveLength(1);
+    expect(await textsInOutbox()).toEqual([]);
+  });
+
+  it('with every host team full tells the convener and the fallback contact what to do, and stops calling Graph until the directory changes', async () => {
+    const fake = fakeGraph();
+    const deps = await setUp([teamA, teamB]);
+    fake.team(teamA).full = true;
+    fake.team(teamB).full = true;
+
+    expect(await createTeamChannel(deps, buildCreateChannelReminder())).toBe('noHostTeamWithRoom');
+    expect(await readChannel()).toBeUndefined();
+    const texts = await textsInOutbox();
+    texts.sort((a, b) => (a.to === users.barnkontakt ? -1 : b.to === users.barnkontakt ? 1 : 0));
+    expect(texts.map((item) => item.to)).toEqual([users.barnkontakt, users.socialtjanst]);
+    expect(texts[0]?.text).toContain('BB-4K7Q-2M9C');
+    expect(texts[0]?.text).toContain('Kommunens reservkontakt har fått besked');
+    expect(texts[1]?.text).toContain('teamChannels.hostTeams');
+    expect(JSON.stringify(texts)).not.toContain(childName.givenName);
+
+    // The job waits: its next round makes no Graph request and tells nobody again.
+    const waiting = (await flow.stores.reminders.listForCase(channelCaseId)).map((item) => item.value);
+    const next = waiting.find((item) => item.id.includes(':teamkanal:vantar:')) as Reminder;
+    expect(next).toMatchObject({ kind: 'skapaTeamkanal', status: 'scheduled' });
+    const before = fake.requests.length;
+    expect(await createTeamChannel(deps, next)).toBe('waitingForConfiguration');
+    expect(fake.requests.length).toBe(before);
+    expect(await textsInOutbox()).toHaveLength(2);
+
+    // A directory with a new host team (after a restart) lets the waiting job create the channel.
+    const changed = {
+      ...deps,
+      directory: directoryWith([teamA, teamB, '33333333-3333-4333-8333-333333333333']),
+    };
+    expect(await createTeamChannel(changed, next)).toBe('created');
+    expect((await readChannel())?.hostTeamId).toBe('33333333-3333-4333-8333-333333333333');
+  });
+
+  it('waits out a 429 for the time Graph asks (Retry-After) and then creates the channel once', async () => {
+    const fake = fakeGraph({ throttleCreateOnce: true });
+    const deps = await setUp([teamA]);
+
+    expect(await createTeamChannel(deps, buildCreateChannelReminder())).toBe('created');
+    const creates = fake.requests.filter(
+      (request) => request.method === 'POST' && request.url.endsWith('/channels'),
+    );
+    expect(creates.map((request) => request.status)).toEqual([429, 201]);
+    expect(Math.max(...sleeps)).toBeGreaterThanOrEqual(3_000);
+    expect(fake.team(teamA).channels).toHaveLength(1);
+  });
+});
+
+describe("keeping the channel's members to the team's", () => {
+  it('removes a member who left the team at once and adds a new one', async () => {
+    const fake = fakeGraph();
+    const deps = await setUp([teamA]);
+    await createTeamChannel(deps, buildCreateChannelReminder());
+    const stored = await flow.stores.cases.get(channelCaseId);
+    const team = stored?.value.individuelltBarnteam;
+    if (stored === undefined || team === undefined) throw new Error('Ärendet saknas');
+    const newcomer = '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e41';
+    await flow.stores.cases.replace(
+      {
+        ...stored.value,
+        individuelltBarnteam: {
+          ...team,
+          members: [
+            ...team.members.map((item) =>
+              item.userId === users.annanBarnkontakt ? { ...item, until: '2026-03-04T08:00:00.000Z' } : item,
+            ),
+            {
+              userId: newcomer,
+              displayName: 'Ny Medlem',
+              role: 'teammedlem',
+              organisation: 'kommun',
+              since: '2026-03-04T08:00:00.000Z',
+            },
+          ],
+        },
+      },
+      stored.etag,
+    );
+
+    expect(await syncTeamChannelMembers(deps, buildSyncMembersReminder('1'))).toBe('synced');
+    const channel = fake.team(teamA).channels[0];
+    expect(channel?.members.map((item) => item.userId)).toEqual([users.barnkontakt, guestUserId, newcomer]);
+    const removal = fake.requests.find((request) => request.method === 'DELETE');
+    expect(removal?.url).toMatch(/\/channels\/19:kanal1@thread\.tacv2\/members\/medlemskap-\d+$/);
+    expect(removal?.status).toBe(204);
+  });
+
+  it('after a withdrawal leaves only the owner, and a removal Graph already made counts as done', async () => {
+    const fake = fakeGraph();
+    const deps = await setUp([teamA]);
+    await createTeamChannel(deps, buildCreateChannelReminder());
+    const stored = await flow.stores.cases.get(channelCaseId);
+    if (stored === undefined) throw new Error('Ärendet saknas');
+    await flow.stores.cases.replace({ ...stored.value, state: 'samtyckeAterkallat' }, stored.etag);
+
+    expect(await syncTeamChannelMembers(deps, buildSyncMembersReminder('aterkallat'))).toBe('synced');
+    expect(fake.team(teamA).channels[0]?.members.map((item) => item.userId)).toEqual([users.barnkontakt]);
+    expect(await syncTeamChannelMembers(deps, buildSyncMembersReminder('aterkallat-igen'))).toBe('synced');
+  });
+});
