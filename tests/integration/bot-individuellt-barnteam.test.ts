@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { goldenRule } from '../../cards/individuellt-barnteam/barnets-plan.js';
-import { people } from '../support/bot-activities.js';
+import { people, personalConversationId } from '../support/bot-activities.js';
 import { findAction, listActions } from '../support/card-actions.js';
 import { readCardText } from '../support/card-validation.js';
 import { useTeamsBot } from '../support/teams-bot.js';
@@ -111,5 +111,41 @@ describe('Individuellt barnteam and Barnets plan in Teams', () => {
     expect(listExecuteVerbs(overview)).toContain('plan.visa');
     const plan = await teams.invoke(maria, 'plan.visa', findAction(overview, 'plan.visa').data);
     expect(readCardText(plan)).toContain('Vem gör vad och när');
+  });
+
+  it('reminds the owner of an overdue action once, in the personal chat, on the first working day after its date', async () => {
+    const walked = await walkCase(teams).to('individuelltBarnteam');
+    const { caseId, barnkontakt: maria } = walked;
+    let plan = await teams.invoke(maria, 'team.medlem', {
+      ...findAction(walked.card, 'team.medlem').data,
+      contactId: 'skolskoterska-bjorkskolan',
+    });
+    plan = await teams.invoke(maria, 'plan.atgard', {
+      ...findAction(plan, 'plan.atgard').data,
+      what: 'Samtal om sömn',
+      ownerUserId: people.karin.aadObjectId,
+      dueDate: '2026-03-06', // a Friday
+    });
+    const textsToKarin = () =>
+      teams.connector
+        .filter((request) =>
+          request.path.startsWith(`/v3/conversations/${personalConversationId(people.karin)}/`),
+        )
+        .map((request) => request.body.text)
+        .filter((text): text is string => typeof text === 'string' && text.includes('skulle vara klar'));
+
+    teams.setNow('2026-03-07T10:00:00.000Z'); // Saturday: nobody is late on a weekend
+    await teams.bot.backgroundWork.runOnce();
+    expect(textsToKarin()).toEqual([]);
+
+    teams.setNow('2026-03-09T07:05:00.000Z'); // Monday 08:05 in Stockholm
+    await teams.bot.backgroundWork.runOnce();
+    await teams.bot.backgroundWork.runOnce();
+    expect(textsToKarin()).toEqual([
+      `En åtgärd i Barnets plan för ärende ${walked.reference} som du ansvarar för skulle vara klar 6 mars 2026 och är inte markerad som genomförd. Skriv "visa ${walked.reference}" och öppna Barnets plan för att uppdatera den.`,
+    ]);
+    expect(channelEvents(caseId).filter((event) => event === 'atgardForsenad')).toHaveLength(1);
+    const refreshed = await teams.invoke(people.karin, 'plan.visa', { caseId });
+    expect(readCardText(refreshed)).toContain('Planerad · försenad');
   });
 });
