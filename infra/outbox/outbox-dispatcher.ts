@@ -287,7 +287,6 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDependencies): Outb
     const result = await sendWithDeadline(held.value, (signal) =>
       deps.sender.send(conversation, message.payload, message.id, { signal }),
     );
-    recordSend(pacingKey, clock.now().getTime());
     switch (result.outcome) {
       case 'delivered':
         return recordDelivered(held);
@@ -543,9 +542,11 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDependencies): Outb
         earliest = Math.max(earliest, oldestInWindow + window.ms);
       }
     }
-    // Reserved synchronously, so that parallel conversations take distinct slots of the budget.
+    // Reserved synchronously, so that parallel conversations take distinct slots of the budget,
+    // and two recipient keys of one conversation (a team's channel) distinct slots of its windows.
     const slot = Math.max(earliest, nextTenantSlotMs);
     nextTenantSlotMs = slot + 1000 / options.tenantSendsPerSecond;
+    recordSend(pacingKey, slot);
     if (slot > nowMs) {
       await options.sleep(slot - nowMs);
     }
