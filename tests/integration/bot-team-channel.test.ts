@@ -92,7 +92,7 @@ describe("the team's private channel", () => {
     ]);
 
     // Nothing that went to Teams holds the child's name: not the channel, the first post or the card.
-    const everything = JSON.stringify([teams.connector, channels.describe(hostTeamId)]);
+    const everything = JSON.stringify([teams.connector, channels.describe(hostTeamId), teams.bot.logLines]);
     expect(everything).not.toContain(childName.givenName);
     expect(everything).not.toContain(childName.familyName);
   });
@@ -176,5 +176,28 @@ describe("the team's private channel", () => {
     expect(channels.describe(hostTeamId)[0]?.members.map((member) => member.userId)).toEqual([
       users.barnkontakt,
     ]);
+  });
+
+  it('tells the convener, its owner, how to let the bot post when Teams refuses it the channel (403)', async () => {
+    teams.replaceConnector({ createConversation: { status: 403, id: '' } });
+    await teams.stores.cases.create(buildCaseWithTeam());
+    await teams.stores.reminders.schedule(buildCreateChannelReminder(teamsBotNow));
+
+    await teams.bot.backgroundWork.runOnce();
+
+    expect(
+      (await teams.stores.cases.get(channelCaseId))?.value.individuelltBarnteam?.channel,
+    ).toBeUndefined();
+    const toMaria = teams.connector.filter(
+      (request) => request.path === '/v3/conversations/a:personal-maria/activities',
+    );
+    const text = toMaria.map((request) => String(request.body.text)).join('\n');
+    expect(text).toContain('ärende BB-4K7Q-2M9C');
+    expect(text).toContain('Hantera kanal > Appar och lägg till Backa barnet');
+    expect(text).not.toContain(childName.givenName);
+    const retries = (await teams.stores.reminders.listForCase(channelCaseId)).filter((item) =>
+      item.value.id.includes(':teamkanal:app:'),
+    );
+    expect(retries.map((item) => item.value.status)).toEqual(['scheduled']);
   });
 });
