@@ -3,6 +3,7 @@ import { adoptPlan } from '../../../flows/individuellt-barnteam/adopt-plan.js';
 import { appointStodsamordnare } from '../../../flows/individuellt-barnteam/appoint-stodsamordnare.js';
 import { addAction, setActionStatus } from '../../../flows/individuellt-barnteam/plan-actions.js';
 import { recordCompassFollowUp } from '../../../flows/individuellt-barnteam/plan-compass.js';
+import { recordDeepCompass } from '../../../flows/individuellt-barnteam/plan-deep-compass.js';
 import { saveGoal } from '../../../flows/individuellt-barnteam/plan-goals.js';
 import {
   addTeamMember,
@@ -12,6 +13,7 @@ import {
 import { authorize } from '../../../flows/kernel/access.js';
 import type { Case } from '../../../flows/kernel/case.js';
 import type { CaseCommandResult } from '../../../flows/kernel/case-command.js';
+import { loadCompassCatalogueFile } from '../../../infra/compass-catalogue-file.js';
 import {
   createTeamFlow,
   kurator,
@@ -335,5 +337,49 @@ describe('who owns Barnets plan', () => {
       [1, 'start', ['barnet', 'teamet']],
       [2, 'uppfoljning', ['barnet']],
     ]);
+  });
+});
+
+describe('the Fördjupad behovskompass', () => {
+  it('takes ratings only of the sub-areas the municipality’s catalogue names, and keeps earlier ones', async () => {
+    const catalogue = loadCompassCatalogueFile('config/fordjupad-behovskompass.sample.yaml');
+    const flow = await teamWithKurator();
+    expect(
+      await recordDeepCompass(flow.deps, catalogue, {
+        ...base,
+        etag: await flow.etag(),
+        actor: rektor,
+        ratings: { 'pahittat-delomrade': '3' },
+      }),
+    ).toMatchObject({
+      outcome: 'refused',
+      field: 'pahittat-delomrade',
+      message: 'Delområdet finns inte i kommunens katalog för Fördjupad behovskompass.',
+    });
+    expectApplied(
+      await recordDeepCompass(flow.deps, catalogue, {
+        ...base,
+        etag: await flow.etag(),
+        actor: rektor,
+        ratings: { 'trygghet-hemma': '2', 'fritid-aktiviteter': 'vetEj' },
+      }),
+    );
+    flow.setNow('2025-04-02T08:00:00.000Z');
+    expectApplied(
+      await recordDeepCompass(flow.deps, catalogue, {
+        ...base,
+        at: '2025-04-02T08:00:00.000Z',
+        etag: await flow.etag(),
+        actor: rektor,
+        ratings: { 'trygghet-hemma': '4' },
+      }),
+    );
+    const caseValue = await current(flow);
+    expect(caseValue.barnetsPlan?.deepCompass?.map((item) => [item.subAreaId, item.rating])).toEqual([
+      ['trygghet-hemma', 2],
+      ['fritid-aktiviteter', 'vetEj'],
+      ['trygghet-hemma', 4],
+    ]);
+    expect(caseValue.chronology.at(-1)?.note).toBe('Katalog: Exempel 2025 (exempel)');
   });
 });

@@ -1,0 +1,65 @@
+/**
+ * Use case: the team's joint ratings in the Fördjupad behovskompass, one per sub-area of the
+ * municipality's catalogue (`deep-compass-catalogue.ts`). Only sub-areas the catalogue names are
+ * accepted, so a rating always means what the material the team used says; the catalogue's
+ * version is kept in the chronology entry, since the material may change between follow-ups.
+ * A later rating of a sub-area is added, not overwritten: the ratings over time show the effect.
+ */
+import type { CaseCommandResult } from '../kernel/case-command.js';
+import type { FlowDependencies } from '../kernel/case-effects.js';
+import { DomainError } from '../kernel/errors.js';
+import type { DeepCompassRating } from '../kernel/records/plan.js';
+import { ZSkattningValue } from '../kernel/skattning.js';
+import { type DeepCompassCatalogue, findDeepCompassSubArea } from './deep-compass-catalogue.js';
+import { type PlanCommandBase, runPlanCommand } from './plan-command.js';
+
+export const deepCompassMessages = {
+  none: 'Skatta minst ett delområde.',
+  unknownSubArea: 'Delområdet finns inte i kommunens katalog för Fördjupad behovskompass.',
+  invalid: 'Välj en skattning från 1 till 5, eller Vet ej.',
+  already: 'Skattningen är redan registrerad.',
+} as const;
+
+export async function recordDeepCompass(
+  deps: FlowDependencies,
+  catalogue: DeepCompassCatalogue,
+  input: PlanCommandBase & { readonly ratings: Readonly<Record<string, string | undefined>> },
+): Promise<CaseCommandResult> {
+  const read = (): DeepCompassRating[] =>
+    Object.entries(input.ratings)
+      .filter(([, value]) => value !== undefined && value !== '')
+      .map(([subAreaId, value]) => {
+        if (findDeepCompassSubArea(catalogue, subAreaId) === undefined) {
+          throw new DomainError('invalidInput', deepCompassMessages.unknownSubArea, { field: subAreaId });
+        }
+        const rating = ZSkattningValue.safeParse(value === 'vetEj' ? value : Number(value));
+        if (!rating.success)
+          throw new DomainError('invalidInput', deepCompassMessages.invalid, { field: subAreaId });
+        return { subAreaId, rating: rating.data, recordedBy: input.actor.userId, recordedAt: input.at };
+      });
+  return runPlanCommand(deps, input, {
+    alreadyMessage: deepCompassMessages.already,
+    hasApplied: (caseValue) =>
+      (caseValue.barnetsPlan?.deepCompass ?? []).some(
+        (item) => item.recordedBy === input.actor.userId && item.recordedAt === input.at,
+      ),
+    change: (plan) => {
+      const ratings = read();
+      if (ratings.length === 0)
+        throw new DomainError('invalidInput', deepCompassMessages.none, { field: 'ratings' });
+      return { ...plan, deepCompass: [...(plan.deepCompass ?? []), ...ratings] };
+    },
+    finish: (caseValue) => ({
+      ...caseValue,
+      chronology: [
+        ...caseValue.chronology,
+        {
+          at: input.at,
+          by: input.actor.userId,
+          event: 'fordjupadBehovskompassRegistrerad',
+          note: `Katalog: ${catalogue.version}${catalogue.example ? ' (exempel)' : ''}`,
+        },
+      ],
+    }),
+  });
+}
