@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { goldenRule } from '../../cards/individuellt-barnteam/barnets-plan.js';
-import { people, personalConversationId } from '../support/bot-activities.js';
+import { type Person, people, personalConversationId } from '../support/bot-activities.js';
 import { findAction, listActions } from '../support/card-actions.js';
 import { readCardText } from '../support/card-validation.js';
 import { useTeamsBot } from '../support/teams-bot.js';
@@ -14,7 +14,14 @@ import { walkCase } from '../support/walk-case.js';
 
 const listExecuteVerbs = (card: unknown) => listActions(card).map((action) => action.verb);
 
-const teams = useTeamsBot({ greet: [people.alex, people.maria, people.sara, people.karin] });
+/** Eva Nilsson, BVC-sköterska at Exempelby BVC: the sample directory gives the BVC a SIP duty. */
+const eva: Person = {
+  aadObjectId: '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e05',
+  id: '29:eva',
+  name: 'Eva Nilsson',
+};
+
+const teams = useTeamsBot({ greet: [people.alex, people.maria, people.sara, people.karin, eva] });
 
 function channelEvents(caseId: string): unknown[] {
   return teams.stores
@@ -147,5 +154,35 @@ describe('Individuellt barnteam and Barnets plan in Teams', () => {
     expect(channelEvents(caseId).filter((event) => event === 'atgardForsenad')).toHaveLength(1);
     const refreshed = await teams.invoke(people.karin, 'plan.visa', { caseId });
     expect(readCardText(refreshed)).toContain('Planerad · försenad');
+  });
+
+  it('lets someone with a SIP duty start the team directly from the case overview, and tells the Barnkontakt', async () => {
+    const walked = await walkCase(teams).to('mottagen', { filedBy: eva });
+    const { caseId, barnkontakt: maria } = walked;
+    const before = await teams.invoke(eva, 'arende.oversikt', { caseId });
+    expect(listExecuteVerbs(before)).not.toContain('ib.startaSip');
+
+    const samtycke = await teams.invoke(maria, 'samtycke.visa', { caseId });
+    await teams.invoke(maria, 'samtycke.registrera', {
+      ...findAction(samtycke, 'samtycke.registrera').data,
+      step: 'uppdateratSkriftligt',
+      givenBy: 'vardnadshavare',
+      scope: 'BVC, Björkskolan och socialtjänsten får dela det som behövs för det Individuella barnteamet.',
+      documentReference: 'Uppdaterad blankett i BVC-journalen',
+    });
+    const overview = await teams.invoke(eva, 'arende.oversikt', { caseId });
+    const plan = await teams.invoke(eva, 'ib.startaSip', findAction(overview, 'ib.startaSip').data);
+    expect(readCardText(plan)).toContain('Det Individuella barnteamet är startat.');
+    expect(readCardText(plan)).toContain('Eva Nilsson, BVC-sköterska (region)');
+
+    await teams.bot.backgroundWork.runOnce();
+    const toMaria = teams.connector
+      .filter((request) => request.path.startsWith(`/v3/conversations/${personalConversationId(maria)}/`))
+      .map((request) => request.body.text);
+    expect(toMaria).toContain(
+      `Eva Nilsson (BVC-sköterska) har startat ett Individuellt barnteam i ärende ${walked.reference}, där du är Barnkontakt, som verksamhet med skyldighet att initiera SIP. Skriv "visa ${walked.reference}" för att se ärendet och Barnets plan.`,
+    );
+    const stored = await teams.stores.cases.get(caseId);
+    expect(stored?.value.individuelltBarnteam).toMatchObject({ via: 'sip', startedBy: eva.aadObjectId });
   });
 });
