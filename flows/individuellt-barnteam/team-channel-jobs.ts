@@ -63,7 +63,8 @@ export type CreateChannelOutcome =
   | 'teamEnded'
   | 'noHostTeamWithRoom'
   | 'waitingForConfiguration'
-  | 'appNotInChannel';
+  | 'appNotInChannel'
+  | 'retryLater';
 
 export type SyncMembersOutcome = 'synced' | 'noChannel' | 'noTeam';
 
@@ -72,6 +73,9 @@ const maxNameTries = 5;
 const configurationCheckMs = 60 * 60_000;
 const appRetryMs = 30 * 60_000;
 const maxAppRetries = 96;
+const retryMs = 30 * 60_000;
+/** Failed runs, half an hour apart, before the error is left to the sweeper: two days. */
+const maxFailures = 96;
 const caseWriteTries = 3;
 
 /** The reminder a change of the team's members commits, so that the channel follows it. */
@@ -87,8 +91,28 @@ export function buildChannelMembersReminder(caseId: string, cause: string, at: s
   };
 }
 
-/** The handler of `skapaTeamkanal`. */
+/**
+ * The handler of `skapaTeamkanal`. A failure it cannot classify (Graph or the Bot Connector down
+ * longer than their own retries) is tried again in half an hour, for two days, rather than within
+ * the sweeper's five tries over about 25 minutes: a team must not end up without its channel
+ * because Graph had a bad morning. After that the error goes to the sweeper, which gives up and
+ * logs it for the operators.
+ */
 export async function createTeamChannel(
+  deps: TeamChannelJobDependencies,
+  reminder: Reminder,
+): Promise<CreateChannelOutcome> {
+  try {
+    return await provisionTeamChannel(deps, reminder);
+  } catch (error) {
+    const failures = typeof reminder.data.failures === 'number' ? reminder.data.failures : 0;
+    if (reminder.caseId === undefined || failures >= maxFailures) throw error;
+    await scheduleFollowUp(deps, reminder, 'forsok', 'fel', retryMs, { failures: failures + 1 });
+    return 'retryLater';
+  }
+}
+
+async function provisionTeamChannel(
   deps: TeamChannelJobDependencies,
   reminder: Reminder,
 ): Promise<CreateChannelOutcome> {
@@ -359,7 +383,7 @@ async function storeTeamKey(deps: TeamChannelJobDependencies, caseValue: Case): 
 async function scheduleFollowUp(
   deps: TeamChannelJobDependencies,
   reminder: Reminder,
-  why: 'vantar' | 'app',
+  why: 'vantar' | 'app' | 'forsok',
   tag: string,
   afterMs: number,
   data: Reminder['data'] = {},

@@ -6,6 +6,7 @@
  * button to the plan, never the child's name. A post enqueued before the channel exists waits,
  * and after a withdrawal only the last post goes out.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildTeamkanalPost } from '../../flows/individuellt-barnteam/team-effects.js';
 import { toTeamkanalKey } from '../../flows/kernel/notices.js';
@@ -84,6 +85,12 @@ describe("the team's private channel", () => {
     const posts = channelRequests(channelId).flatMap((request) => readCards(request.body));
     expect(posts).toHaveLength(1);
     const post = posts[0] as Record<string, unknown>;
+    // The post as Teams receives it, for the closing note (test-results/ is not committed).
+    mkdirSync('test-results', { recursive: true });
+    writeFileSync(
+      'test-results/teamkanal-status-post.json',
+      `${JSON.stringify(channelRequests(channelId)[0]?.body, null, 2)}\n`,
+    );
     expect(findCardProblems(post, { allowedVerbs: ['plan.visa'] })).toEqual([]);
     expect(readCardText(post)).toContain('Individuellt barnteam · ärende BB-4K7Q-2M9C');
     expect(readCardText(post)).toContain('Individuellt barnteam har startat.');

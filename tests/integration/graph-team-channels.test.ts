@@ -325,6 +325,32 @@ describe('provisioning the private channel through Graph', () => {
   });
 });
 
+describe('provisioning when Graph keeps failing', () => {
+  it("tries again in half an hour instead of giving up within the sweeper's few tries", async () => {
+    // Graph answers 503 to every try of the create (the client's own four), then works again.
+    nock('https://graph.microsoft.com')
+      .post(`/v1.0/teams/${teamA}/channels`)
+      .times(4)
+      .reply(503, { error: { code: 'ServiceUnavailable', message: 'Try later' } });
+    const fake = fakeGraph();
+    const deps = await setUp([teamA]);
+
+    expect(await createTeamChannel(deps, buildCreateChannelReminder())).toBe('retryLater');
+    expect(await readChannel()).toBeUndefined();
+    const next = (await flow.stores.reminders.listForCase(channelCaseId))
+      .map((item) => item.value)
+      .find((item) => item.id.includes(':teamkanal:forsok:'));
+    expect(next).toMatchObject({
+      kind: 'skapaTeamkanal',
+      dueAt: '2026-03-03T09:00:00.000Z',
+      data: { failures: 1 },
+    });
+
+    expect(await createTeamChannel(deps, next as Reminder)).toBe('created');
+    expect(fake.team(teamA).channels).toHaveLength(1);
+  });
+});
+
 describe("keeping the channel's members to the team's", () => {
   it('removes a member who left the team at once and adds a new one', async () => {
     const fake = fakeGraph();
