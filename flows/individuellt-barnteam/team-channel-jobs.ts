@@ -45,6 +45,7 @@ import {
   renderChannelName,
   syncTeamChannelMembersReminderKind,
   type TeamChannels,
+  TeamChannelsMisconfigured,
   toChannelDescription,
   toChannelInitials,
   withClashSuffix,
@@ -105,6 +106,9 @@ export async function createTeamChannel(
   try {
     return await provisionTeamChannel(deps, reminder);
   } catch (error) {
+    if (error instanceof TeamChannelsMisconfigured && reminder.caseId !== undefined) {
+      return waitForAdministrator(deps, reminder);
+    }
     const failures = typeof reminder.data.failures === 'number' ? reminder.data.failures : 0;
     if (reminder.caseId === undefined || failures >= maxFailures) throw error;
     await scheduleFollowUp(deps, reminder, 'forsok', 'fel', retryMs, { failures: failures + 1 });
@@ -262,6 +266,35 @@ export async function syncTeamChannelMembers(
     }
   }
   return 'synced';
+}
+
+/**
+ * The app cannot be installed in the host team as configured: the fallback contact is told once
+ * per directory version, and the job looks again once an hour.
+ */
+async function waitForAdministrator(
+  deps: TeamChannelJobDependencies,
+  reminder: Reminder,
+): Promise<CreateChannelOutcome> {
+  const caseId = reminder.caseId as string;
+  const stored = await deps.stores.cases.get(caseId);
+  const hostTeams = stored === undefined ? [] : findHostTeams(deps.directory, stored.value.unitId);
+  const fingerprint = fingerprintHostTeams(hostTeams, deps.directory.teamChannels.namePattern);
+  const fallback = findContact(deps.directory, deps.directory.fallback.contact);
+  if (stored !== undefined && fallback !== undefined) {
+    await deps.stores.outbox.enqueue(
+      textTo(
+        deps,
+        `${caseId}:teamkanal:konfiguration:${fingerprint}:reservkontakt:teamkanal`,
+        fallback.aadObjectId,
+        caseId,
+        `Teamets privata kanal för Individuellt barnteam i ärende ${stored.value.reference} kan inte skapas: Backa barnet kan inte installera sig i värdteamet, eftersom appen inte hittas i organisationens appkatalog (TEAMS_APP_ID). Be IT-administratören publicera appen och ange TEAMS_APP_ID, och starta om Backa barnet.`,
+      ),
+    );
+  }
+  // Looked at again hourly (one catalog request): TEAMS_APP_ID is not part of the directory.
+  await scheduleFollowUp(deps, reminder, 'forsok', 'konfiguration', configurationCheckMs);
+  return 'waitingForConfiguration';
 }
 
 /** The team has ended (consent withdrawn, or the case closed): no new channel, no members. */

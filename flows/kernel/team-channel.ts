@@ -186,3 +186,11 @@ export class ChannelConversationRefused extends Error {
     super(`Boten fick inte starta en konversation i kanalen (${status ?? 'inget svar'}).`);
   }
 }
+
+/**
+ * The provisioning cannot work as configured (the app is not in the organisation's catalog, or
+ * TEAMS_APP_ID is missing): an administrator must act; trying again before that changes nothing.
+ */
+export class TeamChannelsMisconfigured extends Error {
+  override readonly name = 'TeamChannelsMisconfigured';
+}

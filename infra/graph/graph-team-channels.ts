@@ -12,7 +12,12 @@
  * name compared here, so that the initials stay out of every proxy's and Graph's request log.
  */
 import type { z } from 'zod';
-import type { ChannelCreation, ChannelMembership, TeamChannels } from '../../flows/kernel/team-channel.js';
+import {
+  type ChannelCreation,
+  type ChannelMembership,
+  type TeamChannels,
+  TeamChannelsMisconfigured,
+} from '../../flows/kernel/team-channel.js';
 import { type GraphClient, type GraphOperation, isGraphError } from './graph-client.js';
 import {
   ZGraphChannel,
@@ -32,11 +37,6 @@ export interface GraphTeamChannelsOptions {
   readonly minTeamIntervalMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
-}
-
-/** Thrown when the app cannot be installed because its catalog id is unknown: configuration, not chance. */
-export class TeamsAppNotFound extends Error {
-  override readonly name = 'TeamsAppNotFound';
 }
 
 const memberType = '#microsoft.graph.aadUserConversationMember';
@@ -76,7 +76,7 @@ export function createGraphTeamChannels(options: GraphTeamChannelsOptions): Team
   async function findCatalogAppId(teamId: string): Promise<string> {
     if (catalogAppId !== undefined) return catalogAppId;
     if (options.teamsAppId === undefined) {
-      throw new TeamsAppNotFound('TEAMS_APP_ID saknas: appen kan inte installeras i värdteamet.');
+      throw new TeamChannelsMisconfigured('TEAMS_APP_ID saknas: appen kan inte installeras i värdteamet.');
     }
     await paced(teamId);
     const apps = await client.requestJson(
@@ -90,7 +90,7 @@ export function createGraphTeamChannels(options: GraphTeamChannelsOptions): Team
     );
     const found = apps.value[0]?.id;
     if (found === undefined) {
-      throw new TeamsAppNotFound('Appen finns inte i organisationens appkatalog.');
+      throw new TeamChannelsMisconfigured('Appen finns inte i organisationens appkatalog.');
     }
     catalogAppId = found;
     return found;

@@ -351,6 +351,37 @@ describe('provisioning when Graph keeps failing', () => {
   });
 });
 
+describe('provisioning without the app in the catalog', () => {
+  it('tells the fallback contact to publish the app and set TEAMS_APP_ID, once, and looks again in an hour', async () => {
+    const fake = fakeGraph();
+    const deps = await setUp([teamA]);
+    const unconfigured = {
+      ...deps,
+      teamChannels: createGraphTeamChannels({
+        client: createGraphClient({ tokenProvider: { getAccessToken: async () => 'graph-app-token' } }),
+        teamsAppId: '99999999-9999-4999-8999-999999999999',
+        sleep: async () => {},
+      }),
+    };
+
+    expect(await createTeamChannel(unconfigured, buildCreateChannelReminder())).toBe(
+      'waitingForConfiguration',
+    );
+    expect(fake.team(teamA).channels).toEqual([]);
+    const texts = await textsInOutbox();
+    expect(texts.map((item) => item.to)).toEqual([users.socialtjanst]);
+    expect(texts[0]?.text).toContain('TEAMS_APP_ID');
+    const next = (await flow.stores.reminders.listForCase(channelCaseId))
+      .map((item) => item.value)
+      .find((item) => item.id.includes(':teamkanal:forsok:konfiguration:'));
+    expect(next?.dueAt).toBe('2026-03-03T09:30:00.000Z');
+
+    // Once the app is found (TEAMS_APP_ID set, the bot restarted), the next look creates the channel.
+    expect(await createTeamChannel(deps, next as Reminder)).toBe('created');
+    expect(await textsInOutbox()).toHaveLength(1);
+  });
+});
+
 describe("keeping the channel's members to the team's", () => {
   it('removes a member who left the team at once and adds a new one', async () => {
     const fake = fakeGraph();
