@@ -21,7 +21,9 @@ import { TZDate } from '@date-fns/tz';
 import type { Instant, UserId } from '../kernel/case.js';
 import { enqueueNotice, type FlowDependencies, nowInstant } from '../kernel/case-effects.js';
 import { DomainError, isDomainError } from '../kernel/errors.js';
+import type { WorkingTime } from '../kernel/directory.js';
 import type { BarnteamMeeting, Reminder } from '../kernel/ports.js';
+import { computeChaseDueAt } from '../kernel/reminder-times.js';
 import { stockholmTimeZone } from '../kernel/working-time.js';
 import type { ReminderOffset } from './barnteam-setup.js';
 
@@ -65,6 +67,54 @@ export function computeReminderDueAt(start: Instant, offset: ReminderOffset): In
     stockholmTimeZone,
   ).getTime();
   return new Date(dayShifted - offset.minutes * minuteMs).toISOString();
+}
+
+/**
+ * The earliest start the bot proposes for a team's meeting: `minimumNoticeWorkingDays` working
+ * days from now, in working hours, and never so close that the longest reminder is already due.
+ * A team configured with no notice gets the first time an hour from now (nobody can join a
+ * meeting called later than that), and the booking card names the reminders that cannot go out.
+ */
+export function computeEarliestMeetingStart(
+  now: Instant,
+  team: { readonly minimumNoticeWorkingDays: number; readonly reminderOffsets: readonly ReminderOffset[] },
+  workingTime: WorkingTime,
+): Instant {
+  const nowMs = Date.parse(now);
+  const anHour = 60 * minuteMs;
+  if (team.minimumNoticeWorkingDays === 0) return new Date(nowMs + anHour).toISOString();
+  const byNotice = Date.parse(computeChaseDueAt(now, team.minimumNoticeWorkingDays, workingTime));
+  const longestMs = Math.max(
+    0,
+    ...team.reminderOffsets.map((offset) => offset.days * 24 * 60 * minuteMs + offset.minutes * minuteMs),
+  );
+  return new Date(Math.max(byNotice, nowMs + longestMs + anHour)).toISOString();
+}
+
+/**
+ * The reminders of a meeting at `start` that can no longer go out at `now`, in words ("dagen
+ * före"), so the booking card can say so instead of leaving them out in silence.
+ */
+export function describeMissedReminders(
+  start: Instant,
+  offsets: readonly ReminderOffset[],
+  now: Instant,
+): string[] {
+  const nowMs = Date.parse(now);
+  return offsets
+    .filter((offset) => Date.parse(computeReminderDueAt(start, offset)) <= nowMs)
+    .map(describeOffset);
+}
+
+function describeOffset(offset: ReminderOffset): string {
+  const hours = Math.floor(offset.minutes / 60);
+  const minutes = offset.minutes % 60;
+  const parts = [
+    ...(offset.days === 1 ? ['1 dag'] : offset.days > 1 ? [`${offset.days} dagar`] : []),
+    ...(hours === 1 ? ['1 timme'] : hours > 1 ? [`${hours} timmar`] : []),
+    ...(minutes > 0 ? [`${minutes} minuter`] : []),
+  ];
+  return `${parts.join(' och ')} före`;
 }
 
 /** Deterministic: the same meeting, member, offset and start always name the same reminder. */

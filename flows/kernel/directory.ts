@@ -453,6 +453,12 @@ export const ZBarnteamConfig = z
     meetingMinutes: z.number().int().min(15).max(480).default(90),
     /** How many days ahead (from today) the bot looks for a time everyone required can come. */
     bookingHorizonDays: z.number().int().min(1).max(maxBookingHorizonDays).default(28),
+    /**
+     * How many working days ahead the first proposed time is at the earliest: enough for every
+     * reminder to go out and the Skattningsformulär to be filled in by members from several
+     * organisations (a meeting booked 75 minutes ahead lost its day-before reminder).
+     */
+    minimumNoticeWorkingDays: z.number().int().min(0).max(20).default(3),
     agenda: z
       .array(z.string().min(1).max(300))
       .min(1)
@@ -920,6 +926,7 @@ export interface ResolvedBarnteam {
   readonly members: readonly ResolvedBarnteamMember[];
   readonly meetingMinutes: number;
   readonly bookingHorizonDays: number;
+  readonly minimumNoticeWorkingDays: number;
   readonly agenda: readonly string[];
   readonly reminderOffsets: readonly MeetingReminderOffset[];
 }
@@ -969,6 +976,7 @@ export function findBarnteamForUnit(
     }),
     meetingMinutes: team.meetingMinutes,
     bookingHorizonDays: team.bookingHorizonDays,
+    minimumNoticeWorkingDays: team.minimumNoticeWorkingDays,
     agenda: team.agenda,
     reminderOffsets: team.reminderOffsets,
   };

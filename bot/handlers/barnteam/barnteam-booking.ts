@@ -29,6 +29,10 @@ import {
   type RefusedCase,
 } from '../../../flows/barnteam/book-barnteam.js';
 import { buildAgendaItem } from '../../../flows/barnteam/meeting-agenda.js';
+import {
+  computeEarliestMeetingStart,
+  describeMissedReminders,
+} from '../../../flows/barnteam/meeting-reminders.js';
 import { authorize } from '../../../flows/kernel/access.js';
 import { type Calendar, toMailboxKey } from '../../../flows/kernel/calendar.js';
 import { type Case, hasValidConsent } from '../../../flows/kernel/case.js';
@@ -360,7 +364,7 @@ async function proposeTimes(input: BookingStep, handlers: HandlerContext): Promi
     unitId: card.unitId,
     caseIds,
     actor,
-    from: earliestMeetingStart(deps.clock.now()),
+    from: earliestMeetingStart(deps, card.unitId),
   });
   handlers.logger.info(
     { verb: bokaBarnteamVerbs.foreslaTider, unitId: card.unitId, outcome: result.outcome },
@@ -437,8 +441,36 @@ async function bookMeeting(input: BookingStep, handlers: HandlerContext): Promis
   }
   return renderBokatCard(result.meeting, actor, handlers, {
     confirmation:
-      result.outcome === 'alreadyBooked' ? result.message : 'Barnteam är bokat. Kallelsen är skickad.',
+      result.outcome === 'alreadyBooked'
+        ? result.message
+        : withMissedReminders('Barnteam är bokat. Kallelsen är skickad.', result.meeting.value, deps),
   });
+}
+
+/**
+ * The confirmation of a booked or moved meeting, with the reminders that can no longer go out
+ * named: a meeting booked close ahead must not lose its day-before reminder in silence.
+ */
+export function withMissedReminders(
+  confirmation: string,
+  meeting: BarnteamMeeting,
+  deps: Pick<BarnteamDependencies, 'clock' | 'directory'>,
+): string {
+  const team = findBarnteamForUnit(deps.directory, meeting.unitId);
+  const missed = describeMissedReminders(
+    meeting.start,
+    team?.reminderOffsets ?? [],
+    deps.clock.now().toISOString(),
+  );
+  if (missed.length === 0) return confirmation;
+  // Named while they are few; a team with many reminders gets a count, so the line stays short.
+  const which =
+    missed.length === 1
+      ? `Påminnelsen ${missed[0]}`
+      : missed.length === 2
+        ? `Påminnelserna ${missed.join(' och ')}`
+        : `${missed.length} av mötets ${team?.reminderOffsets.length ?? missed.length} påminnelser`;
+  return `${confirmation} ${which} hinner inte skickas, eftersom mötet är så nära.`;
 }
 
 /** The Barnteam bokat card for the convener, or a message card when there is nothing to show. */
@@ -454,14 +486,22 @@ export function renderBokatCard(
 }
 
 /**
- * Proposed times start an hour from now: a slot starting this minute is refused as passed by
- * the time the convener clicks Boka, and nobody can join a meeting called that late anyway.
+ * The first time the bot proposes for the unit's Barnteam: the team's notice in working days
+ * from now (the directory's `minimumNoticeWorkingDays`), so that every reminder can go out and
+ * the members have time for the Skattningsformulär.
  */
-export function earliestMeetingStart(now: Date): string {
-  return new Date(now.getTime() + meetingLeadMs).toISOString();
+export function earliestMeetingStart(
+  deps: Pick<BarnteamDependencies, 'clock' | 'directory'>,
+  unitId: string,
+): string {
+  const now = deps.clock.now().toISOString();
+  const team = findBarnteamForUnit(deps.directory, unitId);
+  return computeEarliestMeetingStart(
+    now,
+    team ?? { minimumNoticeWorkingDays: 0, reminderOffsets: [] },
+    deps.directory.workingTime,
+  );
 }
-
-const meetingLeadMs = 60 * 60_000;
 
 function withCalendar(handlers: HandlerContext, calendar: Calendar): BarnteamDependencies {
   return { ...handlers.flow, calendar };

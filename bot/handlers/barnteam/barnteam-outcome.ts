@@ -38,7 +38,7 @@ import {
 } from '../../user-messages.js';
 import { type HandlerContext, readActor } from '../handler-context.js';
 import { startTeamFromBarnteamOutcome } from '../individuellt-barnteam/start-from-barnteam.js';
-import { earliestMeetingStart, noCalendarMessage } from './barnteam-booking.js';
+import { earliestMeetingStart, noCalendarMessage, withMissedReminders } from './barnteam-booking.js';
 
 export const cancelledNotice = 'Barnteam är inställt. Medlemmarna får besked.';
 export const movedNotice = 'Mötet är flyttat. Medlemmarna får besked.';
@@ -138,7 +138,7 @@ async function showAlternatives(
     unitId: current.value.unitId,
     caseIds: current.value.agenda.filter((item) => item.removedAt === undefined).map((item) => item.caseId),
     actor,
-    from: earliestMeetingStart(deps.clock.now()),
+    from: earliestMeetingStart(deps, current.value.unitId),
   });
   const slots = proposal.outcome === 'proposed' ? proposal.slots.map(toCardSlot) : [];
   const notice =
@@ -184,7 +184,9 @@ function answerChange(
     result.meeting,
     actor.userId,
     handlers.flow.directory,
-    result.outcome === 'applied' ? { confirmation: message } : { formError: message },
+    result.outcome === 'applied'
+      ? { confirmation: withMissedReminders(message, result.meeting.value, handlers.flow) }
+      : { formError: message },
   );
   return data === undefined ? renderMessageCard(message) : renderBarnteamBokat(data);
 }
