@@ -8,6 +8,7 @@
  */
 import type { Case, Instant, UserId } from '../kernel/case.js';
 import type { CaseEffects } from '../kernel/ports.js';
+import { buildChannelMembersReminder } from './team-channel-jobs.js';
 import { buildTeamkanalPost } from './team-effects.js';
 import { endTeamRoles } from './team-members.js';
 
@@ -35,12 +36,14 @@ export function endTeamOnWithdrawal(
   };
 }
 
-/** The team's last post, when the case has a team. */
+/** The team's last post and the end of the members' channel access, when the case has a team. */
 export function collectTeamEndEffects(caseValue: Case): CaseEffects {
   if (caseValue.individuelltBarnteam === undefined) return { outbox: [], reminders: [] };
   const withdrawn = caseValue.chronology.findLast((entry) => entry.event === 'aterkallaSamtycke');
+  const at = withdrawn?.at ?? caseValue.updatedAt;
   return {
-    outbox: [buildTeamkanalPost(caseValue.id, 'teametAvslutat', withdrawn?.at ?? caseValue.updatedAt)],
-    reminders: [],
+    outbox: [buildTeamkanalPost(caseValue.id, 'teametAvslutat', at)],
+    // The members' access to the channel ends with the team; only its owner is left.
+    reminders: [buildChannelMembersReminder(caseValue.id, 'avslutat', at)],
   };
 }

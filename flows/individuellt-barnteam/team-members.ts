@@ -24,6 +24,7 @@ import {
   ZTeamMember,
   ZTeamParticipant,
 } from '../kernel/records/individual-team.js';
+import { buildChannelMembersReminder } from './team-channel-jobs.js';
 import { findContactOrganisation, findContactUnitId, findTeamCandidate } from './team-directory.js';
 import { buildTeamkanalPost } from './team-effects.js';
 
@@ -259,7 +260,8 @@ function memberPost(caseValue: Case, event: 'medlemTillagd' | 'medlemBorttagen')
   const at = event === 'medlemTillagd' ? member.since : (member.until ?? member.since);
   return {
     outbox: [buildTeamkanalPost(caseValue.id, event, at, toMemberKey(member), changed + 1)],
-    reminders: [],
+    // The channel follows the team: a removed member loses access to it at once.
+    reminders: [buildChannelMembersReminder(caseValue.id, `${event}-${changed + 1}`, at)],
   };
 }
 

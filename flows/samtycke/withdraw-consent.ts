@@ -27,6 +27,7 @@ import type { Case, ConsentGiver, Instant } from '../kernel/case.js';
 import { type CaseCommandResult, runCaseCommand } from '../kernel/case-command.js';
 import type { Actor, FlowDependencies } from '../kernel/case-effects.js';
 import { DomainError, isDomainError } from '../kernel/errors.js';
+import { syncTeamChannelMembersReminderKind } from '../kernel/team-channel.js';
 import { applyTransition, guards } from '../kernel/transitions.js';
 
 export interface WithdrawConsentInput {
@@ -119,7 +120,8 @@ function isWithdrawn(caseValue: Case, input: WithdrawConsentInput): boolean {
 async function cancelCaseReminders(deps: FlowDependencies, caseId: string): Promise<string[]> {
   const cancelled: string[] = [];
   for (const item of await deps.stores.reminders.listForCase(caseId)) {
-    if (item.value.status !== 'scheduled') continue;
+    // Not the channel's member sync: it is what ends the members' access to the team's channel.
+    if (item.value.status !== 'scheduled' || item.value.kind === syncTeamChannelMembersReminderKind) continue;
     try {
       await deps.stores.reminders.replace({ ...item.value, status: 'cancelled' }, item.etag);
       cancelled.push(item.value.id);

@@ -130,7 +130,10 @@ describe('a withdrawn consent', () => {
       stopped?.individuelltBarnteam?.members.every((member) => member.until === '2025-03-13T09:00:00.000Z'),
     ).toBe(true);
     expect(stopped && authorize(stopped, teamUsers.kurator, 'lasArende').allowed).toBe(false);
-    expect(reminders.filter((item) => item.status === 'scheduled')).toEqual([]);
+    // Every reminder stops but the channel's member sync, which is what takes the members out.
+    const scheduled = reminders.filter((item) => item.status === 'scheduled');
+    expect(scheduled.every((item) => item.kind === 'teamkanalMedlemmar')).toBe(true);
+    expect(scheduled.map((item) => item.id)).toContain(`${teamCaseId}:teamkanal:medlemmar:avslutat`);
     const last = outbox.filter(
       (message) => message.payload.kind === 'notice' && message.payload.data.event === 'teametAvslutat',
     );

@@ -96,6 +96,9 @@ describe('the team’s members', () => {
       reason: 'Din roll i ärendet (medlem i teamet) har upphört, så du har inte längre tillgång till det.',
     });
     expect(channelEvents(flow)).toEqual(['teametStartat', 'medlemTillagd', 'medlemBorttagen']);
+    // The channel follows: each change schedules the sync of its members, committed with the change.
+    const syncs = flow.stores.snapshot().reminders.filter((item) => item.kind === 'teamkanalMedlemmar');
+    expect(syncs.map((item) => item.id.split(':').at(-1))).toEqual(['medlemTillagd-1', 'medlemBorttagen-1']);
     const audited = flow.stores
       .snapshot()
       .audit.filter((entry) => entry.action === 'hanteraTeam' && entry.outcome === 'allowed');
