@@ -20,8 +20,8 @@
 import { TZDate } from '@date-fns/tz';
 import type { Instant, UserId } from '../kernel/case.js';
 import { enqueueNotice, type FlowDependencies, nowInstant } from '../kernel/case-effects.js';
-import { DomainError, isDomainError } from '../kernel/errors.js';
 import type { WorkingTime } from '../kernel/directory.js';
+import { DomainError, isDomainError } from '../kernel/errors.js';
 import type { BarnteamMeeting, Reminder } from '../kernel/ports.js';
 import { computeChaseDueAt } from '../kernel/reminder-times.js';
 import { stockholmTimeZone } from '../kernel/working-time.js';

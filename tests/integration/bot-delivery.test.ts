@@ -304,7 +304,9 @@ describe('the Upptäckare, when the card does not reach the Barnkontakt', () => 
     const [request, ...more] = connector.to(userId);
     expect(more).toEqual([]);
     const [attachment] = (request?.body.attachments ?? []) as { content: unknown }[];
-    expect(findCardProblems(attachment?.content, { allowedVerbs: ['kvitto.visa', 'arende.oversikt'] })).toEqual([]);
+    expect(
+      findCardProblems(attachment?.content, { allowedVerbs: ['kvitto.visa', 'arende.oversikt'] }),
+    ).toEqual([]);
     return { summary: String(request?.body.summary), text: readCardText(attachment?.content) };
   }
 

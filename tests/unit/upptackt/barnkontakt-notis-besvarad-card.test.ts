@@ -9,7 +9,14 @@ const base = {
   unitName: 'Björkskolan',
   state: { kind: 'mottaget', byName: 'Maria Lind', byViewer: true, at: '2026-11-26T09:30:00.000Z' },
 } as const;
-const allowedVerbs = ['arende.visa', 'samtycke.visa', 'samtal.visa', 'beslut.visa', 'barnteam.visa', 'arende.oversikt'];
+const allowedVerbs = [
+  'arende.visa',
+  'samtycke.visa',
+  'samtal.visa',
+  'beslut.visa',
+  'barnteam.visa',
+  'arende.oversikt',
+];
 
 describe('renderBarnkontaktNotisBesvarad entry buttons', () => {
   it('leads on to Samtycke, Barnsamtal and Beslut with the case id only', () => {
