@@ -131,6 +131,12 @@ export function formatChildName(child: Pick<CardChild, 'givenName' | 'familyName
   return [child.givenName, child.familyName].filter((part) => part.trim() !== '').join(' ');
 }
 
+/** The child as a receipt names them: the given name and the family name's initial ("Ella Å."). */
+export function formatChildShortName(child: Pick<CardChild, 'givenName' | 'familyName'>): string {
+  const initial = child.familyName.trim().charAt(0);
+  return initial === '' ? child.givenName : `${child.givenName} ${initial}.`;
+}
+
 /** Swedish list: "a", "a och b", "a, b och c". */
 export function joinSwedish(items: readonly string[]): string {
   if (items.length <= 1) {

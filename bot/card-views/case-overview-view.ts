@@ -10,6 +10,7 @@
  * - once the case is closed, everyone who had a role sees the reference and the state only.
  */
 import type { ArendeOversiktData } from '../../cards/arende/arende-oversikt.js';
+import { formatChildName, formatChildShortName } from '../../cards/card-parts.js';
 import { formatSwedishDate, formatSwedishDateOfInstant } from '../../cards/swedish-format.js';
 import { buildTeamAccessContext } from '../../flows/individuellt-barnteam/team-directory.js';
 import {
@@ -31,13 +32,14 @@ import {
 } from '../../flows/kernel/case.js';
 import { currentRouting, findUpptackare } from '../../flows/kernel/case-effects.js';
 import { consentStepLabels } from '../../flows/kernel/consent.js';
-import { type Directory, findUnit } from '../../flows/kernel/directory.js';
+import type { Directory } from '../../flows/kernel/directory.js';
 import { guidingPrinciples, principleAnswerLabels } from '../../flows/kernel/guiding-principles.js';
 import type { Versioned } from '../../flows/kernel/ports.js';
 import { beslutLabels } from '../../flows/kernel/records/beslut.js';
 import { samtalKindLabels } from '../../flows/kernel/records/samtal.js';
 import { type CaseEvent, eventLabels, isClosedState, stateLabels } from '../../flows/kernel/transitions.js';
 import { findAddedDiscoveryBy } from '../../flows/upptackt/add-to-open-case.js';
+import { findPersonName, unitNameOf } from './person-names.js';
 import { decideCaseNavigation } from './upptackt-views.js';
 
 export interface OverviewOptions {
@@ -118,7 +120,7 @@ function buildOverview(
         ...base,
         facts: [
           { label: factLabels.reference, value: caseValue.reference },
-          { label: factLabels.child, value: describeChild(caseValue) },
+          { label: factLabels.child, value: formatChildName(caseValue.child) },
           { label: factLabels.unit, value: unitNameOf(directory, caseValue.unitId) },
           { label: factLabels.state, value: stateLabels[caseValue.state] },
           ...describeResponsible(caseValue, names),
@@ -157,32 +159,7 @@ interface Names {
 }
 
 function createNames(caseValue: Case, directory: Directory): Names {
-  return {
-    of(userId) {
-      if (userId === 'system') return 'Boten';
-      return (
-        caseValue.roles.findLast((role) => role.userId === userId)?.displayName ??
-        directory.contacts.find((contact) => contact.aadObjectId === userId)?.displayName ??
-        'Personal'
-      );
-    },
-  };
-}
-
-function describeChild(caseValue: Case): string {
-  return [caseValue.child.givenName, caseValue.child.familyName]
-    .filter((part) => part.trim() !== '')
-    .join(' ');
-}
-
-/** The child as the Upptäckare's receipt names it: the given name and the family name's initial. */
-function describeChildShort(caseValue: Case): string {
-  const initial = caseValue.child.familyName.trim().charAt(0);
-  return initial === '' ? caseValue.child.givenName : `${caseValue.child.givenName} ${initial}.`;
-}
-
-function unitNameOf(directory: Directory, unitId: string): string {
-  return findUnit(directory, unitId)?.name ?? unitId;
+  return { of: (userId) => (userId === 'system' ? 'Boten' : findPersonName(caseValue, directory, userId)) };
 }
 
 function describeResponsible(caseValue: Case, names: Names): { label: string; value: string }[] {
@@ -334,7 +311,7 @@ function describeForUpptackare(
     return {
       facts: [
         { label: factLabels.reference, value: caseValue.reference },
-        { label: factLabels.child, value: describeChildShort(caseValue) },
+        { label: factLabels.child, value: formatChildShortName(caseValue.child) },
         { label: 'Status', value: 'Tillagt i ett pågående ärende' },
         ...barnkontakt,
       ],
@@ -350,7 +327,7 @@ function describeForUpptackare(
   return {
     facts: [
       { label: factLabels.reference, value: caseValue.reference },
-      { label: factLabels.child, value: describeChildShort(caseValue) },
+      { label: factLabels.child, value: formatChildShortName(caseValue.child) },
       { label: 'Status', value: receiptStatusLabels[receipt.status] },
       ...barnkontakt,
       { label: factLabels.unit, value: unitNameOf(directory, caseValue.unitId) },

@@ -16,6 +16,7 @@ import { type Directory, findBarnteamForUnit, type ResolvedBarnteam } from '../.
 import type { BarnteamMeeting, Versioned } from '../../flows/kernel/ports.js';
 import { chooseSamtalsunderlag, compareWithEarlier, orderTalks } from '../../flows/kernel/records/samtal.js';
 import { guards } from '../../flows/kernel/transitions.js';
+import { findPersonName } from './person-names.js';
 import { formatMeetingTime } from './upptackt-views.js';
 
 export interface FormState<Id extends string> {
@@ -45,7 +46,7 @@ export function toSamtyckeData(
       step: consent.step,
       givenBy: [...consent.givenBy],
       at: consent.at,
-      recordedByName: findDisplayName(caseValue, directory, consent.recordedBy),
+      recordedByName: findPersonName(caseValue, directory, consent.recordedBy),
       ...(consent.documentReference === undefined ? {} : { documentReference: consent.documentReference }),
       ...(consent.withdrawal === undefined
         ? {}
@@ -120,18 +121,6 @@ function suggestNextStep(caseValue: Case): SamtyckeData['suggestedStep'] {
   if (!hasValidConsent(caseValue, 'muntligt')) return 'muntligt';
   if (!hasValidConsent(caseValue, 'skriftligt')) return 'skriftligt';
   return 'uppdateratSkriftligt';
-}
-
-/**
- * The name of whoever recorded something in the case: the Upptäckare who took the verbal consent
- * is in the case's roles, not in the directory, and must not be shown as "Personal".
- */
-function findDisplayName(caseValue: Case, directory: Directory, userId: UserId): string {
-  return (
-    caseValue.roles.findLast((role) => role.userId === userId)?.displayName ??
-    directory.contacts.find((contact) => contact.aadObjectId === userId)?.displayName ??
-    'Personal'
-  );
 }
 
 /**

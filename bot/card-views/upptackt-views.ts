@@ -43,6 +43,7 @@ import type { Discovery } from '../../flows/kernel/records/discovery.js';
 import { toStockholmDate } from '../../flows/kernel/working-time.js';
 import { findAddedDiscoveryBy } from '../../flows/upptackt/add-to-open-case.js';
 import { childUnitTypes } from '../../flows/upptackt/discovery-form.js';
+import { unitNameOf } from './person-names.js';
 
 /** A unit as a card's choice: "<namn> (<typ>)". */
 export interface UnitChoice {
@@ -590,10 +591,6 @@ function toSortedChoices(units: readonly Unit[]): UnitChoice[] {
   return [...units]
     .sort((a, b) => a.name.localeCompare(b.name, 'sv'))
     .map((unit) => ({ id: unit.id, title: `${unit.name} (${unitTypeLabels[unit.type]})` }));
-}
-
-function unitNameOf(directory: Directory, unitId: string): string {
-  return findUnit(directory, unitId)?.name ?? unitId;
 }
 
 function displayNameOf(caseValue: Case, userId: string): string {

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { ZCalendarDate, ZInstant, ZUserId } from '../../flows/kernel/case.js';
-import { discoveryPathLabels, ZDiscoveryPath } from '../card-parts.js';
+import { discoveryPathLabels, formatChildShortName, ZDiscoveryPath } from '../card-parts.js';
 import { type AdaptiveCardJson, renderCardTemplate } from '../render-template.js';
 import { formatSwedishDate, formatSwedishDateOfInstant } from '../swedish-format.js';
 import { buildCaseNavigationActions } from './barnkontakt-notis-besvarad.js';
@@ -102,7 +102,6 @@ export function renderUpptackarkortKvitto(data: UpptackarkortKvittoData): Adapti
     data,
     (parsed) => {
       const status = describeStatus(parsed);
-      const familyInitial = parsed.child.familyName.trim().charAt(0);
       return {
         caseId: parsed.caseId,
         upptackareId: parsed.upptackareId,
@@ -110,7 +109,7 @@ export function renderUpptackarkortKvitto(data: UpptackarkortKvittoData): Adapti
           { label: 'Ärende', value: parsed.reference },
           {
             label: 'Barn',
-            value: familyInitial ? `${parsed.child.givenName} ${familyInitial}.` : parsed.child.givenName,
+            value: formatChildShortName(parsed.child),
           },
           { label: 'Väg', value: discoveryPathLabels[parsed.path] },
           { label: 'Skickat', value: formatSwedishDateOfInstant(parsed.filedAt) },

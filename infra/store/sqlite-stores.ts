@@ -230,6 +230,12 @@ function createCaseStore(db: SqliteDatabase, writes: GroupCommit, effectWriters:
     };
   };
 
+  // Inside the caller's transaction: an effect that exists already (same id) is kept.
+  const writeEffectsNow = (effects: CaseEffects): void => {
+    for (const message of effects.outbox) effectWriters.outbox.enqueueNow(message);
+    for (const reminder of effects.reminders) effectWriters.reminders.scheduleNow(reminder);
+  };
+
   const replaceNow = (value: Case, ifMatch: string): Versioned<Case> => {
     const parsed = parseCase(value);
     const etag = randomUUID();
@@ -246,8 +252,7 @@ function createCaseStore(db: SqliteDatabase, writes: GroupCommit, effectWriters:
   const replaceWithEffectsNow = db.transaction(
     (value: Case, ifMatch: string, effects: CaseEffects): Versioned<Case> => {
       const replaced = replaceNow(value, ifMatch);
-      for (const message of effects.outbox) effectWriters.outbox.enqueueNow(message);
-      for (const reminder of effects.reminders) effectWriters.reminders.scheduleNow(reminder);
+      writeEffectsNow(effects);
       return replaced;
     },
   );
@@ -266,8 +271,7 @@ function createCaseStore(db: SqliteDatabase, writes: GroupCommit, effectWriters:
   // One transaction: a failing effect write (or a crash) leaves neither the case nor any effect.
   const createWithEffectsNow = db.transaction((value: Case, effects: CaseEffects): Versioned<Case> => {
     const created = createNow(value);
-    for (const message of effects.outbox) effectWriters.outbox.enqueueNow(message);
-    for (const reminder of effects.reminders) effectWriters.reminders.scheduleNow(reminder);
+    writeEffectsNow(effects);
     return created;
   });
 

@@ -15,6 +15,7 @@ import {
   type ActivityRecord,
   type AuditEntry,
   type BarnteamMeeting,
+  type CaseEffects,
   type OpenCaseClaim,
   type OutboxMessage,
   type Reminder,
@@ -146,6 +147,26 @@ export function createInMemoryStores(data: InMemoryData = createInMemoryData()):
     return read(row) as Versioned<T>;
   }
 
+  /**
+   * The effects of a case write, as in one transaction: every write may fail (failNext on
+   * outbox.enqueue or reminders.schedule) before anything is stored; the returned function stores
+   * them once the case write succeeded, keeping an effect whose id exists.
+   */
+  async function prepareEffects(effects: CaseEffects): Promise<() => void> {
+    const messages = effects.outbox.map((message) => store(ZOutboxMessage, message, 'outbox'));
+    const reminders = effects.reminders.map((reminder) => store(ZReminder, reminder, 'reminder'));
+    for (const _message of messages) await enter('outbox.enqueue', 'outbox');
+    for (const _reminder of reminders) await enter('reminders.schedule', 'reminder');
+    return () => {
+      for (const message of messages) {
+        if (!data.outbox.has(message.value.id)) data.outbox.set(message.value.id, message);
+      }
+      for (const reminder of reminders) {
+        if (!data.reminders.has(reminder.value.id)) data.reminders.set(reminder.value.id, reminder);
+      }
+    };
+  }
+
   function listDue<T>(
     rows: Map<string, Row<T>>,
     isActive: (value: T) => boolean,
@@ -206,21 +227,12 @@ export function createInMemoryStores(data: InMemoryData = createInMemoryData()):
         await enter('cases.createWithEffects', 'case');
         const row = store(ZCase, value, 'case');
         assertStorableId('case', row.value.id);
-        const messages = effects.outbox.map((message) => store(ZOutboxMessage, message, 'outbox'));
-        const reminders = effects.reminders.map((reminder) => store(ZReminder, reminder, 'reminder'));
-        // As in one transaction: every write may fail (failNext on outbox.enqueue or
-        // reminders.schedule), and only when none did is anything stored.
-        for (const _message of messages) await enter('outbox.enqueue', 'outbox');
-        for (const _reminder of reminders) await enter('reminders.schedule', 'reminder');
+        const commitEffects = await prepareEffects(effects);
         if (data.cases.has(row.value.id)) {
           throw createAlreadyExistsError('case', row.value.id);
         }
         data.cases.set(row.value.id, row);
-        for (const message of messages)
-          if (!data.outbox.has(message.value.id)) data.outbox.set(message.value.id, message);
-        for (const reminder of reminders) {
-          if (!data.reminders.has(reminder.value.id)) data.reminders.set(reminder.value.id, reminder);
-        }
+        commitEffects();
         return read(row) as Versioned<Case>;
       },
       async repairPendingEffects() {
@@ -241,17 +253,9 @@ export function createInMemoryStores(data: InMemoryData = createInMemoryData()):
         await enter('cases.replaceWithEffects', 'case');
         const row = store(ZCase, value, 'case');
         assertStorableId('case', row.value.id);
-        const messages = effects.outbox.map((message) => store(ZOutboxMessage, message, 'outbox'));
-        const reminders = effects.reminders.map((reminder) => store(ZReminder, reminder, 'reminder'));
-        // As in one transaction, like createWithEffects.
-        for (const _message of messages) await enter('outbox.enqueue', 'outbox');
-        for (const _reminder of reminders) await enter('reminders.schedule', 'reminder');
+        const commitEffects = await prepareEffects(effects);
         const replaced = replaceRow(data.cases, 'case', row, ifMatch);
-        for (const message of messages)
-          if (!data.outbox.has(message.value.id)) data.outbox.set(message.value.id, message);
-        for (const reminder of reminders) {
-          if (!data.reminders.has(reminder.value.id)) data.reminders.set(reminder.value.id, reminder);
-        }
+        commitEffects();
         return replaced;
       },
       async claimOpenCase(claim) {
