@@ -1,8 +1,8 @@
 /**
  * "hjälp": what Backa barnet is for, what to type, and the privacy rule. Also answers "hjalp",
  * "help" and "?", in any case, with or without an @mention of the bot in a channel (the
- * Application strips the mention before routing). When the app is installed (the bot is among
- * the members added), a short welcome with the first lines of the help.
+ * Application strips the mention before routing). When the app is installed in the personal chat
+ * (the bot is among the members added), a short welcome with the first lines of the help.
  */
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
@@ -69,7 +69,9 @@ function isBotAdded(context: TurnContext): boolean {
 export function registerHelp<TState extends TurnState>(app: Application<TState>): void {
   app.message(async (context) => isHelpRequest(context.activity.text), answerHelp);
   app.conversationUpdate('membersAdded', async (context) => {
-    if (!isBotAdded(context)) return;
+    // In the personal chat only: in a team the welcome would be one more post in a channel for
+    // everyone, and the help is an @mention away there.
+    if (!isBotAdded(context) || context.activity.conversation?.conversationType !== 'personal') return;
     await context.sendActivity({ type: 'message', text: welcomeText, textFormat: 'markdown' });
   });
 }

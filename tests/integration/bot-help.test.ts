@@ -194,7 +194,7 @@ describe('the HTTP surface', () => {
 });
 
 describe('installing the app', () => {
-  it('the bot says who it is and how to start, once, when it is added; another member gets nothing', async () => {
+  it('the bot says who it is and how to start, once, when it is added to a personal chat; another member or a team gets nothing', async () => {
     const added = (memberId: string) => {
       const { text: _none, ...activity } = buildMessage({ serviceUrl: playgroundServiceUrl });
       return { ...activity, type: 'conversationUpdate', membersAdded: [{ id: memberId }] };
@@ -202,6 +202,21 @@ describe('installing the app', () => {
 
     expect((await bot.post(added('28:backa-barnet'))).status).toBe(200);
     expect((await bot.post(added('29:en-kollega'))).status).toBe(200);
+    // Installed in a team: no post in its channel.
+    const { text: _noText, ...inChannel } = buildMessage({
+      serviceUrl: playgroundServiceUrl,
+      conversationType: 'channel',
+      conversationId: channelId,
+    });
+    expect(
+      (
+        await bot.post({
+          ...inChannel,
+          type: 'conversationUpdate',
+          membersAdded: [{ id: '28:backa-barnet' }],
+        })
+      ).status,
+    ).toBe(200);
 
     expect(replies).toHaveLength(1);
     expect(replies[0]?.body.text).toContain('Välkommen till Backa barnet');
