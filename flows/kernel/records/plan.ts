@@ -117,6 +117,19 @@ export const ZCompassRatingSet = z
   .strict();
 export type CompassRatingSet = z.infer<typeof ZCompassRatingSet>;
 
+export const followUpNoteMax = 1000;
+
+/** A note on one follow-up, by a member of the team. */
+export const ZFollowUpNote = z
+  .object({
+    text: z.string().trim().min(1).max(followUpNoteMax),
+    by: ZUserId,
+    byName: z.string().trim().min(1).max(200),
+    at: ZInstant,
+  })
+  .strict();
+export type FollowUpNote = z.infer<typeof ZFollowUpNote>;
+
 /** The compass at the plan's start or at a follow-up: one rating set per rater who took part. */
 export const ZCompassFollowUp = z
   .object({
@@ -125,6 +138,8 @@ export const ZCompassFollowUp = z
     recordedBy: ZUserId,
     recordedAt: ZInstant,
     sets: z.array(ZCompassRatingSet).min(1).max(3),
+    /** What the team noted at the follow-up (from the channel tab), oldest first. */
+    notes: z.array(ZFollowUpNote).max(50).optional(),
   })
   .strict();
 export type CompassFollowUp = z.infer<typeof ZCompassFollowUp>;
