@@ -34,6 +34,7 @@ export const caseActions = [
   'hanteraTeam',
   'utseStodsamordnare',
   'uppdateraAtgard',
+  'antecknaUppfoljning',
   ...caseEvents,
 ] as const;
 export type CaseAction = (typeof caseActions)[number];
@@ -85,6 +86,7 @@ const actionPhrases: Readonly<Record<CaseAction, string>> = {
   hanteraTeam: 'lägga till eller ta bort medlemmar i det Individuella barnteamet',
   utseStodsamordnare: 'utse Stödsamordnare',
   uppdateraAtgard: 'ändra status på en åtgärd i Barnets plan',
+  antecknaUppfoljning: 'skriva en anteckning till en uppföljning i Barnets plan',
   valjStodIEgenVerksamhet: 'välja stöd i egen verksamhet',
   gorOrosanmalan: 'välja orosanmälan till socialtjänsten',
   aktiveraBarnkontakt: 'aktivera Barnkontakten',
@@ -188,6 +190,10 @@ const actionRules: Readonly<Record<CaseAction, readonly Rule[]>> = {
   ],
   // Any member may open the form; the use case lets only the plan's owner or the action's owner save.
   uppdateraAtgard: [
+    { roles: ['barnkontakt', 'ersattare', 'stodsamordnare', 'teammedlem'], when: hasPlan, unless: noPlanYet },
+  ],
+  // Every member with a role in the plan took part in the follow-up and may note what they saw.
+  antecknaUppfoljning: [
     { roles: ['barnkontakt', 'ersattare', 'stodsamordnare', 'teammedlem'], when: hasPlan, unless: noPlanYet },
   ],
   // The team appoints the Stödsamordnare; the Barnkontakt, who owns the plan until then, records it.
