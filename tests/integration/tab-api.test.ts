@@ -183,7 +183,7 @@ function describeTabApi(name: string, open: () => Promise<Stores>) {
       });
       // A double click carries the same version: saved once, one post.
       const again = await post(path, teamUsers.kurator, { etag: before.etag, status: 'genomford' });
-      expect((await again.json()).outcome).toBe('saved');
+      expect(((await again.json()) as { outcome: string }).outcome).toBe('saved');
       const posts = (await api.stores.outbox.listDue(new Date('2100-01-01T00:00:00Z'), 100))
         .map((item) => item.value)
         .filter((message) => message.recipientKey === `teamkanal:${teamCaseId}`)
