@@ -24,6 +24,11 @@ import {
   barnteamFollowUpReminderKind,
   handleBarnteamFollowUp,
 } from '../flows/barnteam/record-barnteam-outcome.js';
+import {
+  handleTeamMeetingReminder,
+  handleTeamMeetingRepair,
+  teamMeetingReminderKinds,
+} from '../flows/individuellt-barnteam/book-team-meeting.js';
 import { handleOverdueAction } from '../flows/individuellt-barnteam/plan-actions.js';
 import {
   createTeamChannel,
@@ -207,6 +212,13 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
           'Försenad åtgärd i Barnets plan',
         );
       },
+      [teamMeetingReminderKinds.paminnelse]: async (reminder: Reminder) => {
+        const outcome = await handleTeamMeetingReminder(flow, reminder);
+        logger.info(
+          { reminderId: reminder.id, caseId: reminder.caseId, outcome },
+          'Påminnelse om Individuellt barnteam',
+        );
+      },
       ...(deps.teamChannels === undefined ? {} : teamChannelHandlers(deps.teamChannels)),
       ...(calendar === undefined
         ? {}
@@ -214,6 +226,13 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
             [bookingRepairReminderKind]: async (reminder: Reminder) => {
               const outcome = await handleBookingRepair({ ...flow, calendar }, reminder);
               logger.info({ reminderId: reminder.id, outcome }, 'Avbruten Barnteambokning');
+            },
+            [teamMeetingReminderKinds.slutfor]: async (reminder: Reminder) => {
+              const outcome = await handleTeamMeetingRepair({ ...flow, calendar }, reminder);
+              logger.info(
+                { reminderId: reminder.id, caseId: reminder.caseId, outcome },
+                'Avbruten bokning av Individuellt barnteam',
+              );
             },
             [answerCheckReminderKind]: async (reminder: Reminder) => {
               const outcome = await handleAnswerCheck({ ...flow, calendar }, reminder);

@@ -130,6 +130,8 @@ const sharePurposes: Readonly<Record<NoticeKind, string>> = {
     'Den som startat ett Individuellt barnteam med SIP-skyldighet ska informera Barnkontakten: referens och vem som startade, inga uppgifter om barnet.',
   atgardForsenadPaminnelse:
     'Den som ansvarar för en åtgärd i Barnets plan påminns om att den är försenad: referens och datum, inga uppgifter om barnet.',
+  teammotePaminnelse:
+    'Teamets medlemmar påminns om nästa möte i Barnets plan: referens, tid och länk, inga uppgifter om barnet.',
 };
 
 const dropPurposes: Readonly<Record<NoticeDropReason, string>> = {
@@ -432,6 +434,17 @@ async function decide(
           return { drop: 'recipientHasNoAccess' };
         }
         const text = `En åtgärd i Barnets plan för ärende ${reference} som du ansvarar för skulle vara klar ${formatSwedishDate(data.dueDate)} och är inte markerad som genomförd. Skriv "visa ${reference}" och öppna Barnets plan för att uppdatera den.`;
+        return { render: () => ({ kind: 'text', text }) };
+      }
+      case 'teammotePaminnelse': {
+        const data = readNoticeData('teammotePaminnelse', payload.data);
+        const meeting = caseValue.barnetsPlan?.nextMeeting;
+        if (meeting?.state !== 'bokat' || Date.parse(meeting.start) !== Date.parse(data.meetingStart)) {
+          return { drop: 'noLongerRelevant' };
+        }
+        if (!authorize(caseValue, recipientKey, 'lasPlan').allowed) return { drop: 'recipientHasNoAccess' };
+        const link = meeting.joinUrl === undefined ? '' : ` Anslut i Teams: ${meeting.joinUrl}`;
+        const text = `Påminnelse: Individuellt barnteam för ärende ${reference} ${formatMeetingTime(meeting.start, meeting.end)}.${link}`;
         return { render: () => ({ kind: 'text', text }) };
       }
       case 'barnteamInstallt': {

@@ -17,12 +17,10 @@
  * (`handleBookingRepair`): both run 4–6 again, and every step there is idempotent. A crash
  * between 2 and 3 leaves a repair reminder that finds no meeting and does nothing.
  */
-import { TZDate } from '@date-fns/tz';
 import { authorize } from '../kernel/access.js';
 import {
   type Calendar,
   checkMeetingTime,
-  type MailboxSchedule,
   maxReminderMinutesBeforeStart,
   toMailboxKey,
 } from '../kernel/calendar.js';
@@ -39,9 +37,7 @@ import {
 import type { ContactKind } from '../kernel/directory.js';
 import { DomainError, isDomainError } from '../kernel/errors.js';
 import type { BarnteamMeeting, Reminder, Versioned } from '../kernel/ports.js';
-import { addDaysToDate } from '../kernel/stockholm-date.js';
 import { stateLabels } from '../kernel/transitions.js';
-import { stockholmTimeZone, toStockholmDate } from '../kernel/working-time.js';
 import {
   type BarnteamMember,
   type BarnteamPerson,
@@ -57,12 +53,8 @@ import {
   buildInvitationSubject,
 } from './meeting-agenda.js';
 import { scheduleAnswerCheck, scheduleMeetingReminders, upptackareMemberRole } from './meeting-reminders.js';
-import {
-  findMeetingSlots,
-  type MeetingSlot,
-  type MemberSchedule,
-  parseAvailabilityView,
-} from './slot-finding.js';
+import { computeScheduleWindowEnd, readMemberSchedules } from './member-schedules.js';
+import { findMeetingSlots, type MeetingSlot } from './slot-finding.js';
 
 /** The use cases that touch the calendar need it on top of the stores. */
 export interface BarnteamDependencies extends FlowDependencies {
@@ -76,7 +68,6 @@ export const bookingRepairReminderKind = 'slutforBarnteamBokning';
 export const convenerMemberRole = 'sammankallande';
 
 const bookingRepairDelayMs = 5 * 60_000;
-const scheduleIntervalMinutes = 15;
 const proposalIdPattern = /^[A-Za-z0-9-]{8,64}$/;
 
 export const barnteamMessages = {
@@ -175,20 +166,16 @@ export async function proposeBarnteamSlots(
   }
   const participants = listParticipants(deps, team, checked.accepted);
   const start = input.from;
-  const end = atStockholmMidnight(addDaysToDate(toStockholmDate(start), team.horizonDays));
-  // Someone outside Teams has no calendar the municipality can read: their address is not sent
-  // to the lookup at all (it would only come back as an error), and they count as unreadable.
-  const asked = participants.filter((participant) => participant.kind !== 'utanforTeams');
-  const answered = await deps.calendar.getSchedules({
-    mailboxes: asked.map((participant) => participant.email),
-    start,
-    end,
-    intervalMinutes: scheduleIntervalMinutes,
-    organizer: team.convener.email,
-  });
-  const scheduleOf = new Map(asked.map((participant, index) => [participant, answered[index]]));
-  const memberSchedules = participants.map((participant) =>
-    toMemberSchedule(participant, scheduleOf.get(participant), start, end),
+  const end = computeScheduleWindowEnd(start, team.horizonDays);
+  const memberSchedules = await readMemberSchedules(
+    deps.calendar,
+    participants.map((participant) => ({
+      email: participant.email,
+      kind: participant.kind,
+      label: `${participant.displayName} (${participant.roleLabel})`,
+      required: participant.required,
+    })),
+    { start, end, organizer: team.convener.email },
   );
   const members: ProposalMember[] = participants.map((participant, index) => ({
     ...(participant.userId === undefined ? {} : { userId: participant.userId }),
@@ -604,33 +591,6 @@ function listParticipants(
   });
 }
 
-/**
- * A participant's schedule for slot finding. Unreadable: the calendar answered an error for the
- * mailbox (Graph's `freeBusyError`, e.g. ErrorMailRecipientNotFound for a guest's home mailbox),
- * or answered nothing at all for the window. A view shorter than the window is unknown where
- * it does not reach, rather than free.
- */
-function toMemberSchedule(
-  participant: Participant,
-  schedule: MailboxSchedule | undefined,
-  start: Instant,
-  end: Instant,
-): MemberSchedule {
-  const label = `${participant.displayName} (${participant.roleLabel})`;
-  const unreadable =
-    schedule === undefined ||
-    schedule.error !== undefined ||
-    (schedule.availabilityView === '' && schedule.busy.length === 0);
-  if (unreadable) {
-    return { mailbox: participant.email, label, required: participant.required, busy: [], unreadable: true };
-  }
-  const slotCount = Math.ceil((Date.parse(end) - Date.parse(start)) / (scheduleIntervalMinutes * 60_000));
-  const view = schedule.availabilityView.padEnd(slotCount, '?');
-  // Both: the blocks carry exact times when Graph may show them; the view covers the rest.
-  const busy = [...schedule.busy, ...parseAvailabilityView(view, start, scheduleIntervalMinutes)];
-  return { mailbox: participant.email, label, required: participant.required, busy };
-}
-
 function findMemberName(
   deps: FlowDependencies,
   team: BarnteamSetup,
@@ -650,9 +610,4 @@ function findMemberName(
 export function toCalendarReminderMinutes(offsets: readonly ReminderOffset[]): number {
   const minutes = offsets.map((offset) => offset.days * 24 * 60 + offset.minutes);
   return Math.min(Math.max(0, ...minutes), maxReminderMinutesBeforeStart);
-}
-
-function atStockholmMidnight(date: string): Instant {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  return new Date(new TZDate(year, month - 1, day, 0, 0, stockholmTimeZone).getTime()).toISOString();
 }

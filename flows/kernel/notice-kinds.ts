@@ -28,6 +28,7 @@ export const noticeKinds = [
   'teamkanalStatus',
   'individuelltBarnteamStartatSip',
   'atgardForsenadPaminnelse',
+  'teammotePaminnelse',
 ] as const;
 export const ZNoticeKind = z.enum(noticeKinds);
 export type NoticeKind = z.infer<typeof ZNoticeKind>;

@@ -145,6 +145,8 @@ export const noticeDataSchemas = {
   individuelltBarnteamStartatSip: z.object({ startedBy: ZUserId, startedByName: z.string().min(1) }),
   /** To an action's owner, in the personal chat: the action's date has passed and it is not done. */
   atgardForsenadPaminnelse: z.object({ actionId: z.string().min(1).max(40), dueDate: ZCalendarDate }),
+  /** To a member of the Individuellt barnteam: the next meeting, booked from Barnets plan, is near. */
+  teammotePaminnelse: z.object({ meetingStart: ZInstant, offset: z.string().min(1).max(20) }),
 } as const satisfies Record<NoticeKind, z.ZodTypeAny>;
 
 export type NoticeData<K extends NoticeKind> = z.infer<(typeof noticeDataSchemas)[K]>;
@@ -177,6 +179,7 @@ export const noticeSummaries: Readonly<Record<NoticeKind, string>> = {
   individuelltBarnteamStartatSip:
     'Ett Individuellt barnteam har startats i ett ärende där du är Barnkontakt.',
   atgardForsenadPaminnelse: 'En åtgärd i Barnets plan som du ansvarar för är försenad.',
+  teammotePaminnelse: 'Påminnelse: det Individuella barnteamet har möte snart.',
 };
 
 export interface NoticeToSend<K extends NoticeKind> {

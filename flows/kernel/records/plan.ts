@@ -155,6 +155,29 @@ export const ZDeepCompassRating = z
   .strict();
 export type DeepCompassRating = z.infer<typeof ZDeepCompassRating>;
 
+/**
+ * The team's next meeting, booked in the organizer's calendar from the plan card. `bokas`: the
+ * time is chosen and the calendar is being written (a repeat of the same proposal, or the repair
+ * reminder, completes it); `bokat`: the event exists. A rebooking keeps `eventId` and `organizer`
+ * while `bokas`, so that the event is moved, not made twice.
+ */
+export const ZNextTeamMeeting = z
+  .object({
+    /** From the proposal the time was picked from: the same proposal books once. */
+    proposalId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
+    state: z.enum(['bokas', 'bokat']),
+    start: ZInstant,
+    end: ZInstant,
+    /** The mailbox whose calendar holds the event. */
+    organizer: z.string().email(),
+    eventId: z.string().min(1).max(1000).optional(),
+    joinUrl: z.string().url().optional(),
+    bookedBy: ZUserId,
+    bookedAt: ZInstant,
+  })
+  .strict();
+export type NextTeamMeeting = z.infer<typeof ZNextTeamMeeting>;
+
 export const ZBarnetsPlan = z
   .object({
     goals: z.array(ZPlanGoal).max(40),
@@ -162,6 +185,7 @@ export const ZBarnetsPlan = z
     closeToMe: z.array(ZCloseToMe).max(20),
     compassFollowUps: z.array(ZCompassFollowUp).max(50),
     deepCompass: z.array(ZDeepCompassRating).max(400).optional(),
+    nextMeeting: ZNextTeamMeeting.optional(),
     /** Set when the plan was adopted (the transition `faststallPlan`). */
     faststalld: z.object({ at: ZInstant, by: ZUserId }).strict().optional(),
   })
