@@ -72,7 +72,25 @@ export interface Config {
    * private channels. Without it the bot cannot install itself there.
    */
   readonly teamsAppId?: string;
+  /** The channel tab (web/): absent in production until its address and SSO app are configured. */
+  readonly tab?: TabConfig;
 }
+
+/**
+ * Where the channel tab is served and whose SSO tokens it accepts. Locally the tab is served on
+ * the bot's loopback address and signs people in itself (web/local-sign-in.ts).
+ */
+export type TabConfig =
+  | { readonly kind: 'local'; readonly publicBaseUrl: string }
+  | {
+      readonly kind: 'teamsSso';
+      /** PUBLIC_BASE_URL: https address of this server, for the tab's contentUrl and deep links. */
+      readonly publicBaseUrl: string;
+      /** TAB_SSO_CLIENT_ID: the Entra app whose `api://` resource the tab's token is for. */
+      readonly clientId: string;
+      /** `api://<host of PUBLIC_BASE_URL>/<client id>`, as the manifest's webApplicationInfo says. */
+      readonly appIdUri: string;
+    };
 
 /** How the outbox delivers (bot/background-work.ts, infra/outbox/outbox-dispatcher.ts). */
 export interface DeliveryConfig {
@@ -140,6 +158,8 @@ const ZEnv = z
     COSMOS_KEY: optionalText,
     IDENTITY_HASH_KEY: optionalText,
     TEAMS_APP_ID: optionalText,
+    PUBLIC_BASE_URL: optionalText,
+    TAB_SSO_CLIENT_ID: optionalText,
     LOG_LEVEL: optionalText,
     OUTBOX_LATE_AFTER_MINUTES: optionalText,
     OUTBOX_SENDS_PER_SECOND: optionalText,
@@ -158,6 +178,15 @@ const ZEnv = z
     }
     if (env.TEAMS_APP_ID !== undefined && !ZUuid.safeParse(env.TEAMS_APP_ID).success) {
       problem('TEAMS_APP_ID', 'ska vara Teams-appens id i manifestet, ett GUID');
+    }
+    if (env.TAB_SSO_CLIENT_ID !== undefined && !ZUuid.safeParse(env.TAB_SSO_CLIENT_ID).success) {
+      problem(
+        'TAB_SSO_CLIENT_ID',
+        'ska vara klient-id (GUID) för appregistreringen som kanalfliken loggar in mot',
+      );
+    }
+    if (env.PUBLIC_BASE_URL !== undefined && toBaseUrl(env.PUBLIC_BASE_URL) === undefined) {
+      problem('PUBLIC_BASE_URL', 'ska vara serverns adress utan sökväg, t.ex. https://backa.exempelby.se');
     }
     if (env.MicrosoftAppId !== undefined && !ZUuid.safeParse(env.MicrosoftAppId).success) {
       problem('MicrosoftAppId', 'ska vara botens app-id (klient-id), ett GUID');
@@ -283,6 +312,15 @@ const ZEnv = z
     if (env.DIRECTORY_FILE === undefined) {
       problem('DIRECTORY_FILE', 'krävs i produktion (kommunens katalog över enheter och Barnkontakter)');
     }
+    if (env.PUBLIC_BASE_URL !== undefined && !env.PUBLIC_BASE_URL.startsWith('https://')) {
+      problem('PUBLIC_BASE_URL', 'ska börja med https:// i produktion (Teams visar bara flikar över https)');
+    }
+    if ((env.PUBLIC_BASE_URL === undefined) !== (env.TAB_SSO_CLIENT_ID === undefined)) {
+      problem(
+        env.PUBLIC_BASE_URL === undefined ? 'PUBLIC_BASE_URL' : 'TAB_SSO_CLIENT_ID',
+        'kanalfliken behöver både PUBLIC_BASE_URL och TAB_SSO_CLIENT_ID (eller ingen av dem, då finns ingen flik)',
+      );
+    }
   })
   .transform((env): Config => {
     const mode =
@@ -318,8 +356,46 @@ const ZEnv = z
           defaultOutboxSendsPerSecond,
       },
       ...(env.TEAMS_APP_ID === undefined ? {} : { teamsAppId: env.TEAMS_APP_ID }),
+      ...toTabConfig(env, local),
     };
   });
+
+function toTabConfig(
+  env: {
+    PORT?: string | undefined;
+    PUBLIC_BASE_URL?: string | undefined;
+    TAB_SSO_CLIENT_ID?: string | undefined;
+  },
+  local: boolean,
+): { tab?: TabConfig } {
+  if (local) {
+    const port = env.PORT === undefined ? defaultPort : (parsePort(env.PORT) ?? defaultPort);
+    return { tab: { kind: 'local', publicBaseUrl: `http://localhost:${port}` } };
+  }
+  const base = env.PUBLIC_BASE_URL === undefined ? undefined : toBaseUrl(env.PUBLIC_BASE_URL);
+  if (base === undefined || env.TAB_SSO_CLIENT_ID === undefined) return {};
+  return {
+    tab: {
+      kind: 'teamsSso',
+      publicBaseUrl: base.origin,
+      clientId: env.TAB_SSO_CLIENT_ID,
+      appIdUri: `api://${base.host}/${env.TAB_SSO_CLIENT_ID}`,
+    },
+  };
+}
+
+/** An origin with no path, query or credentials; `undefined` for anything else. */
+function toBaseUrl(value: string): URL | undefined {
+  try {
+    const url = new URL(value);
+    const bare = (url.pathname === '/' || url.pathname === '') && url.search === '' && url.hash === '';
+    return bare && url.username === '' && url.password === '' && /^https?:$/.test(url.protocol)
+      ? url
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function isBotMode(value: string): value is BotMode {
   return value === 'local' || value === 'production';
@@ -384,5 +460,6 @@ export function summarizeConfig(config: Config): Record<string, string | number 
     logLevel: config.logLevel,
     outboxLateAfterMinutes: config.delivery.lateAfterMs / 60_000,
     outboxSendsPerSecond: config.delivery.sendsPerSecond,
+    tab: config.tab === undefined ? 'ingen' : `${config.tab.kind} ${config.tab.publicBaseUrl}`,
   };
 }

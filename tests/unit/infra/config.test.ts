@@ -201,3 +201,50 @@ describe('loadConfig', () => {
     expect(problems[1]).toContain('30');
   });
 });
+
+describe('the channel tab’s configuration', () => {
+  it('serves the tab on loopback with the local sign-in in local mode', () => {
+    expect(loadConfig({ BOT_MODE: 'local', PORT: '4100' }).tab).toEqual({
+      kind: 'local',
+      publicBaseUrl: 'http://localhost:4100',
+    });
+  });
+
+  it('accepts Teams SSO in production with the https address and the client id, and derives the api:// URI', () => {
+    const tabClientId = '22222222-3333-4444-8555-666666666666';
+    const config = loadConfig({
+      ...production,
+      PUBLIC_BASE_URL: 'https://backa.exempelby.se',
+      TAB_SSO_CLIENT_ID: tabClientId,
+    });
+    expect(config.tab).toEqual({
+      kind: 'teamsSso',
+      publicBaseUrl: 'https://backa.exempelby.se',
+      clientId: tabClientId,
+      appIdUri: `api://backa.exempelby.se/${tabClientId}`,
+    });
+    expect(summarizeConfig(config).tab).toBe('teamsSso https://backa.exempelby.se');
+  });
+
+  it('has no tab in production without them, and refuses one without the other, an http address or a path', () => {
+    expect(loadConfig(production).tab).toBeUndefined();
+    expect(problemsOf({ ...production, PUBLIC_BASE_URL: 'https://backa.exempelby.se' })).toEqual([
+      expect.stringMatching(/^TAB_SSO_CLIENT_ID: kanalfliken behöver både/),
+    ]);
+    expect(
+      problemsOf({ ...production, PUBLIC_BASE_URL: 'http://backa.exempelby.se', TAB_SSO_CLIENT_ID: appId }),
+    ).toEqual([expect.stringMatching(/^PUBLIC_BASE_URL: ska börja med https:\/\//)]);
+    expect(
+      problemsOf({
+        ...production,
+        PUBLIC_BASE_URL: 'https://backa.exempelby.se/flik?x=1',
+        TAB_SSO_CLIENT_ID: 'inte-ett-guid',
+      }),
+    ).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^PUBLIC_BASE_URL: /),
+        expect.stringMatching(/^TAB_SSO_CLIENT_ID: /),
+      ]),
+    );
+  });
+});
