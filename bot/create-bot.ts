@@ -16,6 +16,8 @@ import type { Clock, Stores } from '../flows/kernel/ports.js';
 import type { TeamChannels } from '../flows/kernel/team-channel.js';
 import type { Config } from '../infra/config.js';
 import type { Logger } from '../infra/logger.js';
+import { createChannelTab } from '../web/channel-tab.js';
+import type { FamilyCopyRenderer } from '../web/tab-api.js';
 import { BackaCloudAdapter } from './adapter.js';
 import { createApplication } from './application.js';
 import { type BackgroundWork, type BackgroundWorkOptions, createBackgroundWork } from './background-work.js';
@@ -56,6 +58,8 @@ export interface CreateBotOptions {
     readonly channels: TeamChannels;
     readonly toConversationChannel?: (channelId: string) => string;
   };
+  /** The family's copy of Barnets plan, offered by the channel tab (web/family-copy). */
+  readonly familyCopy?: FamilyCopyRenderer;
 }
 
 export interface Bot {
@@ -236,7 +240,31 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
   };
 
   const findMalformation = createMalformationCheck(listRoutedVerbs(application));
-  const app = createHttpApp({ adapter, findMalformation, logic, logger });
+  const tab =
+    config.tab === undefined
+      ? undefined
+      : await createChannelTab({
+          config: config.tab,
+          allowedTenantIds: config.allowedTenantIds,
+          flow,
+          logger,
+          kick: () => backgroundWork.kick(),
+          ...(options.familyCopy === undefined ? {} : { familyCopy: options.familyCopy }),
+        });
+  if (tab === undefined) logger.warn('Kanalfliken är avstängd: PUBLIC_BASE_URL och TAB_SSO_CLIENT_ID saknas');
+  const app = createHttpApp({
+    adapter,
+    findMalformation,
+    logic,
+    logger,
+    mounts:
+      tab === undefined
+        ? []
+        : [
+            { path: '/tab', router: tab.site },
+            { path: '/api/tab', router: tab.api },
+          ],
+  });
   const runBackgroundWork = options.runBackgroundWork ?? true;
 
   let server: Server | undefined;

@@ -1,10 +1,10 @@
 /**
- * The bot's HTTP surface: `POST /api/messages` for the Bot Connector and `GET /healthz` for the
- * platform's probe. Nothing else, bodies are size-limited, and a caller never sees a stack
+ * The bot's HTTP surface: `POST /api/messages` for the Bot Connector, `GET /healthz` for the
+ * platform's probe, and the channel tab's `/tab` and `/api/tab` (web/). Bodies are size-limited, and a caller never sees a stack
  * trace or an internal message: refusals get a status and a short fixed text.
  */
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import type { Logger } from '../infra/logger.js';
 import type { BackaCloudAdapter } from './adapter.js';
 import { RequestRefusedError } from './guarded-authentication.js';
@@ -36,6 +36,8 @@ export interface HttpAppOptions {
   readonly findMalformation: (activity: unknown) => Malformation | undefined;
   readonly logic: (context: TurnContext) => Promise<void>;
   readonly logger: Logger;
+  /** More of the server under their own paths: the channel tab's pages and API (web/). */
+  readonly mounts?: readonly { readonly path: string; readonly router: Router }[];
 }
 
 export function createHttpApp(options: HttpAppOptions): Express {
@@ -97,6 +99,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
       }
     },
   );
+
+  for (const mount of options.mounts ?? []) app.use(mount.path, mount.router);
 
   app.use((_request, response) => sendStatus(response, 404));
 
