@@ -8,7 +8,7 @@
 import { formatSkattningShort } from '../../cards/form-fields.js';
 import type { BarnetsPlanData } from '../../cards/individuellt-barnteam/barnets-plan.js';
 import { formatSwedishDate, formatSwedishDateOfInstant } from '../../cards/swedish-format.js';
-import { listPossibleOwners } from '../../flows/individuellt-barnteam/plan-actions.js';
+import { isPlanLive, listPossibleOwners } from '../../flows/individuellt-barnteam/plan-actions.js';
 import {
   findContactOrganisation,
   listTeamCandidates,
@@ -23,8 +23,12 @@ import type { Versioned } from '../../flows/kernel/ports.js';
 import { participantRelationLabels } from '../../flows/kernel/records/individual-team.js';
 import { actionStatusLabels, compassRaterLabels, isActionOpen } from '../../flows/kernel/records/plan.js';
 import { stateLabels } from '../../flows/kernel/transitions.js';
+import { formatMeetingTime } from './upptackt-views.js';
 
-type FormState = Pick<BarnetsPlanData, 'values' | 'fieldErrors' | 'formError' | 'confirmation'>;
+type FormState = Pick<
+  BarnetsPlanData,
+  'values' | 'fieldErrors' | 'formError' | 'confirmation' | 'meetingProposal'
+>;
 
 const organisationNames = {
   kommun: 'kommun',
@@ -139,6 +143,16 @@ export function toBarnetsPlanData(
             'Den Fördjupade behovskompassens katalog är kommunens exempel, inte det riktiga materialet.',
         }
       : {}),
+    ...(plan.nextMeeting === undefined
+      ? {}
+      : {
+          nextMeeting: {
+            text: formatMeetingTime(plan.nextMeeting.start, plan.nextMeeting.end),
+            ...(plan.nextMeeting.joinUrl === undefined ? {} : { joinUrl: plan.nextMeeting.joinUrl }),
+            pending: plan.nextMeeting.state === 'bokas',
+          },
+        }),
+    canBookMeeting: canEdit && isPlanLive(caseValue),
     canEdit,
     canManage,
     canAppoint: may('utseStodsamordnare'),

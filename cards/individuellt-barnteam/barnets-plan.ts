@@ -42,6 +42,8 @@ export const barnetsPlanVerbs = {
   taBort: 'team.taBort',
   deltagare: 'team.deltagare',
   stodsamordnare: 'team.stodsamordnare',
+  foreslaMote: 'plan.foreslaMote',
+  bokaMote: 'plan.bokaMote',
 } as const;
 
 /** Den gyllene regeln vid informationsdelning (seeds/002 asks for it in Barnets plan; wording from seeds/000). */
@@ -117,6 +119,29 @@ export const ZBarnetsPlanData = z.object({
     .array(z.object({ key: z.string().min(1).max(200), text: ZText, canRemove: z.boolean() }))
     .max(250),
   participants: z.array(ZText).max(20),
+  /** The team's next meeting, when one is booked or being booked. */
+  nextMeeting: z
+    .object({
+      /** "tisdag 18 mars 2025 kl. 10:00–11:00" */
+      text: ZText,
+      joinUrl: z.string().url().optional(),
+      /** Saved in the plan, the invitation not sent yet. */
+      pending: z.boolean(),
+    })
+    .optional(),
+  /** Whether this viewer may book the next meeting (the plan's owner). */
+  canBookMeeting: z.boolean().optional(),
+  /** Proposed times after "Boka nästa möte": each a button that books it. */
+  meetingProposal: z
+    .object({
+      proposalId: z.string().min(1).max(64),
+      slots: z
+        .array(z.object({ start: z.string().datetime(), end: z.string().datetime(), label: ZText }))
+        .max(10),
+      /** Members with unknown availability, or why there is no time. */
+      note: ZText.optional(),
+    })
+    .optional(),
   /** Set when the Fördjupad behovskompass's catalogue is the shipped example. */
   deepCompassNote: ZText.optional(),
   canEdit: z.boolean(),
@@ -190,6 +215,19 @@ export function renderBarnetsPlan(data: BarnetsPlanData): AdaptiveCardJson {
       members: parsed.members,
       hasParticipants: parsed.participants.length > 0,
       participantsText: parsed.participants.join(', '),
+      showMeetingSection: parsed.nextMeeting !== undefined || parsed.canBookMeeting === true,
+      nextMeetingText: parsed.nextMeeting?.text ?? 'inte bokat',
+      hasJoinUrl: parsed.nextMeeting?.joinUrl !== undefined,
+      joinUrl: parsed.nextMeeting?.joinUrl ?? '',
+      hasMeetingNote: parsed.nextMeeting?.pending === true,
+      meetingNote: parsed.nextMeeting?.pending === true ? 'Kallelsen skickas inom några minuter.' : '',
+      canBookMeeting: parsed.canBookMeeting === true,
+      bookMeetingTitle: parsed.nextMeeting === undefined ? 'Boka nästa möte' : 'Boka om mötet',
+      hasMeetingProposal: parsed.meetingProposal !== undefined,
+      proposalId: parsed.meetingProposal?.proposalId ?? '',
+      hasProposalNote: parsed.meetingProposal?.note !== undefined,
+      proposalNote: parsed.meetingProposal?.note ?? '',
+      meetingSlots: parsed.meetingProposal?.slots ?? [],
       hasDeepCompassNote: parsed.deepCompassNote !== undefined,
       deepCompassNote: parsed.deepCompassNote ?? '',
       canEdit: parsed.canEdit,

@@ -3,9 +3,9 @@
  * "Barnets plan" button of the case overview), the plan's edits (goal, action, action status,
  * compass rating, Vem finns till för mig, fastställ), the team's members, participants and
  * Stödsamordnare, and the direct start of an Individuellt barnteam under a SIP duty
- * (`ib.startaSip`, from the case overview). Each handler reads the actor from the activity,
- * parses the card's data (ids in it are claims, checked by the use case), calls one use case and
- * answers with the plan as it is now: saved (green), refused with the message under the field,
+ * (`ib.startaSip`, from the case overview); the next meeting's verbs are in team-meeting.ts.
+ * Each handler reads the actor from the activity, parses the card's data (ids in it are claims,
+ * checked by the use case), calls one use case and answers with the plan as it is now: saved (green), refused with the message under the field,
  * or the current plan when the card was not current. Field ids only are logged.
  */
 import type { Application, TurnState } from '@microsoft/teams-ai';
@@ -42,6 +42,7 @@ import {
   unexpectedErrorMessage,
 } from '../../user-messages.js';
 import { type HandlerContext, readActor } from '../handler-context.js';
+import { registerTeamMeeting } from './team-meeting.js';
 
 /** The verb of the case overview's direct start under a SIP duty. */
 export const startSipVerb = 'ib.startaSip';
@@ -146,6 +147,7 @@ export function registerBarnetsPlan<TState extends TurnState>(
   for (const [verb, step] of Object.entries(steps)) {
     onActionExecute(app, verb, (context, data) => runPlanStep(context, data, handlers, verb, step));
   }
+  registerTeamMeeting(app, handlers);
 }
 
 async function showPlan(

@@ -77,7 +77,17 @@ describe('the Barnets plan card', () => {
     );
     expect(findCardProblems(member, { allowedVerbs })).toEqual([]);
     expect(listExecuteActions(member).map((action) => action.verb)).toEqual(['plan.visa']);
-    const owner = renderBarnetsPlan(buildData());
+    const owner = renderBarnetsPlan(
+      buildData({
+        canBookMeeting: true,
+        meetingProposal: {
+          proposalId: 'forslag-1',
+          slots: [
+            { start: '2025-03-18T09:00:00.000Z', end: '2025-03-18T10:00:00.000Z', label: 'tisdag 18 mars' },
+          ],
+        },
+      }),
+    );
     expect(new Set(listExecuteActions(owner).map((action) => action.verb))).toEqual(new Set(allowedVerbs));
   });
 
@@ -99,5 +109,75 @@ describe('the Barnets plan card', () => {
     expect(text).toContain('Inget är sparat. Rätta fältet som är markerat nedan.');
     expect(text).toContain('Skriv vad som ska göras för att nå målet.');
     expect(JSON.stringify(card)).toContain('"value":"Jag vill"');
+  });
+});
+
+describe('the next meeting on the Barnets plan card', () => {
+  const proposal = {
+    proposalId: 'forslag-1',
+    slots: [
+      {
+        start: '2025-03-18T09:00:00.000Z',
+        end: '2025-03-18T10:00:00.000Z',
+        label: 'tisdag 18 mars 2025 kl. 10:00–11:00',
+      },
+      {
+        start: '2025-03-18T12:00:00.000Z',
+        end: '2025-03-18T13:00:00.000Z',
+        label: 'tisdag 18 mars 2025 kl. 13:00–14:00',
+      },
+    ],
+    note: 'Tillgänglighet okänd för Erik Falk (Polisinspektör): tiderna är valda utan dem, de bjuds in ändå.',
+  };
+
+  it('offers "Boka nästa möte" to the plan’s owner only', () => {
+    const owner = listExecuteActions(renderBarnetsPlan(buildData({ canBookMeeting: true })));
+    expect(owner.find((action) => action.verb === barnetsPlanVerbs.foreslaMote)?.title).toBe(
+      'Boka nästa möte',
+    );
+    const member = listExecuteActions(renderBarnetsPlan(buildData({ canBookMeeting: false })));
+    expect(member.some((action) => action.verb === barnetsPlanVerbs.foreslaMote)).toBe(false);
+  });
+
+  it('shows each proposed time as a button carrying the case, its version, the proposal and the time', () => {
+    const card = renderBarnetsPlan(buildData({ canBookMeeting: true, meetingProposal: proposal }));
+    expect(findCardProblems(card, { allowedVerbs })).toEqual([]);
+    const slots = listExecuteActions(card).filter((action) => action.verb === barnetsPlanVerbs.bokaMote);
+    expect(slots.map((action) => [action.title, action.data])).toEqual(
+      proposal.slots.map((slot) => [
+        slot.label,
+        {
+          caseId: 'arende-team-0001',
+          etag: 'etag-1',
+          proposalId: 'forslag-1',
+          start: slot.start,
+          end: slot.end,
+        },
+      ]),
+    );
+    expect(readCardText(card)).toContain('Tillgänglighet okänd för Erik Falk');
+  });
+
+  it('shows the booked meeting with its Teams link, and stays under Teams’ 28 KB with a full team and a proposal', () => {
+    const joinUrl = 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0';
+    const card = renderBarnetsPlan(
+      buildData({
+        canBookMeeting: true,
+        nextMeeting: { text: 'tisdag 18 mars 2025 kl. 10:00–11:00', joinUrl, pending: false },
+        meetingProposal: proposal,
+        members: Array.from({ length: 15 }, (_, index) => ({
+          key: `medlem-${index}`,
+          text: `Medlem ${index}, Skolkurator (kommun)`,
+          canRemove: true,
+        })),
+      }),
+    );
+    expect(findCardProblems(card, { allowedVerbs })).toEqual([]);
+    expect(readCardText(card)).toContain('Nästa möte: tisdag 18 mars 2025 kl. 10:00–11:00');
+    expect(JSON.stringify(card)).toContain(`"url":"${joinUrl}"`);
+    expect(
+      listExecuteActions(card).find((action) => action.verb === barnetsPlanVerbs.foreslaMote)?.title,
+    ).toBe('Boka om mötet');
+    expect(Buffer.byteLength(JSON.stringify(card), 'utf8')).toBeLessThan(28_000);
   });
 });
