@@ -15,7 +15,7 @@
  * Options: --turns N (measured turns per scenario and concurrency, default 2000), --rounds N
  * (default 4), --warmup N (default 300), --concurrency 1,50, --store-timing (time spent in each
  * store method), --keep (keep the temporary directory), --scenarios a,b (only these, by the
- * letter in the table; the ratios need c), --skip-outbox-drain (leave out the 1 000-notice drain).
+ * letter in the table; the ratios need c), --skip-outbox-drain (leave out the 1 000-notice drain), --skip-tab (leave out the channel tab's API).
  * Profile one scenario with: node --cpu-prof --cpu-prof-dir=.tmp/prof --import tsx scripts/bench.ts
  * --scenarios b --skip-outbox-drain (the load generator runs in its own process, unprofiled).
  */
@@ -48,6 +48,7 @@ import {
   type LatencySummary,
   summarizeLatencies,
 } from './bench/stats.js';
+import { measureTabApi } from './bench/tab-api.js';
 import { type StoreTiming, type TimedStores, wrapStoresWithTiming } from './bench/timed-stores.js';
 
 /** A fixed test key (not a secret): the keyed hash must cost what it costs in production. */
@@ -56,6 +57,8 @@ const logLevel = 'warn';
 const goalRatio = 1.5;
 const goalP99Ms = 250;
 const goalConcurrency = 50;
+/** The channel tab's plan read, p99 (a tab must feel instant). */
+const goalTabP99Ms = 50;
 
 const { values: options } = parseArgs({
   options: {
@@ -67,6 +70,7 @@ const { values: options } = parseArgs({
     keep: { type: 'boolean', default: false },
     scenarios: { type: 'string', default: 'a,b,c,d' },
     'skip-outbox-drain': { type: 'boolean', default: false },
+    'skip-tab': { type: 'boolean', default: false },
   },
 });
 const turns = Number(options.turns);
@@ -608,6 +612,18 @@ async function main(): Promise<number> {
           `(${drain.perSecond.toFixed(1)} per sekund), ${drain.throttled} svar 429 från den falska connectorn ` +
           '(som svarar 429 över 30 per sekund för appen eller 7 per sekund i en konversation); ' +
           `mål: inom cirka en minut utan 429-storm: ${drain.drainMs <= 75_000 && drain.throttled <= drain.notices / 100 ? 'PASS' : 'FAIL'}`,
+      );
+    }
+
+    if (!options['skip-tab']) {
+      const tab = await measureTabApi();
+      write();
+      write(
+        `Kanalflikens API: GET planen (8 mål, 30 åtgärder, 10 uppföljningar, ${(tab.planBytes / 1024).toFixed(1)} KB JSON, ` +
+          `token kontrollerad, läsning granskad i loggen) vid ${tab.concurrency} samtidiga: p50 ${formatMs(tab.plan.p50)} ms, ` +
+          `p99 ${formatMs(tab.plan.p99)} ms; baslinje GET /api/tab/session på samma server: p50 ${formatMs(tab.baseline.p50)} ms, ` +
+          `p99 ${formatMs(tab.baseline.p99)} ms (kvot p99 ${formatRatio(tab.plan.p99 / tab.baseline.p99)}); ` +
+          `mål p99 under ${goalTabP99Ms} ms: ${tab.plan.p99 < goalTabP99Ms ? 'PASS' : 'FAIL'}`,
       );
     }
 
