@@ -101,6 +101,16 @@ export function toPlanView(
       canChangeStatus: canEdit || action.ownerUserId === viewerId,
     })),
     closeToMe: plan.closeToMe.map((person) => ({ ...person })),
+    // A meeting that is over is no longer the next one; the plan keeps it until the next booking.
+    ...(plan.nextMeeting === undefined || Date.parse(plan.nextMeeting.end) <= Date.parse(now)
+      ? {}
+      : {
+          nextMeeting: {
+            start: plan.nextMeeting.start,
+            end: plan.nextMeeting.end,
+            ...(plan.nextMeeting.joinUrl === undefined ? {} : { joinUrl: plan.nextMeeting.joinUrl }),
+          },
+        }),
     compassOverTime: plan.compassFollowUps.map((followUp) => ({
       followUpNo: followUp.followUpNo,
       kind: followUp.kind,

@@ -117,6 +117,34 @@ describe('Barnets plan as the tab reads it', () => {
     expect((await viewFor(flow, rektor.userId, '2025-03-17T10:00:00.000Z'))?.actions[0]?.overdue).toBe(true);
   });
 
+  it('shows the next meeting with its Teams link until it is over', async () => {
+    const flow = await planWithKurator();
+    const stored = await flow.stores.cases.get(teamCaseId);
+    const plan = stored?.value.barnetsPlan;
+    if (stored === undefined || plan === undefined) throw new Error('Planen saknas');
+    const meeting = {
+      proposalId: 'forslag-1',
+      state: 'bokat' as const,
+      start: '2025-03-19T08:00:00.000Z',
+      end: '2025-03-19T09:00:00.000Z',
+      organizer: 'maria.lind@exempelby.se',
+      eventId: 'event-1',
+      joinUrl: 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_1%40thread.v2/0',
+      bookedBy: rektor.userId,
+      bookedAt: startedAt,
+    };
+    await flow.stores.cases.replace(
+      { ...stored.value, barnetsPlan: { ...plan, nextMeeting: meeting } },
+      stored.etag,
+    );
+    expect((await viewFor(flow, teamUsers.kurator))?.nextMeeting).toEqual({
+      start: meeting.start,
+      end: meeting.end,
+      joinUrl: meeting.joinUrl,
+    });
+    expect((await viewFor(flow, teamUsers.kurator, '2025-03-19T09:00:00.000Z'))?.nextMeeting).toBeUndefined();
+  });
+
   it('shows nothing to someone without a role in the team, nor to the Upptäckare', async () => {
     const flow = await planWithKurator();
     expect(await viewFor(flow, socialsekreterare.userId)).toBeUndefined();
