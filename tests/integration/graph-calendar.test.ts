@@ -12,6 +12,8 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readAttendeeAnswers } from '../../flows/barnteam/attendee-answers.js';
 import { bookBarnteam, proposeBarnteamSlots, toMeetingId } from '../../flows/barnteam/book-barnteam.js';
+import { bookTeamMeeting, proposeTeamMeeting } from '../../flows/individuellt-barnteam/book-team-meeting.js';
+import { addTeamMember } from '../../flows/individuellt-barnteam/team-members.js';
 import type { AttendeeResponse, Calendar } from '../../flows/kernel/calendar.js';
 import { createGraphCalendar } from '../../infra/graph/graph-calendar.js';
 import { createGraphClient, GraphError } from '../../infra/graph/graph-client.js';
@@ -32,6 +34,13 @@ import {
   proposedAt,
   rektor,
 } from '../support/barnteam-fixtures.js';
+import {
+  createTeamFlow,
+  startTeam,
+  teamCaseId,
+  rektor as teamRektor,
+  startedAt as teamStartedAt,
+} from '../support/team-fixtures.js';
 
 const tenantId = '5e0b1d3a-7c2f-4b8e-9a61-3f4d2c1b0a99';
 const clientId = '7a1c9e3b-2d4f-4e6a-8b0c-1d2e3f4a5b6c';
@@ -1077,5 +1086,108 @@ describe('Graph calendar: a Barnteam across organisations, through the booking u
     expect(error).toBeInstanceOf(GraphError);
     expect(error).toMatchObject({ code: 'invalidResponse', operation: 'getEventAttendees' });
     expect(`${(error as Error).message} ${JSON.stringify(error)}`).not.toContain('Anna');
+  });
+});
+
+describe('Graph calendar: the Individuellt barnteam’s next meeting, booked from Barnets plan', () => {
+  it('books with exactly 2 Graph calls (one getSchedule, one event) whose subject and body carry only the case reference', async () => {
+    const flow = await createTeamFlow();
+    await startTeam(flow);
+    for (const contactId of ['skolkurator-bjorkskolan', 'polis-lokalpolisomradet']) {
+      await addTeamMember(flow.deps, {
+        caseId: teamCaseId,
+        etag: await flow.etag(),
+        actor: teamRektor,
+        at: teamStartedAt,
+        contactId,
+      });
+    }
+    const deps = { ...flow.deps, calendar: createHarness().calendar };
+    const recorded: SeenRequest[] = [];
+    nock(graphHost)
+      .post(getSchedulePath)
+      .reply(async (request: Request) => {
+        const seen = await readRequest(request);
+        recorded.push(seen);
+        const schedules = (seen.body as { schedules: string[] }).schedules;
+        return [
+          200,
+          {
+            '@odata.context':
+              'https://graph.microsoft.com/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)',
+            value: schedules.map((scheduleId) => ({
+              scheduleId,
+              availabilityView: '0'.repeat(4000),
+              scheduleItems: [],
+            })),
+          },
+        ];
+      })
+      .post(eventsPath)
+      .reply(async (request: Request) => {
+        const seen = await readRequest(request);
+        recorded.push(seen);
+        const body = seen.body as { start: unknown; end: unknown };
+        return [
+          201,
+          {
+            id: 'AAMkAGI1AAAt9AHjTEAM=',
+            start: body.start,
+            end: body.end,
+            onlineMeeting: {
+              joinUrl: 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_T%40thread.v2/0',
+            },
+          },
+        ];
+      });
+
+    const proposal = await proposeTeamMeeting(deps, {
+      caseId: teamCaseId,
+      actor: teamRektor,
+      at: teamStartedAt,
+    });
+    if (proposal.outcome !== 'proposed') throw new Error(JSON.stringify(proposal));
+    const slot = proposal.slots[0];
+    if (slot === undefined) throw new Error('Ingen tid');
+    const input = {
+      caseId: teamCaseId,
+      etag: await flow.etag(),
+      proposalId: proposal.proposalId,
+      slot: { start: slot.start, end: slot.end },
+      actor: teamRektor,
+      at: teamStartedAt,
+    };
+    expect((await bookTeamMeeting(deps, input)).outcome).toBe('applied');
+    // A double click: no further request reaches Graph (nock would refuse it).
+    expect((await bookTeamMeeting(deps, input)).outcome).toBe('alreadyApplied');
+
+    const stored = await flow.stores.cases.get(teamCaseId);
+    const caseValue = stored?.value;
+    if (caseValue === undefined) throw new Error('Ärendet saknas');
+    expect(recorded.map((request) => request.path)).toEqual([
+      expect.stringMatching(getSchedulePath),
+      expect.stringMatching(eventsPath),
+    ]);
+    expect(recorded[0]?.body.schedules).not.toContain('erik.falk@polisen-exempel.se');
+    const created = recorded[1]?.body as {
+      subject: string;
+      body: { contentType: string; content: string };
+      transactionId: string;
+      isOnlineMeeting: boolean;
+      attendees: { emailAddress: { address: string } }[];
+    };
+    expect(created.subject).toBe(`Individuellt barnteam ${caseValue.reference}`);
+    expect(created.body.content).toBe(`<p>Individuellt barnteam ${caseValue.reference}</p>`);
+    expect(JSON.stringify(created)).not.toContain(caseValue.child.givenName);
+    expect(JSON.stringify(created)).not.toContain(caseValue.child.familyName);
+    expect(created.isOnlineMeeting).toBe(true);
+    expect(created.attendees.map((attendee) => attendee.emailAddress.address)).toContain(
+      'erik.falk@polisen-exempel.se',
+    );
+    expect(caseValue.barnetsPlan?.nextMeeting).toMatchObject({
+      state: 'bokat',
+      eventId: 'AAMkAGI1AAAt9AHjTEAM=',
+      joinUrl: 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_T%40thread.v2/0',
+    });
   });
 });
