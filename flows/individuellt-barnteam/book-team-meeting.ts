@@ -90,7 +90,7 @@ export const teamMeetingMessages = {
   booked: 'Mötet är redan bokat.',
   replaced: 'En annan tid har valts för mötet sedan dess. Här är planen som den ser ut nu.',
   calendarLater:
-    'Tiden är sparad i planen, men kalendern svarade inte. Kallelsen skickas inom några minuter.',
+    'Tiden är sparad i planen, men bokningen i kalendern blev inte klar. Kallelsen skickas inom några minuter.',
 } as const;
 
 export interface ProposeTeamMeetingInput {
@@ -211,7 +211,7 @@ export interface BookTeamMeetingInput {
 
 export type BookTeamMeetingResult =
   | CaseCommandResult
-  /** The time is saved; the calendar failed and the repair reminder will send the invitation. */
+  /** The time is saved; the booking did not finish and the repair reminder will send the invitation. */
   | { readonly outcome: 'calendarLater'; readonly caseValue: Versioned<Case>; readonly message: string };
 
 /**
@@ -271,8 +271,9 @@ export async function bookTeamMeeting(
       ? { outcome: 'alreadyApplied', caseValue: booked.caseValue, message: teamMeetingMessages.booked }
       : booked;
   } catch (error) {
-    if (isDomainError(error)) throw error;
-    // Saved but not yet in the calendar: the repair reminder completes it.
+    if (isDomainError(error, 'invalidInput') || isDomainError(error, 'notFound')) throw error;
+    // The time is saved whatever failed after it (the calendar, the last write): the user must not
+    // read "not saved", and the repair reminder or the next click completes it.
     return {
       outcome: 'calendarLater',
       caseValue: chosen.caseValue,

@@ -254,6 +254,46 @@ describe('booking the team’s next meeting from Barnets plan', () => {
     expect(channelPosts(booking.flow)).toHaveLength(1);
   });
 
+  it('completes a booking whose last write failed after the event was made, with the same event', async () => {
+    const booking = await teamWithMembers();
+    const create = booking.calendar.createMeeting.bind(booking.calendar);
+    const deps: TeamMeetingDependencies = {
+      ...booking.deps,
+      calendar: {
+        ...booking.calendar,
+        getSchedules: booking.calendar.getSchedules.bind(booking.calendar),
+        moveMeeting: booking.calendar.moveMeeting.bind(booking.calendar),
+        createMeeting: async (request) => {
+          const created = await create(request);
+          // The crash point: the event exists, the case write that records it fails.
+          booking.flow.stores.failNext('cases.replaceWithEffects');
+          return created;
+        },
+      },
+    };
+    const proposal = await propose(booking);
+    const slot = proposal.slots[0];
+    if (slot === undefined) throw new Error('Ingen tid');
+    const input = {
+      ...base,
+      etag: await booking.flow.etag(),
+      proposalId: proposal.proposalId,
+      slot: { start: slot.start, end: slot.end },
+      actor: rektor,
+    };
+    expect((await bookTeamMeeting(deps, input)).outcome).toBe('calendarLater');
+    expect((await current(booking.flow)).barnetsPlan?.nextMeeting?.state).toBe('bokas');
+    expect(channelPosts(booking.flow)).toHaveLength(0);
+
+    // Teams resends the invoke: the calendar answers the same transaction with the same event.
+    const again = await bookTeamMeeting(booking.deps, input);
+    expect(again.outcome).toBe('alreadyApplied');
+    expect(booking.calendar.events).toHaveLength(1);
+    const meeting = (await current(booking.flow)).barnetsPlan?.nextMeeting;
+    expect(meeting).toMatchObject({ state: 'bokat', eventId: booking.calendar.events[0]?.eventId });
+    expect(channelPosts(booking.flow)).toHaveLength(1);
+  });
+
   it('reminds a member once, and a withdrawn consent cancels the meeting’s reminders', async () => {
     const booking = await teamWithMembers();
     await book(booking);
