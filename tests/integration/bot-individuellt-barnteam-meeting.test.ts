@@ -6,7 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { people } from '../support/bot-activities.js';
+import { people, personalConversationId } from '../support/bot-activities.js';
 import { findAction, listActions } from '../support/card-actions.js';
 import { readCardText } from '../support/card-validation.js';
 import { useTeamsBot } from '../support/teams-bot.js';
@@ -74,5 +74,24 @@ describe('the next Individuellt barnteam meeting from Barnets plan', () => {
           message.payload.data.event === 'motesBokat',
       );
     expect(posts).toHaveLength(1);
+
+    // The day before, the member is reminded once in the personal chat, with the time and the link.
+    const meeting = stored?.value.barnetsPlan?.nextMeeting;
+    if (meeting === undefined) throw new Error('Mötet saknas i planen');
+    const remindersToKarin = () =>
+      teams.connector
+        .filter((request) =>
+          request.path.startsWith(`/v3/conversations/${personalConversationId(people.karin)}/`),
+        )
+        .map((request) => request.body.text)
+        .filter((text): text is string => typeof text === 'string' && text.includes('Individuellt barnteam'));
+    teams.setNow(new Date(Date.parse(meeting.start) - 24 * 60 * 60_000 + 60_000).toISOString());
+    await teams.bot.backgroundWork.runOnce();
+    await teams.bot.backgroundWork.runOnce();
+    const reminders = remindersToKarin();
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]).toContain(`Påminnelse: Individuellt barnteam för ärende ${reference}`);
+    expect(reminders[0]).toContain(`Anslut i Teams: ${meeting.joinUrl}`);
+    expect(reminders[0]).not.toContain('Testbarn');
   });
 });
