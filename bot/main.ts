@@ -6,7 +6,7 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { type Calendar, toMailboxKey } from '../flows/kernel/calendar.js';
 import type { Directory } from '../flows/kernel/directory.js';
-import type { Stores } from '../flows/kernel/ports.js';
+import type { Clock, Stores } from '../flows/kernel/ports.js';
 import { openEmbeddedCalendar, toCalendarPath } from '../infra/calendar/embedded-calendar.js';
 import { createEmbeddedTeamChannels, toPlaygroundChannel } from '../infra/channels/embedded-team-channels.js';
 import { type Config, defaultSqlitePath, loadConfig, summarizeConfig } from '../infra/config.js';
@@ -123,6 +123,21 @@ function isOutsideEmployees(directory: Directory, employees: ReadonlySet<string>
   );
 }
 
+/**
+ * The machine clock, or (LOCAL_CLOCK_OFFSET, accepted in local mode only) one that runs that far
+ * ahead of it, so that someone trying the playground sees a reminder days ahead now. Everything
+ * the bot dates and every sweep reads this one clock, so what it writes stays consistent.
+ */
+function createClock(config: Config, logger: Logger): Clock | undefined {
+  const offsetMs = config.clockOffsetMs;
+  if (offsetMs === undefined || offsetMs === 0) return undefined;
+  logger.warn(
+    { clockOffsetMs: offsetMs },
+    'Lokalt läge: botens klocka går före datorns (LOCAL_CLOCK_OFFSET)',
+  );
+  return { now: () => new Date(Date.now() + offsetMs) };
+}
+
 async function start(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger({ level: config.logLevel, base: { service: 'backa-barnet-bot' } });
@@ -130,7 +145,9 @@ async function start(): Promise<void> {
   const directory = loadDirectoryFile(config.directoryFile);
   const stores = await openStores(config);
   const calendar = openCalendar(config, logger, directory);
+  const clock = createClock(config, logger);
   const bot = await createBot({
+    ...(clock === undefined ? {} : { clock }),
     config,
     stores,
     directory,

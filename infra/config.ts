@@ -74,6 +74,11 @@ export interface Config {
   readonly teamsAppId?: string;
   /** The channel tab (web/): absent in production until its address and SSO app are configured. */
   readonly tab?: TabConfig;
+  /**
+   * LOCAL_CLOCK_OFFSET, local mode only: how far ahead of the machine the bot's clock runs, so that
+   * reminders days ahead (an overdue action) can be tried in the playground without waiting.
+   */
+  readonly clockOffsetMs?: number;
 }
 
 /**
@@ -124,6 +129,33 @@ const emptyToUndefined = (value: unknown) => {
 const optionalText = z.preprocess(emptyToUndefined, z.string().optional());
 const ZUuid = z.string().uuid();
 const ZLogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+const dayMs = 24 * 60 * 60_000;
+/** A year ahead is far enough for any reminder the directory can configure. */
+const maxClockOffsetMs = 366 * dayMs;
+
+/**
+ * A clock offset: whole days ("10"), or an ISO-8601 duration of weeks, days, hours, minutes and
+ * seconds ("P10D", "PT36H", "P1DT12H"). Months and years are refused: their length depends on the
+ * date they start from, and the offset is a fixed number of milliseconds.
+ */
+const ZClockOffset = z.string().transform((text, ctx) => {
+  const days = /^\d+$/.exec(text);
+  const iso = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(text);
+  const ms =
+    days !== null
+      ? Number(text) * dayMs
+      : iso !== null && text !== 'P' && !text.endsWith('T')
+        ? [7 * dayMs, dayMs, 3_600_000, 60_000, 1_000].reduce(
+            (sum, unit, index) => sum + Number(iso[index + 1] ?? 0) * unit,
+            0,
+          )
+        : undefined;
+  if (ms === undefined || ms > maxClockOffsetMs) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom });
+    return z.NEVER;
+  }
+  return ms;
+});
 const credentialVariables = [
   'MicrosoftAppId',
   'MicrosoftAppPassword',
@@ -163,6 +195,7 @@ const ZEnv = z
     LOG_LEVEL: optionalText,
     OUTBOX_LATE_AFTER_MINUTES: optionalText,
     OUTBOX_SENDS_PER_SECOND: optionalText,
+    LOCAL_CLOCK_OFFSET: optionalText,
   })
   .superRefine((env, ctx) => {
     const problem = (variable: string, message: string) =>
@@ -231,6 +264,12 @@ const ZEnv = z
         `ska vara ett heltal mellan 1 och ${maxOutboxSendsPerSecond} (Teams tillåter ${maxOutboxSendsPerSecond} anrop per sekund för appen i en tenant; dela dem mellan instanserna)`,
       );
     }
+    if (env.LOCAL_CLOCK_OFFSET !== undefined && !ZClockOffset.safeParse(env.LOCAL_CLOCK_OFFSET).success) {
+      problem(
+        'LOCAL_CLOCK_OFFSET',
+        'ska vara ett antal dagar (t.ex. 10) eller en ISO 8601-varaktighet (t.ex. P10D eller PT36H), högst ett år',
+      );
+    }
     if (env.STORE === 'cosmos') {
       if (env.COSMOS_ENDPOINT === undefined) problem('COSMOS_ENDPOINT', 'krävs när STORE=cosmos');
       if (env.COSMOS_DATABASE === undefined) problem('COSMOS_DATABASE', 'krävs när STORE=cosmos');
@@ -265,6 +304,13 @@ const ZEnv = z
     }
 
     // Production: every setting that decides who may call the bot must be explicit.
+    if (env.LOCAL_CLOCK_OFFSET !== undefined) {
+      // A shifted clock would send reminders days early and date every record wrongly.
+      problem(
+        'LOCAL_CLOCK_OFFSET',
+        'får bara sättas när BOT_MODE=local: i produktion går boten alltid på datorns klocka',
+      );
+    }
     if (env.MicrosoftAppId === undefined) problem('MicrosoftAppId', 'krävs i produktion (botens app-id)');
     if (env.MicrosoftAppTenantId === undefined) {
       problem('MicrosoftAppTenantId', 'krävs i produktion (tenant-id där boten är registrerad)');
@@ -357,6 +403,9 @@ const ZEnv = z
       },
       ...(env.TEAMS_APP_ID === undefined ? {} : { teamsAppId: env.TEAMS_APP_ID }),
       ...toTabConfig(env, local),
+      ...(local && env.LOCAL_CLOCK_OFFSET !== undefined
+        ? { clockOffsetMs: ZClockOffset.parse(env.LOCAL_CLOCK_OFFSET) }
+        : {}),
     };
   });
 
@@ -461,5 +510,6 @@ export function summarizeConfig(config: Config): Record<string, string | number 
     outboxLateAfterMinutes: config.delivery.lateAfterMs / 60_000,
     outboxSendsPerSecond: config.delivery.sendsPerSecond,
     tab: config.tab === undefined ? 'ingen' : `${config.tab.kind} ${config.tab.publicBaseUrl}`,
+    ...(config.clockOffsetMs === undefined ? {} : { clockOffsetMs: config.clockOffsetMs }),
   };
 }

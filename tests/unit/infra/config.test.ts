@@ -202,6 +202,34 @@ describe('loadConfig', () => {
   });
 });
 
+describe('the local clock offset (LOCAL_CLOCK_OFFSET)', () => {
+  const day = 24 * 60 * 60_000;
+
+  it('runs the local clock ahead by whole days or an ISO 8601 duration', () => {
+    expect(loadConfig({ BOT_MODE: 'local' }).clockOffsetMs).toBeUndefined();
+    expect(loadConfig({ BOT_MODE: 'local', LOCAL_CLOCK_OFFSET: '10' }).clockOffsetMs).toBe(10 * day);
+    expect(loadConfig({ BOT_MODE: 'local', LOCAL_CLOCK_OFFSET: 'P3D' }).clockOffsetMs).toBe(3 * day);
+    expect(loadConfig({ BOT_MODE: 'local', LOCAL_CLOCK_OFFSET: 'P1W' }).clockOffsetMs).toBe(7 * day);
+    expect(loadConfig({ BOT_MODE: 'local', LOCAL_CLOCK_OFFSET: 'P1DT12H30M' }).clockOffsetMs).toBe(
+      day + 12.5 * 60 * 60_000,
+    );
+  });
+
+  it('refuses a malformed offset, months, years and more than a year', () => {
+    for (const value of ['tio dagar', 'P', 'PT', 'P1DT', 'P1M', 'P1Y', '-3', 'P400D', '3.5']) {
+      const problems = problemsOf({ BOT_MODE: 'local', LOCAL_CLOCK_OFFSET: value });
+      expect(problems.map((p) => p.split(':')[0])).toEqual(['LOCAL_CLOCK_OFFSET']);
+    }
+  });
+
+  it('refuses to start in production with a shifted clock', () => {
+    const problems = problemsOf({ ...production, LOCAL_CLOCK_OFFSET: 'P3D' });
+    expect(problems).toEqual([
+      'LOCAL_CLOCK_OFFSET: får bara sättas när BOT_MODE=local: i produktion går boten alltid på datorns klocka',
+    ]);
+  });
+});
+
 describe('the channel tab’s configuration', () => {
   it('serves the tab on loopback with the local sign-in in local mode', () => {
     expect(loadConfig({ BOT_MODE: 'local', PORT: '4100' }).tab).toEqual({
