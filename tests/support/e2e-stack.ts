@@ -40,8 +40,14 @@ export interface LocalStack {
   readonly sqlitePath: string;
   /** The last output of the bot and the playgrounds, for the failure message. */
   describeOutput(): string;
-  /** Everything the bot process wrote to stdout and stderr since it started, for the log scan. */
+  /** Everything the bot process(es) wrote to stdout and stderr since the stack started, for the log scan. */
   botOutput(): string;
+  /**
+   * Stops the bot and starts it again on the same port, SQLite file and secrets, with `env` added
+   * (e.g. `LOCAL_CLOCK_OFFSET`): the playgrounds keep running, and the bot's first sweep catches up
+   * on what fell due while it was down.
+   */
+  restartBot(env?: Readonly<Record<string, string>>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -82,13 +88,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const sqlitePath = join(workDir, 'backa.sqlite');
   const children: RunningChild[] = [];
   const gates: ConnectorGate[] = [];
+  /** The output of bot processes already stopped by a restart. */
+  const earlierBotOutput: string[] = [];
+  let startBot: ((env: Readonly<Record<string, string>>) => Promise<void>) | undefined;
   const stack: LocalStack = {
     playgroundUrl: '',
     playgroundUrlsByUser: new Map(),
     botEndpoint: '',
     sqlitePath,
     describeOutput: () => children.map((c) => `--- ${c.name} ---\n${c.output()}`).join('\n'),
-    botOutput: () => children.find((c) => c.name === 'bot')?.fullOutput() ?? '',
+    botOutput: () =>
+      [...earlierBotOutput, children.find((c) => c.name === 'bot')?.fullOutput() ?? ''].join('\n'),
+    restartBot: async (env = {}) => {
+      const index = children.findIndex((c) => c.name === 'bot');
+      const running = children[index];
+      if (running === undefined || startBot === undefined) throw new Error('Boten körs inte');
+      await running.stop();
+      earlierBotOutput.push(running.fullOutput());
+      children.splice(index, 1);
+      await startBot(env);
+    },
     stop: async () => {
       // Playground first: it would otherwise keep calling a bot that is gone.
       for (const running of [...children].reverse()) await running.stop();
@@ -99,22 +118,32 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     const botPort = await findFreePort();
     const botEndpoint = `http://127.0.0.1:${botPort}/api/messages`;
-    const bot = spawnChild('bot', process.execPath, ['--import', 'tsx', options.botEntry ?? 'bot/main.ts'], {
-      cwd: repoRoot,
-      env: {
-        ...baseEnvironment(),
-        BOT_MODE: 'local',
-        PORT: String(botPort),
-        STORE: 'sqlite',
-        SQLITE_PATH: sqlitePath,
-        DIRECTORY_FILE: options.directoryFile ?? 'config/directory.sample.yaml',
-        ALLOWED_TENANT_IDS: sampleTenantId,
-        IDENTITY_HASH_KEY: randomBytes(32).toString('hex'),
-        LOG_LEVEL: 'info',
-      },
-    });
-    children.push(bot);
-    await waitForHealth(bot, `http://127.0.0.1:${botPort}/healthz`);
+    const botEnvironment = {
+      ...baseEnvironment(),
+      BOT_MODE: 'local',
+      PORT: String(botPort),
+      STORE: 'sqlite',
+      SQLITE_PATH: sqlitePath,
+      DIRECTORY_FILE: options.directoryFile ?? 'config/directory.sample.yaml',
+      ALLOWED_TENANT_IDS: sampleTenantId,
+      IDENTITY_HASH_KEY: randomBytes(32).toString('hex'),
+      LOG_LEVEL: 'info',
+    };
+    startBot = async (env) => {
+      const bot = spawnChild(
+        'bot',
+        process.execPath,
+        ['--import', 'tsx', options.botEntry ?? 'bot/main.ts'],
+        {
+          cwd: repoRoot,
+          env: { ...botEnvironment, ...env },
+        },
+      );
+      // Before the playgrounds, so that they are stopped first.
+      children.unshift(bot);
+      await waitForHealth(bot, `http://127.0.0.1:${botPort}/healthz`);
+    };
+    await startBot({});
 
     const gated = options.asNpmStart === true ? gates : undefined;
     const playgroundUrl = await startPlayground('playground', {
