@@ -68,6 +68,11 @@ describe('renderGemensamBehovskompass', () => {
     expect(readCardText(card)).toContain('▼ lågt skattat · ↕ stor oenighet');
   });
 
+  it('stays under the ~28 KB Teams accepts for a message, with the chart and every area dot', () => {
+    const bytes = Buffer.byteLength(JSON.stringify(renderGemensamBehovskompass(buildData())), 'utf8');
+    expect(bytes).toBeLessThan(28 * 1024);
+  });
+
   it('shows per area the mean and spread, the flags, the raters and the comments with role', () => {
     const text = readCardText(renderGemensamBehovskompass(buildData()));
     expect(text).toContain('Skattat av');

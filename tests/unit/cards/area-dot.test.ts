@@ -1,6 +1,5 @@
-import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { areaDotDataUri, parseHexColour } from '../../../cards/area-dot.js';
+import { areaDotDataUri } from '../../../cards/area-dot.js';
 import { renderBarnkontaktNotis } from '../../../cards/upptackt/barnkontakt-notis.js';
 import { renderOrosanmalan } from '../../../cards/upptackt/orosanmalan.js';
 import { renderUpptackarkort } from '../../../cards/upptackt/upptackarkort.js';
@@ -11,47 +10,9 @@ import {
   sampleDraftId,
   sampleUnits,
 } from '../../fixtures/upptackt-card-samples.js';
+import { decodePngDataUri } from '../../support/decode-png.js';
 
-interface DecodedPng {
-  width: number;
-  height: number;
-  pixel(x: number, y: number): [number, number, number, number];
-}
-
-// An independent reader (not the encoder's own code) so that the test can catch encoder bugs.
-function decodePngDataUri(uri: string): DecodedPng {
-  expect(uri.startsWith('data:image/png;base64,')).toBe(true);
-  const bytes = Buffer.from(uri.slice('data:image/png;base64,'.length), 'base64');
-  expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-  let offset = 8;
-  let width = 0;
-  let height = 0;
-  const data: Buffer[] = [];
-  while (offset < bytes.length) {
-    const length = bytes.readUInt32BE(offset);
-    const type = bytes.toString('ascii', offset + 4, offset + 8);
-    const body = bytes.subarray(offset + 8, offset + 8 + length);
-    if (type === 'IHDR') {
-      width = body.readUInt32BE(0);
-      height = body.readUInt32BE(4);
-      expect([body[8], body[9]]).toEqual([8, 6]);
-    }
-    if (type === 'IDAT') {
-      data.push(body);
-    }
-    offset += 12 + length;
-  }
-  const raw = inflateSync(Buffer.concat(data));
-  const rowLength = 1 + width * 4;
-  return {
-    width,
-    height,
-    pixel(x, y) {
-      const start = y * rowLength + 1 + x * 4;
-      return [raw[start], raw[start + 1], raw[start + 2], raw[start + 3]] as [number, number, number, number];
-    },
-  };
-}
+const parseHexColour = (hex: string) => [1, 3, 5].map((at) => Number.parseInt(hex.slice(at, at + 2), 16));
 
 function imageColoursByAltText(card: unknown): Map<string, string> {
   const found = new Map<string, string>();

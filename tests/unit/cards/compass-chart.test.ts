@@ -1,53 +1,30 @@
-import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { rasteriseSvg } from '../../../cards/charts/rasterise.js';
 import {
   compassChartLayout,
+  compassChartPngWidth,
   describeJointCompassChart,
   renderJointCompassChart,
 } from '../../../cards/compass-chart.js';
 import { computeJointCompass, type JointCompass } from '../../../flows/barnteam/joint-assessment.js';
 import { compassAreaKeys, compassAreas } from '../../../flows/kernel/compass.js';
 import type { SkattningAnswer, SkattningValue } from '../../../flows/kernel/skattning.js';
+import { decodePng } from '../../support/decode-png.js';
 
-interface DecodedPng {
-  width: number;
-  height: number;
-  pixel(x: number, y: number): string;
-}
-
-// An independent reader (not the encoder's own code) so that the test can catch encoder bugs.
-function decodePng(bytes: Buffer): DecodedPng {
-  expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-  let offset = 8;
-  let width = 0;
-  let height = 0;
-  const data: Buffer[] = [];
-  while (offset < bytes.length) {
-    const length = bytes.readUInt32BE(offset);
-    const type = bytes.toString('ascii', offset + 4, offset + 8);
-    const body = bytes.subarray(offset + 8, offset + 8 + length);
-    if (type === 'IHDR') {
-      width = body.readUInt32BE(0);
-      height = body.readUInt32BE(4);
-      expect([body[8], body[9]]).toEqual([8, 6]);
-    }
-    if (type === 'IDAT') {
-      data.push(body);
-    }
-    offset += 12 + length;
-  }
-  const raw = inflateSync(Buffer.concat(data));
-  const rowLength = 1 + width * 4;
-  expect(raw.length).toBe(rowLength * height);
+function decodeHex(bytes: Buffer) {
+  const png = decodePng(bytes);
   return {
-    width,
-    height,
-    pixel(x, y) {
-      const start = y * rowLength + 1 + x * 4;
-      return `#${[raw[start], raw[start + 1], raw[start + 2]].map((c) => (c ?? 0).toString(16).padStart(2, '0')).join('')}`;
-    },
+    width: png.width,
+    height: png.height,
+    pixel: (x: number, y: number) =>
+      `#${png
+        .pixel(x, y)
+        .slice(0, 3)
+        .map((c) => c.toString(16).padStart(2, '0'))
+        .join('')}`,
   };
 }
+type DecodedPng = ReturnType<typeof decodeHex>;
 
 function answers(rows: readonly SkattningValue[][]): SkattningAnswer[] {
   return rows.map((ratings, index) => ({
@@ -89,16 +66,51 @@ function measureBarHeight(png: DecodedPng, index: number, colour: string): numbe
 
 describe('renderJointCompassChart', () => {
   const chart = renderJointCompassChart(sample);
-  const png = decodePng(chart.png);
+  // Geometry is checked at the SVG's own scale; the card's smaller PNG is checked for size.
+  const png = decodeHex(rasteriseSvg(chart.svg, compassChartLayout.width));
 
   it('is a PNG of card size, also as a data URI', () => {
-    expect(png.width).toBe(compassChartLayout.width);
-    expect(png.height).toBe(compassChartLayout.pngHeight);
-    expect(png.width).toBeGreaterThanOrEqual(600);
-    expect(png.height).toBeGreaterThanOrEqual(280);
+    const cardPng = decodePng(chart.png);
+    expect(cardPng.width).toBe(compassChartPngWidth);
+    expect(cardPng.height).toBe(
+      Math.round((compassChartLayout.height * compassChartPngWidth) / compassChartLayout.width),
+    );
+    // Not a blank image: the bars' colours are in it.
+    const seen = new Set<string>();
+    for (let x = 0; x < cardPng.width; x += 3) {
+      for (let y = 0; y < cardPng.height; y += 3) seen.add(cardPng.pixel(x, y).join());
+    }
+    expect(seen.size).toBeGreaterThan(8);
     expect(chart.dataUri).toBe(`data:image/png;base64,${chart.png.toString('base64')}`);
     // Small enough to travel inside an Adaptive Card.
-    expect(chart.dataUri.length).toBeLessThan(40_000);
+    expect(chart.dataUri.length).toBeLessThan(24_000);
+  });
+
+  it('writes the area names and figures into the picture in a real font', () => {
+    const withoutText = rasteriseSvg(
+      chart.svg.replace(/<text[^>]*>[^<]*<\/text>/g, ''),
+      compassChartLayout.width,
+    );
+    const bare = decodeHex(withoutText);
+    const nameRow = compassChartLayout.height - 20;
+    let differing = 0;
+    for (let x = 0; x < png.width; x += 1) {
+      for (let y = nameRow - 8; y < nameRow + 8; y += 1) {
+        if (png.pixel(x, y) !== bare.pixel(x, y)) differing += 1;
+      }
+    }
+    // Eight names of 3–12 letters leave hundreds of dark pixels; a missing font leaves none.
+    expect(differing).toBeGreaterThan(300);
+  });
+
+  it('escapes names and labels as XML', () => {
+    const tricky: JointCompass = {
+      ...sample,
+      areas: sample.areas.map((area, index) => (index === 0 ? { ...area, name: 'A<&"b' } : area)),
+    };
+    const svg = renderJointCompassChart(tricky).svg;
+    expect(svg).toContain('>A&lt;&amp;&quot;b</text>');
+    expect(svg).not.toContain('A<&"b');
   });
 
   it('draws each rated area as a bar in its own colour, as high as its mean', () => {
@@ -154,7 +166,9 @@ describe('renderJointCompassChart', () => {
   });
 
   it('renders a compass with no ratings at all without bars', () => {
-    const empty = decodePng(renderJointCompassChart(computeJointCompass([])).png);
+    const empty = decodeHex(
+      rasteriseSvg(renderJointCompassChart(computeJointCompass([])).svg, compassChartLayout.width),
+    );
     compassAreas.forEach((area, index) => {
       expect(measureBarHeight(empty, index, area.colour.toLowerCase())).toBe(0);
     });
