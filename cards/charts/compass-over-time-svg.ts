@@ -144,7 +144,7 @@ function drawLegend(): string[] {
       `<g data-legend="${rater.key}">`,
       `<line x1="${x}" y1="${y}" x2="${x + 36}" y2="${y}" stroke="${rater.colour}" stroke-width="2"${dashAttr(rater)}/>`,
       drawMarker(rater, x + 18, y),
-      `<text x="${x + 44}" y="${y + 5}" font-size="14" fill="${textColour}">${escapeXml(rater.label)}</text>`,
+      `<text x="${x + 44}" y="${y + 5}" font-size="14" fill="${textColour}">${escapeXml(rater.key === 'vardnadshavare' ? `${rater.label} (VH)` : rater.label)}</text>`,
       '</g>',
     ].join('');
   });
@@ -157,8 +157,8 @@ function drawPanel(
   y0: number,
   rows: readonly CompassOverTimeRow[],
 ): string[] {
-  const plotLeft = x0 + 28;
-  const plotRight = x0 + panelWidth - 16;
+  const plotLeft = x0 + 40;
+  const plotRight = x0 + panelWidth - 40;
   const plotTop = y0 + 44;
   const plotBottom = y0 + panelHeight - 28;
   const yOf = (value: number) => plotBottom - ((value - 1) / 4) * (plotBottom - plotTop);
@@ -178,7 +178,7 @@ function drawPanel(
   for (let step = 1; step <= 5; step += 1) {
     parts.push(
       `<line x1="${plotLeft}" y1="${yOf(step)}" x2="${plotRight}" y2="${yOf(step)}" stroke="${gridColour}"/>`,
-      `<text x="${plotLeft - 8}" y="${yOf(step) + 4}" font-size="10" text-anchor="end" fill="${textColour}">${step}</text>`,
+      `<text x="${plotLeft - 20}" y="${yOf(step) + 4}" font-size="10" text-anchor="end" fill="${textColour}">${step}</text>`,
     );
   }
   data.occasions.forEach((occasion, index) => {

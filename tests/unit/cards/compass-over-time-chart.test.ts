@@ -73,7 +73,7 @@ describe('Behovskompass over time', () => {
     for (const rater of ['barnet', 'vardnadshavare', 'teamet']) {
       expect(svg).toContain(`data-legend="${rater}"`);
     }
-    for (const label of ['Barnet', 'Vårdnadshavare', 'Teamet']) {
+    for (const label of ['Barnet', 'Vårdnadshavare (VH)', 'Teamet']) {
       expect(svg).toContain(`>${label}</text>`);
     }
     expect(svg).toContain('<circle');
