@@ -130,8 +130,9 @@ function drawSvg(joint: JointCompass): string {
         );
       }
     }
+    // A long name (Tillhörighet, Respekteras) is squeezed to its slot, not run into the next one.
     parts.push(
-      `<text x="${bar.centre}" y="${plotHeight + 14}" font-size="15" text-anchor="middle" fill="${textColour}">${escapeXml(area.name)}</text>`,
+      `<text x="${bar.centre}" y="${plotHeight + 14}" font-size="14" text-anchor="middle" fill="${textColour}"${area.name.length > 8 ? ` textLength="${Math.floor(slotWidth) - 4}" lengthAdjust="spacingAndGlyphs"` : ''}>${escapeXml(area.name)}</text>`,
       // A stripe in the area colour under every name, also for an area nobody rated.
       `<rect x="${bar.left}" y="${plotHeight + 19}" width="${barWidth}" height="4" fill="${escapeXml(area.colour)}"/>`,
       '</g>',
