@@ -8,6 +8,7 @@
 import type { GemensamBehovskompassData } from '../../cards/barnteam/gemensam-behovskompass.js';
 import { findPersonByUserId, resolveBarnteam } from '../../flows/barnteam/barnteam-setup.js';
 import { findMemberAnswer, jointCompassFor } from '../../flows/barnteam/record-skattning.js';
+import { authorize } from '../../flows/kernel/access.js';
 import type { Case, Instant, UserId } from '../../flows/kernel/case.js';
 import { contactKindLabels, type Directory } from '../../flows/kernel/directory.js';
 import type { BarnteamMeeting, Versioned } from '../../flows/kernel/ports.js';
@@ -123,7 +124,13 @@ export function toGemensamBehovskompassData(
       };
     }),
     ...(isConvener && !onBehalfOpen ? { onBehalfOpensOn: toStockholmDate(meeting.start) } : {}),
-    ...(blocked === undefined ? {} : { individuelltBarnteamBlockedReason: blocked }),
+    ...(blocked === undefined
+      ? {}
+      : {
+          individuelltBarnteamBlockedReason: blocked,
+          // The way to the missing consent, for whoever may record it (the Barnkontakt).
+          consentButton: authorize(caseValue.value, viewerId, 'registreraSkriftligtSamtycke').allowed,
+        }),
     ...form,
   };
 }

@@ -83,6 +83,8 @@ export const ZGemensamBehovskompassData = z.object({
   onBehalfOpensOn: ZCalendarDate.optional(),
   /** Set when an Individuellt barnteam cannot start yet (the updated written consent is missing). */
   individuelltBarnteamBlockedReason: z.string().min(1).max(500).optional(),
+  /** With the reason: a Samtycke button, for a viewer who may record the updated consent. */
+  consentButton: z.boolean().default(false),
   values: form.ZValues,
   fieldErrors: form.ZFieldErrors,
   formError: form.ZFormError,
@@ -161,6 +163,7 @@ export function renderGemensamBehovskompass(data: GemensamBehovskompassData): Ad
         outcomeHeading: `Utfall för ${child}`,
         ibBlocked: blocked !== undefined,
         ibBlockedReason: blocked ?? '',
+        ibConsentButton: blocked !== undefined && parsed.consentButton,
         ibEnabled: blocked === undefined,
         f: {
           proposedSupport: buildFieldState(values.proposedSupport, errors.proposedSupport),

@@ -23,7 +23,7 @@ import {
   readCardText,
 } from '../../support/card-validation.js';
 
-const allowedVerbs = ['barnteam.utfall'];
+const allowedVerbs = ['barnteam.utfall', 'samtycke.visa'];
 // A member's comment on Trygghet holds "${okänt}": it must come out as typed.
 const typedComment = 'Hon säger att hon är rädd på vägen hem – ${okänt}.';
 
@@ -157,6 +157,24 @@ describe('renderGemensamBehovskompass', () => {
     const text = readCardText(card);
     expect(text).toContain('Starta Individuellt barnteam kan inte väljas ännu');
     expect(text).toContain(reason);
+    expect(listExecuteActions(card).map((action) => action.title)).not.toContain('Samtycke');
+  });
+
+  it('offers the Samtycke card next to the reason to a viewer who may record the consent', () => {
+    const reason =
+      'Uppdaterat skriftligt samtycke saknas: registrera det innan ett Individuellt barnteam startas.';
+    const blocked = renderGemensamBehovskompass(
+      buildData({ individuelltBarnteamBlockedReason: reason, consentButton: true }),
+    );
+    expect(findCardProblems(blocked, validation)).toEqual([]);
+    expect(listExecuteActions(blocked).find((action) => action.title === 'Samtycke')).toMatchObject({
+      verb: 'samtycke.visa',
+      data: { caseId: buildData().caseId },
+      associatedInputs: 'none',
+    });
+    // Once the consent is there, the button goes with the reason.
+    const open = renderGemensamBehovskompass(buildData({ consentButton: true }));
+    expect(listExecuteActions(open).map((action) => action.title)).not.toContain('Samtycke');
   });
 
   it('comes back with typed values and errors under their fields, user text literal', () => {

@@ -136,4 +136,19 @@ describe('toGemensamBehovskompassData', () => {
     expect(data?.raters?.some((rater) => rater.canRecord)).toBe(false);
     expect(data?.onBehalfOpensOn).toBeUndefined();
   });
+
+  it('leads the Barnkontakt to the Samtycke card while the updated consent is missing, and a member not', () => {
+    const read = (viewerId: string) =>
+      toGemensamBehovskompassData({
+        meeting,
+        caseValue,
+        viewerId,
+        directory,
+        now: '2026-03-10T12:00:00.000Z',
+      });
+    const forBarnkontakt = read(maria);
+    expect(forBarnkontakt?.individuelltBarnteamBlockedReason).toBeDefined();
+    expect(forBarnkontakt?.consentButton).toBe(true);
+    expect(read(karin)?.consentButton).toBe(false);
+  });
 });
