@@ -9,6 +9,7 @@ import { formatSkattningShort } from '../../cards/form-fields.js';
 import type { BarnetsPlanData } from '../../cards/individuellt-barnteam/barnets-plan.js';
 import { formatSwedishDate, formatSwedishDateOfInstant } from '../../cards/swedish-format.js';
 import { isPlanLive, listPossibleOwners } from '../../flows/individuellt-barnteam/plan-actions.js';
+import { toPlanCardVersion } from '../../flows/individuellt-barnteam/plan-command.js';
 import {
   findContactOrganisation,
   listTeamCandidates,
@@ -73,7 +74,8 @@ export function toBarnetsPlanData(
   const activeKeys = new Set(activeMembers.map(toMemberKey));
   return {
     caseId: caseValue.id,
-    etag: current.etag,
+    // The plan's fingerprint rides with the ETag, so that a change elsewhere in the case does not stale the card.
+    etag: toPlanCardVersion(current.etag, caseValue),
     childLabel: `${initialsOf(caseValue)} (${caseValue.reference})`,
     facts: [
       {

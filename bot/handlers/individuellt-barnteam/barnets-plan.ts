@@ -16,6 +16,7 @@ import type { AdaptiveCardJson } from '../../../cards/render-template.js';
 import { adoptPlan } from '../../../flows/individuellt-barnteam/adopt-plan.js';
 import { appointStodsamordnare } from '../../../flows/individuellt-barnteam/appoint-stodsamordnare.js';
 import { addAction, setActionStatus } from '../../../flows/individuellt-barnteam/plan-actions.js';
+import { readPlanCardVersion } from '../../../flows/individuellt-barnteam/plan-command.js';
 import { recordCompassFollowUp } from '../../../flows/individuellt-barnteam/plan-compass.js';
 import { addCloseToMe, saveGoal } from '../../../flows/individuellt-barnteam/plan-goals.js';
 import { startIndividuelltBarnteam } from '../../../flows/individuellt-barnteam/start-individuellt-barnteam.js';
@@ -71,7 +72,7 @@ function readStrings(data: Record<string, unknown>): Record<string, string> {
 
 type PlanStep = (
   flow: FlowDependencies,
-  input: { caseId: string; etag: string; actor: Actor; at: string },
+  input: { caseId: string; etag: string; planFingerprint?: string; actor: Actor; at: string },
   values: Record<string, string>,
 ) => Promise<CaseCommandResult>;
 
@@ -198,7 +199,7 @@ async function runPlanStep(
   const values = readStrings(data);
   const input = {
     caseId: parsed.data.caseId,
-    etag: parsed.data.etag,
+    ...readPlanCardVersion(parsed.data.etag),
     actor,
     at: flow.clock.now().toISOString(),
   };
@@ -233,7 +234,8 @@ async function runPlanStep(
             }
           : result.outcome === 'alreadyApplied'
             ? { confirmation: result.message }
-            : { formError: result.message };
+            : // Stale: the plan changed since the card; what was typed comes back to be sent again.
+              { formError: result.message, values: pickFormValues(values) };
     const view = toBarnetsPlanData(current, actor.userId, flow.directory, input.at, form);
     if (view === undefined)
       return renderMessageCard(result.outcome === 'refused' ? result.message : planNotices.saved);

@@ -4,6 +4,7 @@
  * plan showing "Nästa möte: …". The actor comes from the activity; the case id, version,
  * proposal id and time in the card data are claims the use case checks. Field ids only are logged.
  */
+
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
@@ -15,6 +16,7 @@ import {
   proposeTeamMeeting,
   type TeamMeetingDependencies,
 } from '../../../flows/individuellt-barnteam/book-team-meeting.js';
+import { readPlanCardVersion } from '../../../flows/individuellt-barnteam/plan-command.js';
 import type { Case } from '../../../flows/kernel/case.js';
 import { isDomainError } from '../../../flows/kernel/errors.js';
 import type { Versioned } from '../../../flows/kernel/ports.js';
@@ -82,7 +84,15 @@ async function runMeetingVerb(
     if (proposalId === undefined || start === undefined || end === undefined) {
       return renderMessageCard(cardNotRecognised);
     }
-    const result = await bookTeamMeeting(deps, { caseId, etag, proposalId, slot: { start, end }, actor, at });
+    const version = readPlanCardVersion(etag);
+    const result = await bookTeamMeeting(deps, {
+      caseId,
+      ...version,
+      proposalId,
+      slot: { start, end },
+      actor,
+      at,
+    });
     logger.info(
       {
         ...log,

@@ -4,6 +4,7 @@ import {
   followUpNoteMessages,
 } from '../../../flows/individuellt-barnteam/follow-up-notes.js';
 import { addAction } from '../../../flows/individuellt-barnteam/plan-actions.js';
+import { readPlanCardVersion, toPlanCardVersion } from '../../../flows/individuellt-barnteam/plan-command.js';
 import { recordCompassFollowUp } from '../../../flows/individuellt-barnteam/plan-compass.js';
 import { saveGoal } from '../../../flows/individuellt-barnteam/plan-goals.js';
 import { toPlanView } from '../../../flows/individuellt-barnteam/plan-view.js';
@@ -206,5 +207,39 @@ describe('a note on a follow-up', () => {
     ).toMatchObject({ outcome: 'refused', cause: 'accessDenied' });
     const view = await viewFor(flow, rektor.userId);
     expect(view?.compassOverTime[0]?.notes).toEqual([]);
+  });
+});
+
+describe('a plan card after a change elsewhere in the case', () => {
+  it('still saves when only the channel was written in since, and is stale when the plan itself changed', async () => {
+    const flow = await planWithKurator();
+    const stored = await flow.stores.cases.get(teamCaseId);
+    if (stored === undefined) throw new Error('Ärendet saknas');
+    const cardVersion = readPlanCardVersion(toPlanCardVersion(stored.etag, stored.value));
+    // The channel's provisioning records the channel: the ETag moves, the plan does not.
+    const team = stored.value.individuelltBarnteam;
+    if (team === undefined) throw new Error('Teamet saknas');
+    await flow.stores.cases.replace(
+      {
+        ...stored.value,
+        individuelltBarnteam: {
+          ...team,
+          channel: {
+            hostTeamId: 'team-1',
+            channelId: '19:kanal@thread.tacv2',
+            conversationKey: 'kanal-1',
+            displayName: 'Barnteam T.E. BB-1',
+            createdAt: startedAt,
+          },
+        },
+      },
+      stored.etag,
+    );
+    const note = { ...base, actor: kurator, followUpNo: 1, ...cardVersion };
+    expectApplied(await addFollowUpNote(flow.deps, { ...note, text: 'Första anteckningen.' }));
+    // The same card again, now that the plan itself has changed: stale, not applied.
+    expect((await addFollowUpNote(flow.deps, { ...note, text: 'Andra anteckningen.' })).outcome).toBe(
+      'stale',
+    );
   });
 });
