@@ -1,0 +1,192 @@
+// End to end in the local playground: from a Barnteam whose outcome is an Individuellt barnteam
+// to Barnets plan, with the team's status posts in its channel. Maria Lind, the Barnkontakt who
+// convenes the Barnteam, records the updated written consent, starts the team from the joint
+// compass, adds a goal and an action she owns, due today, and fastställer the plan. The channel
+// (locally the playground team's "Ärenden") shows each step. Then time passes: the bot restarts
+// on the same SQLite file with its clock ten days ahead (LOCAL_CLOCK_OFFSET), which is past the
+// action's first working day after its date whatever weekday or holiday the test starts on (the
+// longest Swedish run of days off is about five), and its first sweep catches up: the overdue post
+// in the channel and Maria's reminder in her personal chat.
+//
+// The Barnteam runs on the e2e directory (tests/fixtures/directory/e2e-barnteam.yaml), where the
+// meeting's reminder with the Skattningsformulär, the way to the joint compass, comes within a
+// minute or two of booking (see tests/e2e/barnteam.test.ts).
+import type { Locator, Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import { compassAreas } from '../../flows/kernel/compass.js';
+import { toStockholmDate } from '../../flows/kernel/working-time.js';
+import { bookBarnteamFor, openFromCase } from '../support/e2e-barnteam.js';
+import {
+  botMessages,
+  chooseCardOption,
+  chooseCardRadio,
+  conversations,
+  escapeRegExp,
+  fillCardDate,
+  fillCardInput,
+  findCardSection,
+  openChat,
+  pressCardButton,
+  readCardText,
+  saveMessageScreenshot,
+  sendText,
+  setCardCheckbox,
+  usePlayground,
+  waitForBotMessage,
+} from '../support/e2e-playground.js';
+import { findChildDataIn, type TestChild, toPersonnummer } from '../support/e2e-upptackare.js';
+
+/** Maria Lind, rektor of Björkskolan: the unit's Barnkontakt and the Barnteam's convener. */
+const barnkontaktId = '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e02';
+const directoryFile = 'tests/fixtures/directory/e2e-barnteam.yaml';
+/** Due within a minute of booking, then up to one 30-second sweep, then the outbox. */
+const reminderTimeoutMs = 150_000;
+/** The channel's first post waits for the channel job's sweep and the outbox. */
+const channelTimeoutMs = 90_000;
+
+const child: TestChild = {
+  givenName: 'Elsa',
+  familyName: 'Marklund',
+  birthDate: '2016-03-21',
+  identityNumber: toPersonnummer('2016-03-21', '264'),
+  observation: 'Elsa somnar på lektionerna och säger att hon är rädd för att vara hemma på nätterna.',
+  ratings: [{ area: 'Må bra', choice: 'Behöver stärkas', comment: 'Somnar ofta på lektionerna.' }],
+};
+const updatedConsent = {
+  scope: 'Skolan, socialtjänsten och regionen får dela det som behövs i det Individuella barnteamet',
+  document: 'Uppdaterad blankett 2026-12-02',
+};
+const goal = {
+  minMal: 'Jag vill kunna sova hela natten.',
+  vad: 'Bättre sömn',
+  hur: 'Kvällsrutin med stöd av skolsköterskan',
+};
+const actionWhat = 'Samtal med vårdnadshavare om kvällsrutiner';
+const statusTexts = {
+  started: 'Individuellt barnteam har startat. Här publiceras status för Barnets plan.',
+  adopted: 'Barnets plan är fastställd.',
+  overdue: 'En åtgärd i Barnets plan är försenad. Den som ansvarar för den har fått en påminnelse.',
+};
+
+/**
+ * A status post in the open channel: the bot's card at the top of a thread, found by its text. The
+ * playground shows a thread with its reply box inside, so the chat's message locator does not
+ * reach it; the post's card is the element holding both the heading and the status line.
+ */
+async function waitForChannelPost(page: Page, status: string): Promise<Locator> {
+  const post = page
+    .locator('div')
+    .filter({ hasText: 'Individuellt barnteam · ärende' })
+    .filter({ hasText: status })
+    .filter({ hasNot: page.locator('[data-lexical-editor]') })
+    .last();
+  await post.waitFor({ state: 'visible', timeout: channelTimeoutMs });
+  return post;
+}
+
+const playground = usePlayground({ actingUsers: [barnkontaktId], directoryFile });
+
+test('the convener starts an Individuellt barnteam from the Barnteam, fastställer Barnets plan, and the channel and the owner hear of an overdue action', {
+  timeout: 600_000,
+}, async () => {
+  const teacher = await playground.open('e2e-individuellt-barnteam-larare-fel');
+  const maria = await playground.open('e2e-individuellt-barnteam-barnkontakt-fel', barnkontaktId);
+
+  const reference = await bookBarnteamFor(teacher, maria, child, {
+    consentScope: 'Skolan, socialtjänsten, regionen och polisen får dela uppgifter i Barnteam',
+    consentDocument: 'Blankett 2026-12-01',
+    talkDate: '2026-11-30',
+  });
+
+  // The updated written consent, on the Samtycke card: the booking's card has replaced the earlier
+  // ones, so she asks for the case as anyone would, by its reference.
+  await sendText(maria, `visa ${reference}`);
+  const samtycke = await openFromCase(maria, reference, 'Samtycke', 'Registrera samtycke');
+  await chooseCardRadio(samtycke, 'Uppdaterat skriftligt samtycke inför Individuellt barnteam');
+  await setCardCheckbox(samtycke, 'Vårdnadshavare', true);
+  await fillCardInput(samtycke, /^\s*Vad samtycket omfattar/, updatedConsent.scope);
+  await fillCardInput(samtycke, /^\s*Hänvisning till den undertecknade blanketten/, updatedConsent.document);
+  await pressCardButton(samtycke, 'Registrera samtycke');
+  await waitForBotMessage(maria, updatedConsent.document);
+
+  // The joint compass, from the meeting's reminder and her own Skattningsformulär.
+  const skattningButton = `Fyll i skattning för ${reference}`;
+  const reminder = await waitForBotMessage(maria, skattningButton, { timeoutMs: reminderTimeoutMs });
+  await pressCardButton(reminder, new RegExp(`^${escapeRegExp(skattningButton)}`));
+  const form = await waitForBotMessage(maria, 'Du skattar som');
+  for (const area of compassAreas) {
+    await chooseCardOption(findCardSection(form, area.name), 'Skattning', '😐 3 – Både och');
+  }
+  await pressCardButton(form, 'Spara skattning');
+  const compass = await waitForBotMessage(maria, 'Gemensam behovskompass', {
+    withButton: 'Starta Individuellt barnteam',
+  });
+  expect(await readCardText(compass)).not.toContain('Starta Individuellt barnteam kan inte väljas ännu');
+  await pressCardButton(compass, 'Starta Individuellt barnteam', { exact: true });
+
+  let plan = await waitForBotMessage(maria, 'Det Individuella barnteamet är startat.');
+  expect(await readCardText(plan)).toContain(`Barnets plan – E.M. (${reference})`);
+
+  // The first status post, in the team's channel.
+  await openChat(maria, conversations.channel);
+  const started = await waitForChannelPost(maria, statusTexts.started);
+  expect(await readCardText(started)).toContain(`Individuellt barnteam · ärende ${reference}`);
+  await openChat(maria, conversations.personal);
+
+  // A goal in the child's own words. Creating the channel wrote the case, so the plan card from
+  // the start is out of date; she opens the plan again from the case, as a user would.
+  await sendText(maria, `visa ${reference}`);
+  const withPlan = await waitForBotMessage(maria, reference, { withButton: 'Barnets plan' });
+  await pressCardButton(withPlan, 'Barnets plan', { exact: true });
+  plan = botMessages(maria)
+    .filter({ hasText: `Barnets plan – E.M. (${reference})` })
+    .filter({ hasNotText: 'Det Individuella barnteamet är startat.' })
+    .last();
+  await plan.waitFor({ state: 'visible', timeout: 30_000 });
+  await pressCardButton(plan, 'Lägg till mål', { exact: true });
+  await chooseCardOption(plan, 'Område i Behovskompassen', 'Må bra: Jag mår bra');
+  await fillCardInput(plan, 'Mitt mål (med barnets egna ord)', goal.minMal);
+  await fillCardInput(plan, 'Vad ska göras', goal.vad);
+  await fillCardInput(plan, 'Hur ska det göras', goal.hur);
+  await pressCardButton(plan, 'Spara målet', { exact: true });
+  plan = await waitForBotMessage(maria, `Mitt mål: ${goal.minMal}`);
+
+  // An action she owns, due today.
+  const today = toStockholmDate(new Date());
+  await pressCardButton(plan, 'Lägg till åtgärd', { exact: true });
+  await fillCardInput(plan, 'Vad ska göras', actionWhat);
+  await chooseCardOption(plan, 'Vem i teamet ansvarar', 'Maria Lind, Barnkontakt');
+  await fillCardDate(plan, 'Senast när', today);
+  await pressCardButton(plan, 'Spara åtgärden', { exact: true });
+  // The typed form holds the action's text too: wait for the saved action's line.
+  plan = await waitForBotMessage(maria, 'ansvarig Maria Lind', { withButton: 'Fastställ Barnets plan' });
+  expect(await readCardText(plan)).toContain(actionWhat);
+
+  await pressCardButton(plan, 'Fastställ Barnets plan', { exact: true });
+  plan = await waitForBotMessage(maria, 'Fastställd');
+  expect(await readCardText(plan)).not.toContain(child.givenName);
+
+  await openChat(maria, conversations.channel);
+  await waitForChannelPost(maria, statusTexts.adopted);
+  await openChat(maria, conversations.personal);
+
+  // Ten days pass while the bot is down; its first sweep catches up.
+  await playground.stack.restartBot({ LOCAL_CLOCK_OFFSET: 'P10D' });
+  const ownerReminder = await waitForBotMessage(maria, 'skulle vara klar', { timeoutMs: channelTimeoutMs });
+  expect(await readCardText(ownerReminder)).toContain(`ärende ${reference}`);
+  expect(await readCardText(ownerReminder)).not.toContain(child.givenName);
+
+  await openChat(maria, conversations.channel);
+  const overdue = await waitForChannelPost(maria, statusTexts.overdue);
+  await saveMessageScreenshot(overdue, 'e2e-teamkanal-status');
+  const channelText = (await maria.locator('body').textContent()) ?? '';
+  for (const text of Object.values(statusTexts)) expect(channelText).toContain(text);
+  expect(findChildDataIn(channelText, child)).toEqual([]);
+
+  // docs/security.md 8: nothing the child can be recognised by in anything the bot printed.
+  const printed = await playground.stopAndReadBotOutput();
+  expect(printed).toContain('LOCAL_CLOCK_OFFSET');
+  expect(findChildDataIn(printed, child, { secrets: [goal.minMal, goal.vad, goal.hur, actionWhat] })).toEqual(
+    [],
+  );
+});
