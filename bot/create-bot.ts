@@ -251,7 +251,8 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
           kick: () => backgroundWork.kick(),
           ...(options.familyCopy === undefined ? {} : { familyCopy: options.familyCopy }),
         });
-  if (tab === undefined) logger.warn('Kanalfliken är avstängd: PUBLIC_BASE_URL och TAB_SSO_CLIENT_ID saknas');
+  // A choice of configuration, not a fault: the start-up summary says it too (tab: ingen).
+  if (tab === undefined) logger.info('Kanalfliken är avstängd: PUBLIC_BASE_URL och TAB_SSO_CLIENT_ID saknas');
   const app = createHttpApp({
     adapter,
     findMalformation,
