@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Express } from 'express';
+import type { DeepCompassCatalogue } from '../flows/individuellt-barnteam/deep-compass-catalogue.js';
 import type { Calendar } from '../flows/kernel/calendar.js';
 import type { FlowDependencies } from '../flows/kernel/case-effects.js';
 import type { Directory } from '../flows/kernel/directory.js';
@@ -38,6 +39,8 @@ export interface CreateBotOptions {
   readonly config: Config;
   readonly stores: Stores;
   readonly directory: Directory;
+  /** The municipality's Fördjupad behovskompass; without it the plan card offers none. */
+  readonly deepCompassCatalogue?: DeepCompassCatalogue;
   readonly logger: Logger;
   /** The machine clock unless a test pins time. */
   readonly clock?: Clock;
@@ -167,6 +170,9 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
       logger,
       kick: () => backgroundWork.kick(),
       ...(options.calendar === undefined ? {} : { calendar: options.calendar }),
+      ...(options.deepCompassCatalogue === undefined
+        ? {}
+        : { deepCompassCatalogue: options.deepCompassCatalogue }),
     },
     personalChat: createPersonalChat({ adapter, appId, stores, sendProactive, clock, logger }),
   });

@@ -9,6 +9,7 @@ import type { Directory } from '../flows/kernel/directory.js';
 import type { Clock, Stores } from '../flows/kernel/ports.js';
 import { openEmbeddedCalendar, toCalendarPath } from '../infra/calendar/embedded-calendar.js';
 import { createEmbeddedTeamChannels, toPlaygroundChannel } from '../infra/channels/embedded-team-channels.js';
+import { loadCompassCatalogueFile } from '../infra/compass-catalogue-file.js';
 import { type Config, defaultSqlitePath, loadConfig, summarizeConfig } from '../infra/config.js';
 import { loadDirectoryFile } from '../infra/directory-file.js';
 import { createGraphCalendar } from '../infra/graph/graph-calendar.js';
@@ -143,6 +144,14 @@ async function start(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, base: { service: 'backa-barnet-bot' } });
   logger.info(summarizeConfig(config), 'Backa barnet startar');
   const directory = loadDirectoryFile(config.directoryFile);
+  // Before the stores open: a catalogue that cannot be used stops the start with its problems listed.
+  const deepCompassCatalogue = loadCompassCatalogueFile(config.deepCompassFile);
+  if (deepCompassCatalogue.example) {
+    logger.warn(
+      { deepCompassFile: config.deepCompassFile },
+      'Fördjupad behovskompass: katalogen är ett exempel, inte kommunens material (DEEP_COMPASS_FILE)',
+    );
+  }
   const stores = await openStores(config);
   const calendar = openCalendar(config, logger, directory);
   const clock = createClock(config, logger);
@@ -151,6 +160,7 @@ async function start(): Promise<void> {
     config,
     stores,
     directory,
+    deepCompassCatalogue,
     logger,
     calendar: calendar.calendar,
     teamChannels: openTeamChannels(config, logger),

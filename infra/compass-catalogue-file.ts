@@ -33,7 +33,7 @@ export function loadCompassCatalogueFile(path: string): DeepCompassCatalogue {
     const code = (error as NodeJS.ErrnoException).code;
     throw new CompassCatalogueFileError(path, [
       code === 'ENOENT'
-        ? `${path}: Filen finns inte. Kontrollera sökvägen.`
+        ? `${path}: Filen finns inte. Kontrollera sökvägen (miljövariabeln DEEP_COMPASS_FILE).`
         : `${path}: Filen kunde inte läsas (${code ?? 'okänt fel'}).`,
     ]);
   }

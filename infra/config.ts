@@ -16,6 +16,8 @@ import { z } from 'zod';
 export const sampleTenantId = '5e0b1d3a-7c2f-4b8e-9a61-3f4d2c1b0a99';
 export const defaultPort = 3978;
 export const defaultLocalDirectoryFile = 'config/directory.sample.yaml';
+/** The shipped example catalogue: the cards say it is one until the municipality's own is configured. */
+export const defaultDeepCompassFile = 'config/fordjupad-behovskompass.sample.yaml';
 export const defaultSqlitePath = '.data/backa.sqlite';
 /** A notice still waiting this long after it was enqueued is reported to kommunens reservkontakt. */
 export const defaultOutboxLateAfterMinutes = 5;
@@ -61,6 +63,8 @@ export interface Config {
   readonly botAuth: BotAuthConfig;
   readonly allowedTenantIds: readonly string[];
   readonly directoryFile: string;
+  /** DEEP_COMPASS_FILE: the municipality's catalogue of the Fördjupad behovskompass (YAML). */
+  readonly deepCompassFile: string;
   readonly store: StoreConfig;
   /** Secret for the keyed hash of identity numbers. Never log it. */
   readonly identityHashKey: string;
@@ -183,6 +187,7 @@ const ZEnv = z
       z.array(z.string()).optional(),
     ),
     DIRECTORY_FILE: optionalText,
+    DEEP_COMPASS_FILE: optionalText,
     STORE: optionalText,
     SQLITE_PATH: optionalText,
     COSMOS_ENDPOINT: optionalText,
@@ -230,6 +235,12 @@ const ZEnv = z
     const badTenants = (env.ALLOWED_TENANT_IDS ?? []).filter((id) => !ZUuid.safeParse(id).success);
     if (badTenants.length > 0) {
       problem('ALLOWED_TENANT_IDS', 'ska vara en kommaseparerad lista med tenant-id (GUID)');
+    }
+    if (env.DEEP_COMPASS_FILE !== undefined && !/\.ya?ml$/i.test(env.DEEP_COMPASS_FILE)) {
+      problem(
+        'DEEP_COMPASS_FILE',
+        'ska vara sökvägen till kommunens katalog, en YAML-fil (.yaml eller .yml)',
+      );
     }
     if (env.STORE !== undefined && env.STORE !== 'sqlite' && env.STORE !== 'cosmos') {
       problem('STORE', "ska vara 'sqlite' eller 'cosmos'");
@@ -382,6 +393,7 @@ const ZEnv = z
       botAuth: local ? { kind: 'none' } : toBotAuth(env),
       allowedTenantIds: env.ALLOWED_TENANT_IDS?.length ? env.ALLOWED_TENANT_IDS : [sampleTenantId],
       directoryFile: env.DIRECTORY_FILE ?? defaultLocalDirectoryFile,
+      deepCompassFile: env.DEEP_COMPASS_FILE ?? defaultDeepCompassFile,
       store:
         env.STORE === 'cosmos'
           ? {
@@ -504,6 +516,7 @@ export function summarizeConfig(config: Config): Record<string, string | number 
     appId: config.botAuth.kind === 'none' ? '' : config.botAuth.appId,
     allowedTenantIds: config.allowedTenantIds.join(','),
     directoryFile: config.directoryFile,
+    deepCompassFile: config.deepCompassFile,
     store: config.store.kind,
     cosmosKeyConfigured: config.store.kind === 'cosmos' && config.store.key !== undefined,
     logLevel: config.logLevel,

@@ -4,6 +4,7 @@
  * from the activity (docs/security.md 6): a handler never takes an identity from card data.
  */
 import type { Activity } from 'botbuilder';
+import type { DeepCompassCatalogue } from '../../flows/individuellt-barnteam/deep-compass-catalogue.js';
 import type { Calendar } from '../../flows/kernel/calendar.js';
 import { ZUserId } from '../../flows/kernel/case.js';
 import type { Actor, FlowDependencies } from '../../flows/kernel/case-effects.js';
@@ -17,6 +18,8 @@ export interface HandlerContext {
   readonly kick: () => void;
   /** The shared calendars (Graph, or the embedded one locally); absent when none is configured. */
   readonly calendar?: Calendar;
+  /** The municipality's catalogue of the Fördjupad behovskompass (DEEP_COMPASS_FILE), read at start. */
+  readonly deepCompassCatalogue?: DeepCompassCatalogue;
 }
 
 /**
