@@ -8,6 +8,7 @@
 import { formatSkattningShort } from '../../cards/form-fields.js';
 import type { BarnetsPlanData } from '../../cards/individuellt-barnteam/barnets-plan.js';
 import { formatSwedishDate, formatSwedishDateOfInstant } from '../../cards/swedish-format.js';
+import type { DeepCompassCatalogue } from '../../flows/individuellt-barnteam/deep-compass-catalogue.js';
 import { isPlanLive, listPossibleOwners } from '../../flows/individuellt-barnteam/plan-actions.js';
 import { toPlanCardVersion } from '../../flows/individuellt-barnteam/plan-command.js';
 import {
@@ -52,7 +53,8 @@ export function toBarnetsPlanData(
   directory: Directory,
   now: Instant,
   form: FormState = {},
-  options: { readonly deepCompassExample?: boolean } = {},
+  /** `deepCompass`: the bot's catalogue; without one the card offers no Fördjupad behovskompass. */
+  options: { readonly deepCompass?: Pick<DeepCompassCatalogue, 'example'> } = {},
 ): BarnetsPlanData | undefined {
   const caseValue = current.value;
   const plan = caseValue.barnetsPlan;
@@ -139,7 +141,8 @@ export function toBarnetsPlanData(
       (item) =>
         `${item.name} (${participantRelationLabels[item.relation]}${item.relationText === undefined ? '' : `, ${item.relationText}`})`,
     ),
-    ...(options.deepCompassExample
+    canRateDeepCompass: options.deepCompass !== undefined && may('skattaFordjupadBehovskompass'),
+    ...(options.deepCompass?.example === true
       ? {
           deepCompassNote:
             'Den Fördjupade behovskompassens katalog är kommunens exempel, inte det riktiga materialet.',

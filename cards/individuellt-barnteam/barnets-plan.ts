@@ -144,6 +144,8 @@ export const ZBarnetsPlanData = z.object({
     .optional(),
   /** Set when the Fördjupad behovskompass's catalogue is the shipped example. */
   deepCompassNote: ZText.optional(),
+  /** Whether this viewer may open the Fördjupad behovskompass (`plan.fordjupadVisa`) and rate in it. */
+  canRateDeepCompass: z.boolean().optional(),
   canEdit: z.boolean(),
   canManage: z.boolean(),
   canAppoint: z.boolean(),
@@ -230,6 +232,7 @@ export function renderBarnetsPlan(data: BarnetsPlanData): AdaptiveCardJson {
       meetingSlots: parsed.meetingProposal?.slots ?? [],
       hasDeepCompassNote: parsed.deepCompassNote !== undefined,
       deepCompassNote: parsed.deepCompassNote ?? '',
+      canRateDeepCompass: parsed.canRateDeepCompass === true,
       canEdit: parsed.canEdit,
       canManage: parsed.canManage,
       canAppoint: parsed.canAppoint && parsed.appointChoices.length > 0,

@@ -4,6 +4,8 @@
  * accepted, so a rating always means what the material the team used says; the catalogue's
  * version is kept in the chronology entry, since the material may change between follow-ups.
  * A later rating of a sub-area is added, not overwritten: the ratings over time show the effect.
+ * The team rates together, so any member with a role in the plan may record it
+ * (`skattaFordjupadBehovskompass`), not only the plan's owner.
  */
 import type { CaseCommandResult } from '../kernel/case-command.js';
 import type { FlowDependencies } from '../kernel/case-effects.js';
@@ -38,6 +40,7 @@ export async function recordDeepCompass(
         return { subAreaId, rating: rating.data, recordedBy: input.actor.userId, recordedAt: input.at };
       });
   return runPlanCommand(deps, input, {
+    action: 'skattaFordjupadBehovskompass',
     alreadyMessage: deepCompassMessages.already,
     hasApplied: (caseValue) =>
       (caseValue.barnetsPlan?.deepCompass ?? []).some(

@@ -35,6 +35,7 @@ export const caseActions = [
   'utseStodsamordnare',
   'uppdateraAtgard',
   'antecknaUppfoljning',
+  'skattaFordjupadBehovskompass',
   ...caseEvents,
 ] as const;
 export type CaseAction = (typeof caseActions)[number];
@@ -87,6 +88,7 @@ const actionPhrases: Readonly<Record<CaseAction, string>> = {
   utseStodsamordnare: 'utse Stödsamordnare',
   uppdateraAtgard: 'ändra status på en åtgärd i Barnets plan',
   antecknaUppfoljning: 'skriva en anteckning till en uppföljning i Barnets plan',
+  skattaFordjupadBehovskompass: 'skatta i den Fördjupade behovskompassen',
   valjStodIEgenVerksamhet: 'välja stöd i egen verksamhet',
   gorOrosanmalan: 'välja orosanmälan till socialtjänsten',
   aktiveraBarnkontakt: 'aktivera Barnkontakten',
@@ -194,6 +196,10 @@ const actionRules: Readonly<Record<CaseAction, readonly Rule[]>> = {
   ],
   // Every member with a role in the plan took part in the follow-up and may note what they saw.
   antecknaUppfoljning: [
+    { roles: ['barnkontakt', 'ersattare', 'stodsamordnare', 'teammedlem'], when: hasPlan, unless: noPlanYet },
+  ],
+  // The team rates the sub-areas together, and whoever in it holds the keyboard records the ratings.
+  skattaFordjupadBehovskompass: [
     { roles: ['barnkontakt', 'ersattare', 'stodsamordnare', 'teammedlem'], when: hasPlan, unless: noPlanYet },
   ],
   // The team appoints the Stödsamordnare; the Barnkontakt, who owns the plan until then, records it.

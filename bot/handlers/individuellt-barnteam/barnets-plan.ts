@@ -163,7 +163,14 @@ async function showPlan(
   if (!parsed.success) return renderMessageCard(cardNotRecognised);
   try {
     const read = await readCaseForCard(flow, parsed.data.caseId, actor.userId, (current) => {
-      const view = toBarnetsPlanData(current, actor.userId, flow.directory, flow.clock.now().toISOString());
+      const view = toBarnetsPlanData(
+        current,
+        actor.userId,
+        flow.directory,
+        flow.clock.now().toISOString(),
+        {},
+        { deepCompass: handlers.deepCompassCatalogue },
+      );
       return view === undefined ? undefined : renderBarnetsPlan(view);
     });
     logger.info(
@@ -236,7 +243,9 @@ async function runPlanStep(
             ? { confirmation: result.message }
             : // Stale: the plan changed since the card; what was typed comes back to be sent again.
               { formError: result.message, values: pickFormValues(values) };
-    const view = toBarnetsPlanData(current, actor.userId, flow.directory, input.at, form);
+    const view = toBarnetsPlanData(current, actor.userId, flow.directory, input.at, form, {
+      deepCompass: handlers.deepCompassCatalogue,
+    });
     if (view === undefined)
       return renderMessageCard(result.outcome === 'refused' ? result.message : planNotices.saved);
     return renderBarnetsPlan(view);

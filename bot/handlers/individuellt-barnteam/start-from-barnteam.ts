@@ -47,6 +47,7 @@ export async function startTeamFromBarnteamOutcome(
     flow.directory,
     at,
     result.outcome === 'applied' ? { confirmation: planNotices.started } : { formError: result.message },
+    { deepCompass: handlers.deepCompassCatalogue },
   );
   return view === undefined ? undefined : renderBarnetsPlan(view);
 }

@@ -165,7 +165,9 @@ function renderCase(
   at: string,
   form: PlanForm,
 ): AdaptiveCardJson {
-  const view = toBarnetsPlanData(current, viewerId, handlers.flow.directory, at, form);
+  const view = toBarnetsPlanData(current, viewerId, handlers.flow.directory, at, form, {
+    deepCompass: handlers.deepCompassCatalogue,
+  });
   if (view === undefined) return renderMessageCard(form.formError ?? form.confirmation ?? 'Sparat.');
   return renderBarnetsPlan(view);
 }
