@@ -39,6 +39,15 @@ const organisationNames = {
   privat: 'fristående',
 } as const;
 
+/** Shown on the plan's cards while the Fördjupad behovskompass's catalogue is the shipped example. */
+export const deepCompassExampleNote =
+  'Den Fördjupade behovskompassens katalog är kommunens exempel, inte det riktiga materialet.';
+
+/** "T.E. (BB-4K7Q-2M9C)": how every card of the plan names the child. */
+export function toPlanChildLabel(caseValue: Case): string {
+  return `${initialsOf(caseValue)} (${caseValue.reference})`;
+}
+
 /** "T.E." from the child's names, as agendas and channel names show a child. */
 function initialsOf(caseValue: Case): string {
   const letters = [caseValue.child.givenName, caseValue.child.familyName]
@@ -78,7 +87,7 @@ export function toBarnetsPlanData(
     caseId: caseValue.id,
     // The plan's fingerprint rides with the ETag, so that a change elsewhere in the case does not stale the card.
     etag: toPlanCardVersion(current.etag, caseValue),
-    childLabel: `${initialsOf(caseValue)} (${caseValue.reference})`,
+    childLabel: toPlanChildLabel(caseValue),
     facts: [
       {
         label: 'Status',
@@ -144,8 +153,7 @@ export function toBarnetsPlanData(
     canRateDeepCompass: options.deepCompass !== undefined && may('skattaFordjupadBehovskompass'),
     ...(options.deepCompass?.example === true
       ? {
-          deepCompassNote:
-            'Den Fördjupade behovskompassens katalog är kommunens exempel, inte det riktiga materialet.',
+          deepCompassNote: deepCompassExampleNote,
         }
       : {}),
     ...(plan.nextMeeting === undefined

@@ -42,10 +42,16 @@ export async function recordDeepCompass(
   return runPlanCommand(deps, input, {
     action: 'skattaFordjupadBehovskompass',
     alreadyMessage: deepCompassMessages.already,
-    hasApplied: (caseValue) =>
-      (caseValue.barnetsPlan?.deepCompass ?? []).some(
-        (item) => item.recordedBy === input.actor.userId && item.recordedAt === input.at,
-      ),
+    // Asked only when the card was not current (or another write won). A second click or a
+    // redelivered invoke has its own `at`, from the bot's clock, so the test is on what was
+    // rated: the actor's latest save holding exactly these ratings is this save.
+    hasApplied: (caseValue) => {
+      try {
+        return isLatestSaveOf(caseValue.barnetsPlan?.deepCompass ?? [], input.actor.userId, read());
+      } catch {
+        return false;
+      }
+    },
     change: (plan) => {
       const ratings = read();
       if (ratings.length === 0)
@@ -65,4 +71,20 @@ export async function recordDeepCompass(
       ],
     }),
   });
+}
+
+function isLatestSaveOf(
+  recorded: readonly DeepCompassRating[],
+  actorId: string,
+  submitted: readonly DeepCompassRating[],
+): boolean {
+  const own = recorded.filter((item) => item.recordedBy === actorId);
+  const lastAt = own.at(-1)?.recordedAt;
+  if (lastAt === undefined || submitted.length === 0) return false;
+  const key = (item: DeepCompassRating) => `${item.subAreaId}=${String(item.rating)}`;
+  const latest = own
+    .filter((item) => item.recordedAt === lastAt)
+    .map(key)
+    .sort();
+  return JSON.stringify(latest) === JSON.stringify(submitted.map(key).sort());
 }

@@ -51,6 +51,8 @@ export interface StartOptions<S extends Stores> {
   readonly calendar?: Calendar;
   /** Where the Individuellt barnteams' private channels are made (e.g. the embedded stand-in). */
   readonly teamChannels?: CreateBotOptions['teamChannels'];
+  /** The Fördjupad behovskompass's catalogue; without it the plan card offers none, as in production. */
+  readonly deepCompassCatalogue?: CreateBotOptions['deepCompassCatalogue'];
 }
 
 export async function startBotWith<S extends Stores>(
@@ -80,6 +82,9 @@ export async function startBotWith<S extends Stores>(
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.calendar === undefined ? {} : { calendar: options.calendar }),
     ...(options.teamChannels === undefined ? {} : { teamChannels: options.teamChannels }),
+    ...(options.deepCompassCatalogue === undefined
+      ? {}
+      : { deepCompassCatalogue: options.deepCompassCatalogue }),
     // The outbox and reminders stay put unless a test sweeps them.
     runBackgroundWork: false,
   });

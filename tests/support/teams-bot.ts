@@ -60,6 +60,8 @@ export interface TeamsBotOptions {
   readonly config?: Config;
   /** The private channels' stand-in for the Individuellt barnteam tests, made fresh for each test. */
   readonly teamChannels?: () => CreateBotOptions['teamChannels'];
+  /** The Fördjupad behovskompass's catalogue (e.g. the sample's); none unless a test gives one. */
+  readonly deepCompassCatalogue?: CreateBotOptions['deepCompassCatalogue'];
 }
 
 export interface TeamsBot {
@@ -183,6 +185,9 @@ export function useTeamsBot(options: TeamsBotOptions = {}): TeamsBot {
       clock,
       calendar,
       ...(options.teamChannels === undefined ? {} : { teamChannels: options.teamChannels() }),
+      ...(options.deepCompassCatalogue === undefined
+        ? {}
+        : { deepCompassCatalogue: options.deepCompassCatalogue }),
     });
     running = { bot, calendar, dir };
     for (const person of greet) await teams.say(person, 'hjälp');

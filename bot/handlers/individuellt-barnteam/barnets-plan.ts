@@ -3,7 +3,8 @@
  * "Barnets plan" button of the case overview), the plan's edits (goal, action, action status,
  * compass rating, Vem finns till för mig, fastställ), the team's members, participants and
  * Stödsamordnare, and the direct start of an Individuellt barnteam under a SIP duty
- * (`ib.startaSip`, from the case overview); the next meeting's verbs are in team-meeting.ts.
+ * (`ib.startaSip`, from the case overview); the next meeting's verbs are in team-meeting.ts, the
+ * Fördjupad behovskompass's in fordjupad-behovskompass.ts.
  * Each handler reads the actor from the activity, parses the card's data (ids in it are claims,
  * checked by the use case), calls one use case and answers with the plan as it is now: saved (green), refused with the message under the field,
  * or the current plan when the card was not current. Field ids only are logged.
@@ -43,6 +44,7 @@ import {
   unexpectedErrorMessage,
 } from '../../user-messages.js';
 import { type HandlerContext, readActor } from '../handler-context.js';
+import { registerFordjupadBehovskompass } from './fordjupad-behovskompass.js';
 import { registerTeamMeeting } from './team-meeting.js';
 
 /** The verb of the case overview's direct start under a SIP duty. */
@@ -149,6 +151,7 @@ export function registerBarnetsPlan<TState extends TurnState>(
     onActionExecute(app, verb, (context, data) => runPlanStep(context, data, handlers, verb, step));
   }
   registerTeamMeeting(app, handlers);
+  registerFordjupadBehovskompass(app, handlers);
 }
 
 async function showPlan(
