@@ -32,6 +32,7 @@ import {
 import { handleOverdueAction } from '../flows/individuellt-barnteam/plan-actions.js';
 import {
   createTeamChannel,
+  pinPlanTab,
   syncTeamChannelMembers,
   type TeamChannelJobDependencies,
 } from '../flows/individuellt-barnteam/team-channel-jobs.js';
@@ -50,6 +51,7 @@ import type { Clock, Reminder, Stores } from '../flows/kernel/ports.js';
 import {
   type ChannelConversations,
   createTeamChannelReminderKind,
+  pinPlanTabReminderKind,
   syncTeamChannelMembersReminderKind,
   type TeamChannels,
 } from '../flows/kernel/team-channel.js';
@@ -105,6 +107,8 @@ export interface BackgroundWorkDependencies {
   readonly teamChannels?: {
     readonly channels: TeamChannels;
     readonly conversations: ChannelConversations;
+    /** The channel tab's page for a case, when the tab is served: the bot pins it in each channel. */
+    readonly planTabUrl?: (caseId: string) => string;
   };
   readonly options?: BackgroundWorkOptions;
 }
@@ -250,11 +254,19 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
       ...flow,
       teamChannels: teamChannels.channels,
       channelConversations: teamChannels.conversations,
+      ...(teamChannels.planTabUrl === undefined ? {} : { planTabUrl: teamChannels.planTabUrl }),
     };
     return {
       [createTeamChannelReminderKind]: async (reminder) => {
         const outcome = await createTeamChannel(jobs, reminder);
         logger.info({ reminderId: reminder.id, caseId: reminder.caseId, outcome }, 'Teamets privata kanal');
+      },
+      [pinPlanTabReminderKind]: async (reminder) => {
+        const outcome = await pinPlanTab(jobs, reminder);
+        logger.info(
+          { reminderId: reminder.id, caseId: reminder.caseId, outcome },
+          'Kanalfliken i teamkanalen',
+        );
       },
       [syncTeamChannelMembersReminderKind]: async (reminder) => {
         const outcome = await syncTeamChannelMembers(jobs, reminder);

@@ -17,7 +17,7 @@ import type { Clock, Stores } from '../flows/kernel/ports.js';
 import type { TeamChannels } from '../flows/kernel/team-channel.js';
 import type { Config } from '../infra/config.js';
 import type { Logger } from '../infra/logger.js';
-import { createChannelTab } from '../web/channel-tab.js';
+import { createChannelTab, toTabPlanUrl } from '../web/channel-tab.js';
 import type { FamilyCopyRenderer } from '../web/tab-api.js';
 import { BackaCloudAdapter } from './adapter.js';
 import { createApplication } from './application.js';
@@ -119,6 +119,7 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
   const proactive = createProactiveSender({ adapter, appId, mode: config.mode, logger, clock });
   const sendProactive: ProactiveSender['send'] = (target, payload, sendOptions) =>
     proactive.send(target, payload, sendOptions);
+  const tabBaseUrl = config.tab?.publicBaseUrl;
   const backgroundWork = createBackgroundWork({
     stores,
     directory: options.directory,
@@ -133,6 +134,9 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
       : {
           teamChannels: {
             channels: options.teamChannels.channels,
+            ...(tabBaseUrl === undefined
+              ? {}
+              : { planTabUrl: (caseId: string) => toTabPlanUrl(tabBaseUrl, caseId) }),
             conversations: createBotChannelConversations({
               adapter,
               appId,

@@ -410,7 +410,12 @@ async function decide(
         if (caseValue.state === 'samtyckeAterkallat' && data.event !== 'teametAvslutat') {
           return { drop: 'consentWithdrawn' };
         }
-        const cardData = { caseId: caseValue.id, reference, event: data.event };
+        const cardData = {
+          caseId: caseValue.id,
+          reference,
+          event: data.event,
+          ...(channel.tab === undefined ? {} : { tabUrl: channel.tab.webUrl }),
+        };
         return {
           render: () => ({
             kind: 'card',

@@ -2,8 +2,9 @@
  * A status post in the Individuellt barnteam's private channel: what happened to Barnets plan and
  * the case reference, nothing else. A channel post is read in the activity feed, on phones and by
  * every member, so it never holds the child's name, identity number or what the plan says. The
- * button opens the plan in the reader's personal chat (`plan.visa`), where their role in the case
- * decides what they see; the channel tab's deep link takes its place once the tab exists.
+ * buttons open the plan where the reader's role in the case decides what they see: the channel
+ * tab (Teams' deep link to it, or locally its page in the browser) once it is pinned, and the
+ * reader's personal chat (`plan.visa`). The link names the case by its opaque id only.
  */
 import { z } from 'zod';
 import { teamkanalEvents } from '../../flows/kernel/notices.js';
@@ -30,6 +31,13 @@ export const ZTeamkanalStatusData = z.object({
   caseId: z.string().min(1).max(100),
   reference: z.string().min(1).max(40),
   event: z.enum(teamkanalEvents),
+  /** The pinned tab's deep link (`webUrl` from Teams), or locally the tab's page. */
+  tabUrl: z
+    .string()
+    .url()
+    .max(2000)
+    .refine((url) => /^https?:/.test(url))
+    .optional(),
 });
 export type TeamkanalStatusData = z.input<typeof ZTeamkanalStatusData>;
 
@@ -44,5 +52,7 @@ export function renderTeamkanalStatus(data: TeamkanalStatusData): AdaptiveCardJs
     status: teamkanalStatusTexts[parsed.event],
     caseId: parsed.caseId,
     hasPlanButton: parsed.event !== 'teametAvslutat',
+    hasTabButton: parsed.event !== 'teametAvslutat' && parsed.tabUrl !== undefined,
+    tabUrl: parsed.tabUrl ?? '',
   }));
 }

@@ -19,6 +19,10 @@
  *    here finds it and starts none);
  * 6. one conditional write of the case with `channel` and the first post (`replaceWithEffects`),
  *    everything else of the case kept as read; a lost race re-reads and writes again;
+ * 6a. before that write, pin the channel tab with Barnets plan (found again by its `entityId`
+ *    if a crashed run pinned it), so that the first post's button opens it; if Teams refuses
+ *    (a permission missing, Graph down), the write commits a `teamkanalFlik` reminder instead,
+ *    which pins it later; the posts open the plan in the chat until then;
  * 7. store the conversation under `teamkanal:<caseId>` too, which is where the outbox looks for
  *    the team's posts: until then they wait. A crash before it is repaired by the retry, which
  *    finds `channel` in the case and does only this.
@@ -42,12 +46,16 @@ import {
   ChannelConversationRefused,
   type ChannelConversations,
   createTeamChannelReminderKind,
+  type PinnedTab,
+  pinPlanTabReminderKind,
+  planTabDisplayName,
   renderChannelName,
   syncTeamChannelMembersReminderKind,
   type TeamChannels,
   TeamChannelsMisconfigured,
   toChannelDescription,
   toChannelInitials,
+  toPlanTabEntityId,
   withClashSuffix,
 } from '../kernel/team-channel.js';
 import { buildTeamkanalPost } from './team-effects.js';
@@ -55,6 +63,8 @@ import { buildTeamkanalPost } from './team-effects.js';
 export interface TeamChannelJobDependencies extends FlowDependencies {
   readonly teamChannels: TeamChannels;
   readonly channelConversations: ChannelConversations;
+  /** The channel tab's page for a case; without it (no tab configured) no tab is pinned. */
+  readonly planTabUrl?: (caseId: string) => string;
 }
 
 export type CreateChannelOutcome =
@@ -68,6 +78,15 @@ export type CreateChannelOutcome =
   | 'retryLater';
 
 export type SyncMembersOutcome = 'synced' | 'noChannel' | 'noTeam';
+
+export type PinTabOutcome =
+  | 'pinned'
+  | 'alreadyThere'
+  | 'noChannel'
+  | 'noTeam'
+  | 'teamEnded'
+  | 'noTab'
+  | 'retryLater';
 
 /** Names tried in one host team before it is given up as a clash we cannot resolve. */
 const maxNameTries = 5;
@@ -191,7 +210,7 @@ async function provisionTeamChannel(
           tenantId: caseValue.tenantId,
           channelId: placed.channelId,
           serviceUrl,
-          text: `Här skriver Backa barnet status för Barnets plan i Individuellt barnteam, ärende ${caseValue.reference}. Inga uppgifter om barnet skrivs i kanalen; knappen Visa Barnets plan öppnar planen i din chatt med Backa barnet.`,
+          text: `Här skriver Backa barnet status för Barnets plan i Individuellt barnteam, ärende ${caseValue.reference}. Inga uppgifter om barnet skrivs i kanalen; ${deps.planTabUrl === undefined ? '' : 'fliken Barnets plan visar hela planen för teamets medlemmar, och '}knappen Visa Barnets plan öppnar planen i din chatt med Backa barnet.`,
         })
       ).conversationKey;
     } catch (error) {
@@ -207,15 +226,147 @@ async function provisionTeamChannel(
     }
   }
 
-  const written = await writeChannel(deps, caseId, {
-    hostTeamId: placed.hostTeam.teamId,
-    channelId: placed.channelId,
-    conversationKey,
-    displayName: placed.displayName,
-    createdAt: nowInstant(deps.clock),
-  });
+  const tab = await tryPinPlanTab(deps, caseId, placed.hostTeam.teamId, placed.channelId);
+  const createdAt = nowInstant(deps.clock);
+  const written = await writeChannel(
+    deps,
+    caseId,
+    {
+      hostTeamId: placed.hostTeam.teamId,
+      channelId: placed.channelId,
+      conversationKey,
+      displayName: placed.displayName,
+      createdAt,
+      ...(tab === undefined ? {} : { tab: { ...tab, pinnedAt: createdAt } }),
+    },
+    tab === undefined && deps.planTabUrl !== undefined ? [buildPinTabReminder(caseId, createdAt)] : [],
+  );
   if (written !== undefined) await storeTeamKey(deps, written);
   return 'created';
+}
+
+/**
+ * The tab, found or pinned now, or undefined when there is none to pin or Teams refused: the
+ * channel must not wait for its tab, so the refusal is left to the `teamkanalFlik` reminder.
+ */
+async function tryPinPlanTab(
+  deps: TeamChannelJobDependencies,
+  caseId: string,
+  teamId: string,
+  channelId: string,
+): Promise<PinnedTab | undefined> {
+  if (deps.planTabUrl === undefined) return undefined;
+  try {
+    return await findOrPinTab(deps, deps.planTabUrl, caseId, teamId, channelId);
+  } catch {
+    return undefined;
+  }
+}
+
+async function findOrPinTab(
+  deps: TeamChannelJobDependencies,
+  planTabUrl: (caseId: string) => string,
+  caseId: string,
+  teamId: string,
+  channelId: string,
+): Promise<PinnedTab> {
+  const entityId = toPlanTabEntityId(caseId);
+  // A run that crashed after the pin, or a member who added the tab by hand, left one: reuse it.
+  const existing = await deps.teamChannels.findTab(teamId, channelId, entityId);
+  if (existing !== undefined) return existing;
+  return deps.teamChannels.addTab({
+    teamId,
+    channelId,
+    displayName: planTabDisplayName,
+    entityId,
+    contentUrl: planTabUrl(caseId),
+  });
+}
+
+/** The reminder that pins the tab later, when the channel's creation could not. */
+export function buildPinTabReminder(caseId: string, at: string): Reminder {
+  return {
+    id: `${caseId}:teamkanal:flik`,
+    kind: pinPlanTabReminderKind,
+    caseId,
+    dueAt: at,
+    status: 'scheduled',
+    data: {},
+    createdAt: at,
+  };
+}
+
+/**
+ * The handler of `teamkanalFlik`: pins the tab and records it in the case. Like the channel's
+ * creation it keeps trying every half hour for two days, since a missing `TeamsTab.Create`
+ * consent is fixed by an administrator, not by the next try; the posts open the plan in the chat
+ * meanwhile.
+ */
+export async function pinPlanTab(
+  deps: TeamChannelJobDependencies,
+  reminder: Reminder,
+): Promise<PinTabOutcome> {
+  const caseId = reminder.caseId;
+  if (caseId === undefined) return 'noTeam';
+  const stored = await deps.stores.cases.get(caseId);
+  const team = stored?.value.individuelltBarnteam;
+  if (stored === undefined || team === undefined) return 'noTeam';
+  const channel = team.channel;
+  if (channel === undefined) return 'noChannel';
+  if (channel.tab !== undefined) return 'alreadyThere';
+  if (isTeamOver(stored.value)) return 'teamEnded';
+  if (deps.planTabUrl === undefined) return 'noTab';
+  let tab: PinnedTab;
+  try {
+    tab = await findOrPinTab(deps, deps.planTabUrl, caseId, channel.hostTeamId, channel.channelId);
+  } catch (error) {
+    const failures = typeof reminder.data.failures === 'number' ? reminder.data.failures : 0;
+    if (failures >= maxFailures) throw error;
+    const now = deps.clock.now();
+    await deps.stores.reminders.schedule({
+      ...buildPinTabReminder(caseId, new Date(now.getTime() + retryMs).toISOString()),
+      id: `${caseId}:teamkanal:flik:${failures + 1}`,
+      data: { failures: failures + 1 },
+      createdAt: now.toISOString(),
+    });
+    return 'retryLater';
+  }
+  for (let attempt = 1; attempt <= caseWriteTries; attempt += 1) {
+    const current = await deps.stores.cases.get(caseId);
+    const currentChannel = current?.value.individuelltBarnteam?.channel;
+    if (current === undefined || currentChannel === undefined) return 'noChannel';
+    if (currentChannel.tab !== undefined) return 'alreadyThere';
+    const at = nowInstant(deps.clock);
+    const currentTeam = current.value.individuelltBarnteam as NonNullable<Case['individuelltBarnteam']>;
+    await deps.stores.audit.append({
+      id: `audit-${deps.newId()}`,
+      at,
+      actor: 'system',
+      action: 'sparaTeamkanalFlik',
+      caseId,
+      unitId: current.value.unitId,
+      outcome: 'allowed',
+      purpose:
+        'Kanalfliken med Barnets plan sparas i ärendet så att kanalens inlägg öppnar den; fliken visar planen bara för den som har en roll i ärendet.',
+    });
+    try {
+      await deps.stores.cases.replace(
+        {
+          ...current.value,
+          individuelltBarnteam: {
+            ...currentTeam,
+            channel: { ...currentChannel, tab: { ...tab, pinnedAt: at } },
+          },
+          updatedAt: at,
+        },
+        current.etag,
+      );
+      return 'pinned';
+    } catch (error) {
+      if (!isDomainError(error, 'concurrencyConflict') || attempt === caseWriteTries) throw error;
+    }
+  }
+  return 'retryLater';
 }
 
 /** The handler of `teamkanalMedlemmar`. */
@@ -365,6 +516,7 @@ async function writeChannel(
   deps: TeamChannelJobDependencies,
   caseId: string,
   channel: NonNullable<NonNullable<Case['individuelltBarnteam']>['channel']>,
+  reminders: readonly Reminder[],
 ): Promise<Case | undefined> {
   for (let attempt = 1; attempt <= caseWriteTries; attempt += 1) {
     const stored: Versioned<Case> | undefined = await deps.stores.cases.get(caseId);
@@ -392,7 +544,7 @@ async function writeChannel(
     try {
       const written = await deps.stores.cases.replaceWithEffects(next, stored.etag, {
         outbox: [buildTeamkanalPost(caseId, 'teametStartat', at)],
-        reminders: [],
+        reminders: [...reminders],
       });
       return written.value;
     } catch (error) {

@@ -14,6 +14,19 @@
 export const createTeamChannelReminderKind = 'skapaTeamkanal';
 /** Reminder kind: make the channel's members the team's active members (after an add or a removal). */
 export const syncTeamChannelMembersReminderKind = 'teamkanalMedlemmar';
+/** Reminder kind: pin the channel tab with Barnets plan, when the channel's creation could not. */
+export const pinPlanTabReminderKind = 'teamkanalFlik';
+
+/**
+ * The tab's `entityId`: the same for the tab the bot pins and one a member adds by hand on the
+ * config page (tab/src/config-main.tsx), so a retry finds either and never pins a second one.
+ */
+export function toPlanTabEntityId(caseId: string): string {
+  return `barnets-plan-${caseId}`;
+}
+
+/** The tab's name in the channel's tab bar. */
+export const planTabDisplayName = 'Barnets plan';
 
 /** The first provisioning reminder of a case, as the start of the team commits it. */
 export function toCreateTeamChannelReminderId(caseId: string): string {
@@ -155,6 +168,23 @@ export interface TeamChannels {
   ): Promise<void>;
   /** Removes the member from the channel; their access to it ends at once. Gone already is not an error. */
   removeMember(teamId: string, channelId: string, membershipId: string): Promise<void>;
+  /** This app's tab in the channel with this `entityId`, if one is pinned. */
+  findTab(teamId: string, channelId: string, entityId: string): Promise<PinnedTab | undefined>;
+  /** Pins this app's configurable tab in the channel (the app must be installed in the team). */
+  addTab(request: {
+    readonly teamId: string;
+    readonly channelId: string;
+    readonly displayName: string;
+    readonly entityId: string;
+    readonly contentUrl: string;
+  }): Promise<PinnedTab>;
+}
+
+/** A tab pinned in a channel, as Teams lists it. */
+export interface PinnedTab {
+  readonly tabId: string;
+  /** Teams' deep link to the tab, which the channel posts' button opens. */
+  readonly webUrl: string;
 }
 
 /** Where the bot's one conversation in the channel is started (the Bot Connector). */

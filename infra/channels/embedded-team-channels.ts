@@ -12,7 +12,12 @@
  * not run again, and the playground's own conversations start empty on every run.
  */
 import { randomUUID } from 'node:crypto';
-import type { ChannelCreation, ChannelMembership, TeamChannels } from '../../flows/kernel/team-channel.js';
+import type {
+  ChannelCreation,
+  ChannelMembership,
+  PinnedTab,
+  TeamChannels,
+} from '../../flows/kernel/team-channel.js';
 
 /** The playground team's channel of `.m365agentsplayground.yml`. */
 export const playgroundChannelId = '19:local-barnteam-arenden@thread.tacv2';
@@ -44,6 +49,8 @@ interface EmbeddedChannel {
   readonly description: string;
   readonly channelId: string;
   readonly members: Map<string, ChannelMembership>;
+  /** Tabs by entityId. */
+  readonly tabs: Map<string, PinnedTab>;
 }
 
 export function createEmbeddedTeamChannels(options: EmbeddedTeamChannelsOptions = {}): EmbeddedTeamChannels {
@@ -68,7 +75,7 @@ export function createEmbeddedTeamChannels(options: EmbeddedTeamChannelsOptions 
     const list = channelsOf(teamId);
     let channel = list.find((item) => item.channelId === id);
     if (channel === undefined) {
-      channel = { displayName: '', description: '', channelId: id, members: new Map() };
+      channel = { displayName: '', description: '', channelId: id, members: new Map(), tabs: new Map() };
       list.push(channel);
     }
     return channel;
@@ -92,6 +99,7 @@ export function createEmbeddedTeamChannels(options: EmbeddedTeamChannelsOptions 
         description: request.description,
         channelId: `lokal-kanal-${randomUUID()}`,
         members: new Map(),
+        tabs: new Map(),
       };
       membershipSeq += 1;
       channel.members.set(request.ownerUserId, {
@@ -126,6 +134,16 @@ export function createEmbeddedTeamChannels(options: EmbeddedTeamChannelsOptions 
       for (const [userId, member] of channel.members) {
         if (member.membershipId === membershipId) channel.members.delete(userId);
       }
+    },
+    async findTab(teamId, id, entityId) {
+      return find(teamId, id).tabs.get(entityId);
+    },
+    async addTab(request) {
+      const channel = find(request.teamId, request.channelId);
+      // The playground shows no tabs: the tab's own page, opened in the browser, stands in for it.
+      const tab = { tabId: `lokal-flik-${randomUUID()}`, webUrl: request.contentUrl };
+      channel.tabs.set(request.entityId, tab);
+      return tab;
     },
     describe(teamId) {
       return channelsOf(teamId).map((channel) => ({

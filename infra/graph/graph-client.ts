@@ -40,7 +40,9 @@ export type GraphOperation =
   | 'addTeamMember'
   | 'listChannelMembers'
   | 'addChannelMember'
-  | 'removeChannelMember';
+  | 'removeChannelMember'
+  | 'listChannelTabs'
+  | 'addChannelTab';
 
 /**
  * Graph refused or failed a request. Carries Graph's error code (`ErrorItemNotFound`,

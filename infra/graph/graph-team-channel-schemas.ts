@@ -43,3 +43,14 @@ export const ZGraphTeamsAppInstallation = z.object({
 });
 
 export const ZGraphTeamsAppInstallationList = z.object({ value: z.array(ZGraphTeamsAppInstallation) });
+
+/** A tab of a channel (`GET /teams/{id}/channels/{id}/tabs?$expand=teamsApp`, `POST …/tabs`). */
+export const ZGraphTeamsTab = z.object({
+  id: z.string().min(1),
+  displayName: z.string().nullish(),
+  webUrl: z.string().url(),
+  configuration: z.object({ entityId: z.string().nullish(), contentUrl: z.string().nullish() }).nullish(),
+  teamsApp: ZGraphTeamsApp.nullish(),
+});
+
+export const ZGraphTeamsTabList = z.object({ value: z.array(ZGraphTeamsTab) });

@@ -4,7 +4,9 @@
  * private channel with an owner), `Channel.ReadBasic.All` (find it again by its name),
  * `ChannelMember.ReadWrite.All` (its members), `TeamMember.ReadWrite.All` (a private channel's
  * members must belong to the host team), `AppCatalog.Read.All` and
- * `TeamsAppInstallation.ReadWriteSelfForTeam.All` (install the app itself in the host team).
+ * `TeamsAppInstallation.ReadWriteSelfForTeam.All` (install the app itself in the host team),
+ * `TeamsTab.Create` and `TeamsTab.Read.All` (pin the channel tab with Barnets plan and find it
+ * again; the tab's `entityId` and address name the case by its opaque id only).
  *
  * Teams allows about 4 requests per second on one team: the requests to a team are spaced
  * `minTeamIntervalMs` apart in this instance, and the Graph client honours a 429's Retry-After.
@@ -25,6 +27,8 @@ import {
   ZGraphConversationMemberList,
   ZGraphTeamsAppInstallationList,
   ZGraphTeamsAppList,
+  ZGraphTeamsTab,
+  ZGraphTeamsTabList,
 } from './graph-team-channel-schemas.js';
 
 export interface GraphTeamChannelsOptions {
@@ -240,6 +244,42 @@ export function createGraphTeamChannels(options: GraphTeamChannelsOptions): Team
       } catch (error) {
         if (!isGraphError(error, 409)) throw error;
       }
+    },
+
+    async findTab(teamId, channelId, entityId) {
+      const appId = await findCatalogAppId(teamId);
+      const listed = await get(
+        teamId,
+        'listChannelTabs',
+        `${channelPath(teamId, channelId)}/tabs?$expand=teamsApp&$filter=${encodeURIComponent(`teamsApp/id eq '${appId}'`)}`,
+        ZGraphTeamsTabList,
+      );
+      // The filter is Graph's; the app and the entity are compared here too, so that a tab of
+      // another app or another case is never taken for this one.
+      const tab = listed.value.find(
+        (item) => item.teamsApp?.id === appId && item.configuration?.entityId === entityId,
+      );
+      return tab === undefined ? undefined : { tabId: tab.id, webUrl: tab.webUrl };
+    },
+
+    async addTab(request) {
+      const appId = await findCatalogAppId(request.teamId);
+      await paced(request.teamId);
+      const tab = await client.requestJson(
+        {
+          operation: 'addChannelTab',
+          method: 'POST',
+          path: `${channelPath(request.teamId, request.channelId)}/tabs`,
+          mailbox: `team:${request.teamId}`,
+          body: {
+            displayName: request.displayName,
+            'teamsApp@odata.bind': `${bindBase}/appCatalogs/teamsApps/${encodeURIComponent(appId)}`,
+            configuration: { entityId: request.entityId, contentUrl: request.contentUrl },
+          },
+        },
+        ZGraphTeamsTab,
+      );
+      return { tabId: tab.id, webUrl: tab.webUrl };
     },
 
     async removeMember(teamId, channelId, membershipId) {

@@ -4,7 +4,7 @@
  * provisioning job relies on to never make a second channel and to keep the members to the team's.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { TeamChannels } from '../../flows/kernel/team-channel.js';
+import { type TeamChannels, toPlanTabEntityId } from '../../flows/kernel/team-channel.js';
 
 export interface TeamChannelsContractSetup {
   /** A fresh port with empty host teams; the owner belongs to every host team. */
@@ -68,6 +68,26 @@ export function describeTeamChannelsContract(name: string, setup: TeamChannelsCo
       expect(
         (await channels.listMembers(contractTeamId, created.channelId)).map((item) => item.userId),
       ).toEqual([contractOwner]);
+    });
+
+    it("pins the app's tab in the channel and finds it again by its entityId only", async () => {
+      await channels.ensureAppInstalled(contractTeamId);
+      const created = await channels.createPrivateChannel(request);
+      if (created.outcome !== 'created') throw new Error('inte skapad');
+      const entityId = toPlanTabEntityId('arende-1');
+      expect(await channels.findTab(contractTeamId, created.channelId, entityId)).toBeUndefined();
+      const pinned = await channels.addTab({
+        teamId: contractTeamId,
+        channelId: created.channelId,
+        displayName: 'Barnets plan',
+        entityId,
+        contentUrl: 'https://backa.example.se/tab/index.html?arende=arende-1',
+      });
+      expect(pinned.webUrl).toMatch(/^https?:\/\//);
+      expect(await channels.findTab(contractTeamId, created.channelId, entityId)).toEqual(pinned);
+      expect(
+        await channels.findTab(contractTeamId, created.channelId, toPlanTabEntityId('arende-2')),
+      ).toBeUndefined();
     });
   });
 }

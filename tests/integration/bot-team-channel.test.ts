@@ -149,6 +149,41 @@ describe("the team's private channel", () => {
     expect((await teams.stores.outbox.get(early.id))?.value.status).toBe('delivered');
   });
 
+  it("once the channel tab is pinned, a post's first button opens the tab by Teams' deep link, the second the plan in the chat", async () => {
+    await teams.stores.cases.create(buildCaseWithTeam());
+    await teams.stores.reminders.schedule(buildCreateChannelReminder(teamsBotNow));
+    await teams.bot.backgroundWork.runOnce();
+    const stored = await teams.stores.cases.get(channelCaseId);
+    const team = stored?.value.individuelltBarnteam;
+    if (stored === undefined || team?.channel === undefined) throw new Error('ingen kanal');
+    const webUrl =
+      'https://teams.microsoft.com/l/channel/19%3Akanal1%40thread.tacv2/tab%3a%3aflik-1?label=Barnets%20plan';
+    await teams.stores.cases.replace(
+      {
+        ...stored.value,
+        individuelltBarnteam: {
+          ...team,
+          channel: { ...team.channel, tab: { tabId: 'flik-1', webUrl, pinnedAt: teamsBotNow } },
+        },
+      },
+      stored.etag,
+    );
+    await teams.stores.outbox.enqueue(buildTeamkanalPost(channelCaseId, 'planFaststalld', later(1)));
+    teams.setNow(later(2));
+
+    await teams.bot.backgroundWork.runOnce();
+
+    const posts = channelRequests(team.channel.channelId).flatMap((request) => readCards(request.body));
+    const post = posts.find((card) => readCardText(card).includes('Barnets plan är fastställd.'));
+    if (post === undefined) throw new Error('inget inlägg');
+    expect(findCardProblems(post, { allowedVerbs: ['plan.visa'] })).toEqual([]);
+    expect(collectActions(post)).toEqual([
+      expect.objectContaining({ type: 'Action.OpenUrl', title: 'Öppna fliken Barnets plan', url: webUrl }),
+      expect.objectContaining({ type: 'Action.Execute', verb: 'plan.visa', data: { caseId: channelCaseId } }),
+    ]);
+    expect(JSON.stringify(post)).not.toContain(childName.givenName);
+  });
+
   it('after a withdrawal sends only "Samtycket har återkallats; teamet är avslutat." and leaves the channel to its owner', async () => {
     await teams.stores.cases.create(buildCaseWithTeam());
     await teams.stores.reminders.schedule(buildCreateChannelReminder(teamsBotNow));

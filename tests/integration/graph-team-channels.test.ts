@@ -16,6 +16,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createTeamChannel,
+  pinPlanTab,
   syncTeamChannelMembers,
   type TeamChannelJobDependencies,
 } from '../../flows/individuellt-barnteam/team-channel-jobs.js';
@@ -261,6 +262,7 @@ describe('provisioning the private channel through Graph', () => {
       displayName: expectedChannelName,
       description: 'En kanal som någon annan har gjort',
       members: [],
+      tabs: [],
     });
     expect(await createTeamChannel(again, buildCreateChannelReminder())).toBe('created');
     expect((await readChannel())?.displayName).toBe(`${expectedChannelName} 2`);
@@ -432,6 +434,90 @@ describe("keeping the channel's members to the team's", () => {
     expect(await syncTeamChannelMembers(deps, buildSyncMembersReminder('aterkallat'))).toBe('synced');
     expect(fake.team(teamA).channels[0]?.members.map((item) => item.userId)).toEqual([users.barnkontakt]);
     expect(await syncTeamChannelMembers(deps, buildSyncMembersReminder('aterkallat-igen'))).toBe('synced');
+  });
+});
+
+describe('the channel tab with Barnets plan, pinned through Graph', () => {
+  const planTabUrl = (caseId: string) => `https://backa.example.se/tab/index.html?arende=${caseId}`;
+
+  it('is pinned with the channel: the documented body, the case by its opaque id only, and its deep link recorded', async () => {
+    const fake = fakeGraph();
+    const deps = { ...(await setUp([teamA])), planTabUrl };
+
+    expect(await createTeamChannel(deps, buildCreateChannelReminder())).toBe('created');
+
+    const pin = fake.requests.find((request) => request.method === 'POST' && request.url.endsWith('/tabs'));
+    expect(pin?.url).toBe(`/v1.0/teams/${teamA}/channels/19:kanal1@thread.tacv2/tabs`);
+    expect(pin?.body).toEqual({
+      displayName: 'Barnets plan',
+      'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${catalogAppId}`,
+      configuration: {
+        entityId: `barnets-plan-${channelCaseId}`,
+        contentUrl: `https://backa.example.se/tab/index.html?arende=${channelCaseId}`,
+      },
+    });
+    const look = fake.requests.find((request) => request.method === 'GET' && request.url.includes('/tabs'));
+    expect(look?.url).toContain(`$expand=teamsApp&$filter=teamsApp/id eq '${catalogAppId}'`);
+    const tabId = (pin?.response as { id?: string } | undefined)?.id ?? 'saknas';
+    expect((await readChannel())?.tab).toMatchObject({
+      tabId,
+      webUrl: expect.stringMatching(
+        new RegExp(`^https://teams\\.microsoft\\.com/l/channel/.+tab%3a%3a${tabId}`),
+      ),
+    });
+    // Nothing of the child goes to Graph with the tab.
+    expect(JSON.stringify([pin, look])).not.toContain(childName.givenName);
+    // The job has nothing left to do: no reminder to pin it later.
+    const due = await flow.stores.reminders.listDue(new Date('2030-01-01T00:00:00.000Z'), 50);
+    expect(due.map((item) => item.value.kind)).not.toContain('teamkanalFlik');
+  });
+
+  it('when Teams refuses the tab (no TeamsTab.Create), the channel still starts, and a later run pins it once', async () => {
+    const fake = fakeGraph({ refuseTabs: true });
+    const deps = { ...(await setUp([teamA])), planTabUrl };
+
+    expect(await createTeamChannel(deps, buildCreateChannelReminder())).toBe('created');
+    expect((await readChannel())?.channelId).toBe('19:kanal1@thread.tacv2');
+    expect((await readChannel())?.tab).toBeUndefined();
+    const due = await flow.stores.reminders.listDue(new Date('2030-01-01T00:00:00.000Z'), 50);
+    const retry = due.find((item) => item.value.kind === 'teamkanalFlik');
+    if (retry === undefined) throw new Error('ingen påminnelse om fliken');
+
+    // Still refused: tried again in half an hour.
+    expect(await pinPlanTab(deps, retry.value)).toBe('retryLater');
+    const next = (await flow.stores.reminders.listDue(new Date('2030-01-01T00:00:00.000Z'), 50)).find(
+      (item) => item.value.id === `${channelCaseId}:teamkanal:flik:1`,
+    );
+    expect(Date.parse(next?.value.dueAt ?? '') - Date.parse(teamStartedAt)).toBe(30 * 60_000);
+
+    // The administrator grants the permission: the next run pins it, and a run after that does nothing.
+    fake.control.refuseTabs = false;
+    expect(await pinPlanTab(deps, next?.value as Reminder)).toBe('pinned');
+    expect((await readChannel())?.tab?.tabId).toMatch(/^flik-/);
+    expect(await pinPlanTab(deps, retry.value)).toBe('alreadyThere');
+    const pins = fake.requests.filter(
+      (request) => request.method === 'POST' && request.url.endsWith('/tabs') && request.status === 201,
+    );
+    expect(pins).toHaveLength(1);
+  });
+
+  it('a tab a member added by hand on the config page (same entityId) is taken, not pinned twice', async () => {
+    const fake = fakeGraph({ refuseTabs: true });
+    const deps = { ...(await setUp([teamA])), planTabUrl };
+    await createTeamChannel(deps, buildCreateChannelReminder());
+    const channel = fake.team(teamA).channels[0];
+    channel?.tabs.push({
+      id: 'flik-for-hand',
+      displayName: 'Barnets plan',
+      appId: catalogAppId,
+      entityId: `barnets-plan-${channelCaseId}`,
+      contentUrl: planTabUrl(channelCaseId),
+    });
+    const due = await flow.stores.reminders.listDue(new Date('2030-01-01T00:00:00.000Z'), 50);
+    const retry = due.find((item) => item.value.kind === 'teamkanalFlik');
+    expect(await pinPlanTab(deps, retry?.value as Reminder)).toBe('pinned');
+    expect((await readChannel())?.tab?.tabId).toBe('flik-for-hand');
+    expect(channel?.tabs).toHaveLength(1);
   });
 });
 

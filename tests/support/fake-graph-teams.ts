@@ -3,7 +3,8 @@
  * graph.microsoft.com in the shapes of Graph's reference pages (channel-post "create private
  * channel" with application permissions, channel-list, channel-post-members, channel-list-members,
  * channel-delete-members, team-post-members with a userId filter, team-post-installedapps,
- * team-list-installedapps, appcatalogs-list-teamsapps). It keeps the teams' state so that a whole
+ * team-list-installedapps, appcatalogs-list-teamsapps, channel-list-tabs with `$expand=teamsApp`,
+ * channel-post-tabs). It keeps the teams' state so that a whole
  * provisioning run works, answers 409 to a name a team already has and 400 when a team is full,
  * and records every request with its answer.
  */
@@ -27,6 +28,14 @@ export interface FakeChannel {
   displayName: string;
   description: string;
   members: FakeMember[];
+  tabs: FakeTab[];
+}
+export interface FakeTab {
+  id: string;
+  displayName: string;
+  appId: string;
+  entityId: string;
+  contentUrl: string;
 }
 export interface FakeTeam {
   installed: boolean;
@@ -43,7 +52,15 @@ export interface RecordedRequest {
 }
 
 /** Graph's teams as the documentation's examples answer, with a record of every request. */
-export function fakeGraph(options: { throttleCreateOnce?: boolean; raceCreateOnce?: boolean } = {}) {
+export function fakeGraph(
+  options: {
+    throttleCreateOnce?: boolean;
+    raceCreateOnce?: boolean;
+    /** The app lacks `TeamsTab.Create`: pinning a tab answers 403 until this is set false. */
+    refuseTabs?: boolean;
+  } = {},
+) {
+  const control = { refuseTabs: options.refuseTabs === true };
   const teams = new Map<string, FakeTeam>();
   const requests: RecordedRequest[] = [];
   let seq = 0;
@@ -153,6 +170,7 @@ export function fakeGraph(options: { throttleCreateOnce?: boolean; raceCreateOnc
           displayName,
           description: String(body?.description),
           members: [],
+          tabs: [],
         });
         return [409, { error: { code: 'Conflict', message: 'Channel name already existed' } }];
       }
@@ -173,6 +191,7 @@ export function fakeGraph(options: { throttleCreateOnce?: boolean; raceCreateOnc
         members: [
           { id: `medlemskap-${seq}-agare`, userId: userIdOf(owner?.['user@odata.bind']), roles: ['owner'] },
         ],
+        tabs: [],
       };
       t.channels.push(channel);
       return [
@@ -217,7 +236,58 @@ export function fakeGraph(options: { throttleCreateOnce?: boolean; raceCreateOnc
       channel.members.push(added);
       return [201, member(added)];
     }
+    match = /^\/teams\/([^/]+)\/channels\/([^/]+)\/tabs$/.exec(path);
+    if (match) {
+      const t = team(match[1] as string);
+      const channel = t.channels.find((item) => item.id === match?.[2]);
+      if (channel === undefined) return [404, { error: { code: 'NotFound', message: 'Channel not found' } }];
+      if (method === 'GET') {
+        const wantedApp = /teamsApp\/id eq '([^']+)'/.exec(query)?.[1];
+        return [
+          200,
+          {
+            value: channel.tabs
+              .filter((tab) => wantedApp === undefined || tab.appId === wantedApp)
+              .map((tab) => ({
+                ...tabJson(channel, tab),
+                sortOrderIndex: '20',
+                teamsApp: { id: tab.appId, displayName: 'Backa barnet', distributionMethod: 'organization' },
+              })),
+          },
+        ];
+      }
+      if (control.refuseTabs) {
+        return [403, { error: { code: 'Forbidden', message: 'Missing role permissions on the request.' } }];
+      }
+      if (!t.installed) return [400, { error: { code: 'BadRequest', message: 'App is not installed' } }];
+      const bind = String(body?.['teamsApp@odata.bind'] ?? '');
+      const configuration = (body?.configuration ?? {}) as Record<string, unknown>;
+      seq += 1;
+      const tab: FakeTab = {
+        id: `flik-${seq}`,
+        displayName: String(body?.displayName),
+        appId: bind.split('/').pop() ?? '',
+        entityId: String(configuration.entityId),
+        contentUrl: String(configuration.contentUrl),
+      };
+      channel.tabs.push(tab);
+      return [201, tabJson(channel, tab)];
+    }
     return [404, { error: { code: 'NotFound', message: 'Not faked' } }];
+  }
+
+  function tabJson(channel: FakeChannel, tab: FakeTab) {
+    return {
+      id: tab.id,
+      displayName: tab.displayName,
+      configuration: {
+        entityId: tab.entityId,
+        contentUrl: tab.contentUrl,
+        websiteUrl: null,
+        removeUrl: null,
+      },
+      webUrl: `https://teams.microsoft.com/l/channel/${encodeURIComponent(channel.id)}/tab%3a%3a${tab.id}?label=${encodeURIComponent(tab.displayName)}`,
+    };
   }
 
   for (const method of ['get', 'post', 'delete'] as const) {
@@ -239,5 +309,5 @@ export function fakeGraph(options: { throttleCreateOnce?: boolean; raceCreateOnc
         return [status, response ?? '', { 'content-type': 'application/json', ...headers }];
       });
   }
-  return { team, requests };
+  return { team, requests, control };
 }

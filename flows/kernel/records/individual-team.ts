@@ -84,6 +84,10 @@ export const ZTeamChannel = z.object({
   conversationKey: z.string().min(1),
   displayName: z.string().min(1),
   createdAt: ZInstant,
+  /** The channel tab with Barnets plan, once it is pinned; the posts' button opens `webUrl`. */
+  tab: z
+    .object({ tabId: z.string().min(1).max(200), webUrl: z.string().url().max(2000), pinnedAt: ZInstant })
+    .optional(),
 });
 export type TeamChannel = z.infer<typeof ZTeamChannel>;
 
