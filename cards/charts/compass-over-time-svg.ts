@@ -27,6 +27,35 @@ export interface CompassOverTimeData {
   readonly occasions: readonly CompassOverTimeOccasion[];
 }
 
+/**
+ * The chart's words. Swedish by default (the cards and the tab); the family's copy passes its
+ * language's, so that a family reading English gets English area names and legend.
+ */
+export interface CompassOverTimeTexts {
+  readonly areaNames: Readonly<Record<CompassAreaKey, string>>;
+  readonly raters: Readonly<Record<CompassOverTimeRater, string>>;
+  /** The guardian's short form in the legend and the panels ("VH"). */
+  readonly guardianShort: string;
+  /** Before each panel's changes: "Sedan start". */
+  readonly sinceStart: string;
+  /** A rating not given, in the alt text: "vet ej". */
+  readonly unknown: string;
+  /** The alt text's opening: "Behovskompass över tid, från start till senaste uppföljning". */
+  readonly description: string;
+}
+
+export const swedishCompassOverTimeTexts: CompassOverTimeTexts = Object.freeze({
+  areaNames: Object.fromEntries(compassAreas.map((area) => [area.key, area.name])) as Record<
+    CompassAreaKey,
+    string
+  >,
+  raters: { barnet: 'Barnet', vardnadshavare: 'Vårdnadshavare', teamet: 'Teamet' },
+  guardianShort: 'VH',
+  sinceStart: 'Sedan start',
+  unknown: 'vet ej',
+  description: 'Behovskompass över tid, från start till senaste uppföljning',
+});
+
 export interface CompassOverTimeRow {
   readonly areaKey: CompassAreaKey;
   readonly area: string;
@@ -39,7 +68,6 @@ export interface CompassOverTimeRow {
 
 interface RaterStyle {
   readonly key: CompassOverTimeRater;
-  readonly label: string;
   readonly colour: string;
   readonly dash: string;
   readonly marker: 'cirkel' | 'kvadrat' | 'triangel';
@@ -47,9 +75,9 @@ interface RaterStyle {
 
 // Dark colours (≥ 4.5:1 on white) so that the lines are readable; shape and dash carry the meaning.
 const raters: readonly RaterStyle[] = [
-  { key: 'barnet', label: 'Barnet', colour: '#1a1a1a', dash: '', marker: 'cirkel' },
-  { key: 'vardnadshavare', label: 'Vårdnadshavare', colour: '#3d3d8f', dash: '6 3', marker: 'kvadrat' },
-  { key: 'teamet', label: 'Teamet', colour: '#7a3b00', dash: '2 3', marker: 'triangel' },
+  { key: 'barnet', colour: '#1a1a1a', dash: '', marker: 'cirkel' },
+  { key: 'vardnadshavare', colour: '#3d3d8f', dash: '6 3', marker: 'kvadrat' },
+  { key: 'teamet', colour: '#7a3b00', dash: '2 3', marker: 'triangel' },
 ];
 
 const textColour = '#333333';
@@ -81,7 +109,10 @@ export function compassOverTimeFromFollowUps(followUps: readonly CompassFollowUp
 }
 
 /** The chart's numbers as rows for an accessible table: per area and rater, start, latest, change. */
-export function compassOverTimeRows(data: CompassOverTimeData): CompassOverTimeRow[] {
+export function compassOverTimeRows(
+  data: CompassOverTimeData,
+  texts: CompassOverTimeTexts = swedishCompassOverTimeTexts,
+): CompassOverTimeRow[] {
   return compassAreas.flatMap((area) =>
     raters.map((rater) => {
       const series = data.occasions.map((occasion) => occasion.ratings[rater.key]?.[area.key] ?? null);
@@ -89,8 +120,8 @@ export function compassOverTimeRows(data: CompassOverTimeData): CompassOverTimeR
       const latest = [...series].reverse().find((value) => value !== null) ?? null;
       return {
         areaKey: area.key,
-        area: area.name,
-        rater: rater.label,
+        area: texts.areaNames[area.key],
+        rater: texts.raters[rater.key],
         start,
         latest,
         change: start === null || latest === null ? null : latest - start,
@@ -106,45 +137,51 @@ export function formatChange(change: number | null): string {
   return change > 0 ? `+${change}` : `−${Math.abs(change)}`;
 }
 
-/** Behovskompass over time as an SVG document. */
-export function renderCompassOverTimeSvg(data: CompassOverTimeData): string {
-  const rows = compassOverTimeRows(data);
+/** Behovskompass over time as an SVG document, in Swedish unless other `texts` are given. */
+export function renderCompassOverTimeSvg(
+  data: CompassOverTimeData,
+  texts: CompassOverTimeTexts = swedishCompassOverTimeTexts,
+): string {
+  const rows = compassOverTimeRows(data, texts);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" font-family="DejaVu Sans, Segoe UI, sans-serif">`,
-    `<title>${escapeXml(describeCompassOverTime(data))}</title>`,
+    `<title>${escapeXml(describeCompassOverTime(data, texts))}</title>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    ...drawLegend(),
+    ...drawLegend(texts),
   ];
   compassAreas.forEach((area, index) => {
     const x0 = 10 + (index % columns) * panelWidth;
     const y0 = legendHeight + Math.floor(index / columns) * panelHeight;
-    parts.push(...drawPanel(data, area, x0, y0, rows));
+    parts.push(...drawPanel(data, area, x0, y0, rows, texts));
   });
   parts.push('</svg>');
   return parts.join('\n');
 }
 
-/** Swedish alt text: per area and rater, start, latest and change. */
-export function describeCompassOverTime(data: CompassOverTimeData): string {
-  const text = (value: CompassOverTimeRating) => (value === null ? 'vet ej' : String(value));
+/** Alt text (Swedish by default): per area and rater, start, latest and change. */
+export function describeCompassOverTime(
+  data: CompassOverTimeData,
+  texts: CompassOverTimeTexts = swedishCompassOverTimeTexts,
+): string {
+  const text = (value: CompassOverTimeRating) => (value === null ? texts.unknown : String(value));
   const parts = compassAreas.map((area) => {
-    const perRater = compassOverTimeRows(data)
+    const perRater = compassOverTimeRows(data, texts)
       .filter((row) => row.areaKey === area.key)
       .map((row) => `${row.rater} ${text(row.start)}→${text(row.latest)} (${formatChange(row.change)})`);
-    return `${area.name}: ${perRater.join(', ')}`;
+    return `${texts.areaNames[area.key]}: ${perRater.join(', ')}`;
   });
-  return `Behovskompass över tid, från start till senaste uppföljning: ${parts.join('; ')}.`;
+  return `${texts.description}: ${parts.join('; ')}.`;
 }
 
-function drawLegend(): string[] {
+function drawLegend(texts: CompassOverTimeTexts): string[] {
   return raters.map((rater, index) => {
     const x = 20 + index * 200;
     const y = 20;
     return [
       `<g data-legend="${rater.key}">`,
       `<line x1="${x}" y1="${y}" x2="${x + 36}" y2="${y}" stroke="${rater.colour}" stroke-width="2"${dashAttr(rater)}/>`,
-      drawMarker(rater, x + 18, y),
-      `<text x="${x + 44}" y="${y + 5}" font-size="14" fill="${textColour}">${escapeXml(rater.key === 'vardnadshavare' ? `${rater.label} (VH)` : rater.label)}</text>`,
+      drawMarker(rater, x + 18, y, texts),
+      `<text x="${x + 44}" y="${y + 5}" font-size="14" fill="${textColour}">${escapeXml(rater.key === 'vardnadshavare' ? `${texts.raters[rater.key]} (${texts.guardianShort})` : texts.raters[rater.key])}</text>`,
       '</g>',
     ].join('');
   });
@@ -156,6 +193,7 @@ function drawPanel(
   x0: number,
   y0: number,
   rows: readonly CompassOverTimeRow[],
+  texts: CompassOverTimeTexts,
 ): string[] {
   const plotLeft = x0 + 40;
   const plotRight = x0 + panelWidth - 40;
@@ -165,15 +203,19 @@ function drawPanel(
   const count = data.occasions.length;
   const xOf = (index: number) =>
     count <= 1 ? (plotLeft + plotRight) / 2 : plotLeft + (index / (count - 1)) * (plotRight - plotLeft);
+  // The rows of one area come in the raters' order, so the guardian is told by position, not name.
   const changes = rows
     .filter((row) => row.areaKey === area.key)
-    .map((row) => `${row.rater.slice(0, 1) === 'V' ? 'VH' : row.rater} ${formatChange(row.change)}`)
+    .map((row, index) => {
+      const short = raters[index]?.key === 'vardnadshavare' ? texts.guardianShort : row.rater;
+      return `${short} ${formatChange(row.change)}`;
+    })
     .join(' · ');
   const parts = [
     `<g data-area="${escapeXml(area.key)}">`,
     `<rect x="${x0}" y="${y0 + 6}" width="12" height="12" fill="${escapeXml(area.colour)}"/>`,
-    `<text x="${x0 + 18}" y="${y0 + 17}" font-size="14" font-weight="bold" fill="${textColour}">${escapeXml(area.name)}</text>`,
-    `<text x="${x0}" y="${y0 + 34}" font-size="11" fill="${textColour}">${escapeXml(`Sedan start: ${changes}`)}</text>`,
+    `<text x="${x0 + 18}" y="${y0 + 17}" font-size="14" font-weight="bold" fill="${textColour}">${escapeXml(texts.areaNames[area.key])}</text>`,
+    `<text x="${x0}" y="${y0 + 34}" font-size="11" fill="${textColour}">${escapeXml(`${texts.sinceStart}: ${changes}`)}</text>`,
   ];
   for (let step = 1; step <= 5; step += 1) {
     parts.push(
@@ -195,7 +237,7 @@ function drawPanel(
       parts.push(`<path d="${d}" fill="none" stroke="${rater.colour}" stroke-width="2"${dashAttr(rater)}/>`);
     }
     for (const point of points) {
-      parts.push(drawMarker(rater, xOf(point.index), yOf(point.value)));
+      parts.push(drawMarker(rater, xOf(point.index), yOf(point.value), texts));
     }
   }
   parts.push('</g>');
@@ -206,8 +248,8 @@ function dashAttr(rater: RaterStyle): string {
   return rater.dash === '' ? '' : ` stroke-dasharray="${rater.dash}"`;
 }
 
-function drawMarker(rater: RaterStyle, x: number, y: number): string {
-  const title = `<title>${escapeXml(rater.label)}</title>`;
+function drawMarker(rater: RaterStyle, x: number, y: number, texts: CompassOverTimeTexts): string {
+  const title = `<title>${escapeXml(texts.raters[rater.key])}</title>`;
   if (rater.marker === 'cirkel') {
     return `<circle cx="${x}" cy="${y}" r="4.5" fill="${rater.colour}">${title}</circle>`;
   }
