@@ -37,6 +37,12 @@ param identityHashKey string
 @description('Path, inside the deployed app, of the municipality\'s directory of units and Barnkontakter.')
 param directoryFile string = 'config/directory.yaml'
 
+@description('The Teams app\'s manifest id (TEAMS_APP_ID): the bot finds itself in the organisation\'s app catalog by it, to install itself in the host teams and pin the channel tab.')
+param teamsAppId string = ''
+
+@description('Client id of the channel tab\'s Entra app registration (TAB_SSO_CLIENT_ID); empty: the bot serves no tab.')
+param tabSsoClientId string = ''
+
 @description('Display name of the bot in the Bot Service.')
 param botDisplayName string = 'Backa barnet'
 
@@ -129,6 +135,8 @@ module appService 'modules/app-service.bicep' = {
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabase: cosmos.outputs.databaseName
     directoryFile: directoryFile
+    teamsAppId: teamsAppId
+    tabSsoClientId: tabSsoClientId
     logLevel: logLevel
     tags: tags
   }

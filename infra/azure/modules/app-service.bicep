@@ -18,6 +18,8 @@ param allowedTenantIds string
 param cosmosEndpoint string
 param cosmosDatabase string
 param directoryFile string
+param teamsAppId string
+param tabSsoClientId string
 param logLevel string
 param tags object
 
@@ -57,7 +59,8 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       healthCheckPath: '/healthz'
-      appSettings: [
+      // The channel tab's two settings only with its app registration: without them there is no tab.
+      appSettings: concat([
         { name: 'BOT_MODE', value: 'production' }
         { name: 'MicrosoftAppType', value: 'SingleTenant' }
         { name: 'MicrosoftAppId', value: botAppId }
@@ -75,7 +78,11 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'WEBSITE_NODE_DEFAULT_VERSION', value: '~22' }
         // The deployed zip already holds the built dist/ and node_modules (teamsapp.yml, deploy).
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'false' }
-      ]
+        { name: 'TEAMS_APP_ID', value: teamsAppId }
+      ], empty(tabSsoClientId) ? [] : [
+        { name: 'PUBLIC_BASE_URL', value: 'https://${webAppName}.azurewebsites.net' }
+        { name: 'TAB_SSO_CLIENT_ID', value: tabSsoClientId }
+      ])
     }
   }
 }

@@ -19,6 +19,7 @@ const testEnvironment: Record<string, string> = {
   TEAMS_APP_ID: '3f2b9c1d-8e4a-4b6f-9d0c-7a1e2f3b4c5d',
   BOT_ID: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
   BOT_DOMAIN: 'backa-barnet-dev.azurewebsites.net',
+  TAB_SSO_CLIENT_ID: '4c3b2a19-0f8e-4d7c-9b6a-5e4d3c2b1a09',
 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -95,6 +96,28 @@ describe('appPackage/manifest.json', () => {
     expect(manifest.supportsChannelFeatures).toBe('tier1');
     expect((manifest.bots as { [key: string]: Json }[])[0]).not.toHaveProperty('supportsChannelFeatures');
     expect(validateManifest({ ...manifest, supportsChannelFeatures: 'tier2' })).not.toEqual([]);
+  });
+
+  test("has one configurable channel tab whose config page and SSO resource are the bot's own server", () => {
+    const manifest = readManifest();
+    expect(manifest.configurableTabs).toEqual([
+      {
+        configurationUrl: 'https://backa-barnet-dev.azurewebsites.net/tab/config.html',
+        canUpdateConfiguration: false,
+        scopes: ['team'],
+        context: ['channelTab'],
+      },
+    ]);
+    // The resource must be api://<the tab page's host>/<client id>, as infra/config.ts derives
+    // the token's accepted audience from PUBLIC_BASE_URL and TAB_SSO_CLIENT_ID.
+    expect(manifest.webApplicationInfo).toEqual({
+      id: testEnvironment.TAB_SSO_CLIENT_ID,
+      resource: `api://backa-barnet-dev.azurewebsites.net/${testEnvironment.TAB_SSO_CLIENT_ID}`,
+    });
+    expect(manifest.validDomains).toContain('backa-barnet-dev.azurewebsites.net');
+    // Teams allows one configurable tab per app.
+    const second = { ...((manifest.configurableTabs as Json[])[0] as { [key: string]: Json }) };
+    expect(validateManifest({ ...manifest, configurableTabs: [second, second] })).not.toEqual([]);
   });
 
   test('a manifest without bots[0].botId fails, naming the field', () => {
