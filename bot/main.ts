@@ -20,6 +20,7 @@ import type { Logger } from '../infra/logger.js';
 import { createLogger, maskIdentityNumbers } from '../infra/logger.js';
 import { createCosmosClient, openCosmosStores } from '../infra/store/cosmos-stores.js';
 import { openSqliteStores } from '../infra/store/sqlite-stores.js';
+import { loadFamilyCopyRenderer } from '../web/family-copy/create-renderer.js';
 import { type CreateBotOptions, createBot } from './create-bot.js';
 
 async function openStores(config: Config): Promise<Stores> {
@@ -152,6 +153,15 @@ async function start(): Promise<void> {
       'Fördjupad behovskompass: katalogen är ett exempel, inte kommunens material (DEEP_COMPASS_FILE)',
     );
   }
+  // Read like the catalogue: a language file with a missing text stops the start, not a download.
+  const familyCopy = loadFamilyCopyRenderer(config.familyCopyDir);
+  logger.info(
+    {
+      familyCopyDir: config.familyCopyDir,
+      languages: familyCopy.languages.map((item) => item.code).join(','),
+    },
+    'Familjens version av Barnets plan: språk lästa',
+  );
   const stores = await openStores(config);
   const calendar = openCalendar(config, logger, directory);
   const clock = createClock(config, logger);
@@ -161,6 +171,7 @@ async function start(): Promise<void> {
     stores,
     directory,
     deepCompassCatalogue,
+    familyCopy,
     logger,
     calendar: calendar.calendar,
     teamChannels: openTeamChannels(config, logger),

@@ -18,6 +18,8 @@ export const defaultPort = 3978;
 export const defaultLocalDirectoryFile = 'config/directory.sample.yaml';
 /** The shipped example catalogue: the cards say it is one until the municipality's own is configured. */
 export const defaultDeepCompassFile = 'config/fordjupad-behovskompass.sample.yaml';
+/** The shipped languages of the family's copy of Barnets plan (Swedish and English). */
+export const defaultFamilyCopyDir = 'config/familjens-plan';
 export const defaultSqlitePath = '.data/backa.sqlite';
 /** A notice still waiting this long after it was enqueued is reported to kommunens reservkontakt. */
 export const defaultOutboxLateAfterMinutes = 5;
@@ -65,6 +67,8 @@ export interface Config {
   readonly directoryFile: string;
   /** DEEP_COMPASS_FILE: the municipality's catalogue of the Fördjupad behovskompass (YAML). */
   readonly deepCompassFile: string;
+  /** FAMILY_COPY_DIR: the family copy's fixed texts, one `<language>.yaml` per language. */
+  readonly familyCopyDir: string;
   readonly store: StoreConfig;
   /** Secret for the keyed hash of identity numbers. Never log it. */
   readonly identityHashKey: string;
@@ -188,6 +192,7 @@ const ZEnv = z
     ),
     DIRECTORY_FILE: optionalText,
     DEEP_COMPASS_FILE: optionalText,
+    FAMILY_COPY_DIR: optionalText,
     STORE: optionalText,
     SQLITE_PATH: optionalText,
     COSMOS_ENDPOINT: optionalText,
@@ -240,6 +245,12 @@ const ZEnv = z
       problem(
         'DEEP_COMPASS_FILE',
         'ska vara sökvägen till kommunens katalog, en YAML-fil (.yaml eller .yml)',
+      );
+    }
+    if (env.FAMILY_COPY_DIR !== undefined && /\.ya?ml$/i.test(env.FAMILY_COPY_DIR)) {
+      problem(
+        'FAMILY_COPY_DIR',
+        'ska vara en mapp med en YAML-fil per språk (t.ex. config/familjens-plan), inte en enskild fil',
       );
     }
     if (env.STORE !== undefined && env.STORE !== 'sqlite' && env.STORE !== 'cosmos') {
@@ -394,6 +405,7 @@ const ZEnv = z
       allowedTenantIds: env.ALLOWED_TENANT_IDS?.length ? env.ALLOWED_TENANT_IDS : [sampleTenantId],
       directoryFile: env.DIRECTORY_FILE ?? defaultLocalDirectoryFile,
       deepCompassFile: env.DEEP_COMPASS_FILE ?? defaultDeepCompassFile,
+      familyCopyDir: env.FAMILY_COPY_DIR ?? defaultFamilyCopyDir,
       store:
         env.STORE === 'cosmos'
           ? {
@@ -517,6 +529,7 @@ export function summarizeConfig(config: Config): Record<string, string | number 
     allowedTenantIds: config.allowedTenantIds.join(','),
     directoryFile: config.directoryFile,
     deepCompassFile: config.deepCompassFile,
+    familyCopyDir: config.familyCopyDir,
     store: config.store.kind,
     cosmosKeyConfigured: config.store.kind === 'cosmos' && config.store.key !== undefined,
     logLevel: config.logLevel,

@@ -1,6 +1,7 @@
 // The channel tab's API over HTTP against the SQLite store and the local Cosmos server: a member
 // reads the plan and marks an action done, someone without a role gets 403 and nothing, and each
-// read is in the audit log with its purpose.
+// read is in the audit log with its purpose. The family's copy is rendered from the shipped
+// catalogue and downloaded as a PDF, never cached, its read audited like any other.
 
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -17,9 +18,11 @@ import type { FlowDependencies } from '../../flows/kernel/case-effects.js';
 import { compassAreaKeys } from '../../flows/kernel/compass.js';
 import type { Stores } from '../../flows/kernel/ports.js';
 import { ZPlanView } from '../../flows/kernel/records/plan-view.js';
+import { defaultFamilyCopyDir } from '../../infra/config.js';
 import { createLogger } from '../../infra/logger.js';
 import { openCosmosStores } from '../../infra/store/cosmos-stores.js';
 import { openSqliteStores } from '../../infra/store/sqlite-stores.js';
+import { loadFamilyCopyRenderer } from '../../web/family-copy/create-renderer.js';
 import { createLocalTokenIssuer, localClientId, localIssuerFor } from '../../web/local-sign-in.js';
 import { createTabApi, tabMessages, tabPurposes } from '../../web/tab-api.js';
 import { type LocalCosmosServer, startCosmosServer } from '../support/cosmos-server.js';
@@ -98,6 +101,7 @@ async function startApi(stores: Stores): Promise<RunningApi> {
       logger: createLogger({ level: 'silent' }),
       kick: () => {},
       localSignIn: issuer,
+      familyCopy: loadFamilyCopyRenderer(defaultFamilyCopyDir),
     }),
   );
   const server: Server = createServer(app);
@@ -198,6 +202,38 @@ function describeTabApi(name: string, open: () => Promise<Stores>) {
         outcome: 'stale',
         plan: { actions: [{ status: 'genomford' }] },
       });
+    });
+
+    it('lists the family copy’s languages and downloads the copy as a PDF, not stored, audited with its purpose', async () => {
+      const languages = await (await get('/family-copy/languages')).json();
+      expect(languages).toEqual({
+        languages: [
+          { code: 'sv', name: 'Svenska' },
+          { code: 'en', name: 'Engelska' },
+        ],
+      });
+      const response = await get(`/cases/${teamCaseId}/family-copy?lang=en`, teamUsers.kurator);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^application\/pdf/);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('content-disposition')).toMatch(
+        /^attachment; filename="barnets-plan-.+-en\.pdf"$/,
+      );
+      const pdf = Buffer.from(await response.arrayBuffer());
+      expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      const audit = await api.stores.audit.listForCase(teamCaseId);
+      expect(audit).toContainEqual(
+        expect.objectContaining({
+          actor: teamUsers.kurator,
+          action: 'lasPlan',
+          outcome: 'allowed',
+          purpose: tabPurposes.familyCopy,
+        }),
+      );
+      expect((await get(`/cases/${teamCaseId}/family-copy?lang=xx`, teamUsers.kurator)).status).toBe(400);
+      expect((await get(`/cases/${teamCaseId}/family-copy?lang=sv`, socialsekreterare.userId)).status).toBe(
+        403,
+      );
     });
 
     it('keeps a refused note out of the plan and names the field, and refuses a malformed body', async () => {
