@@ -21,6 +21,10 @@ export type LocalUser = Extract<Session, { mode: 'local' }>['users'][number];
 const ZLocalToken = z.object({ token: z.string().min(1), expiresAt: z.string().min(1) });
 const ZError = z.object({ error: z.string().min(1) });
 const ZCaseIdAnswer = z.object({ caseId: z.string().min(1) });
+const ZFamilyLanguages = z.object({
+  languages: z.array(z.object({ code: z.string().regex(/^[a-z]{2,3}$/), name: z.string().min(1) })),
+});
+export type FamilyLanguage = z.infer<typeof ZFamilyLanguages>['languages'][number];
 
 export const ZWriteAnswer = z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('saved'), message: z.string(), plan: ZPlanView }),
@@ -152,6 +156,14 @@ export function addFollowUpNote(
   token: TokenSource,
 ): Promise<Answer<WriteAnswer>> {
   return write(`/cases/${encodeURIComponent(caseId)}/follow-ups/${followUpNo}/notes`, token, { etag, text });
+}
+
+/** The languages the server can write the family's copy in; none when it cannot write one. */
+export function readFamilyLanguages(): Promise<Answer<FamilyLanguage[]>> {
+  return guarded(async () => {
+    const answer = await parsed(await send('/family-copy/languages', undefined), ZFamilyLanguages);
+    return answer.kind === 'ok' ? { kind: 'ok', value: answer.value.languages } : answer;
+  });
 }
 
 export function downloadFamilyCopy(caseId: string, lang: string, token: TokenSource): Promise<Answer<Blob>> {

@@ -10,13 +10,15 @@ import {
   Textarea,
   tokens,
 } from '@fluentui/react-components';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { findCompassArea } from '../../flows/kernel/compass.js';
 import type { PlanView, PlanViewAction, PlanViewFollowUp } from '../../flows/kernel/records/plan-view.js';
 import {
   type Answer,
   addFollowUpNote,
   downloadFamilyCopy,
+  type FamilyLanguage,
+  readFamilyLanguages,
   setActionStatus,
   type TokenSource,
   type WriteAnswer,
@@ -395,16 +397,31 @@ function Team(props: { readonly plan: PlanView }) {
   );
 }
 
-const familyLanguages = [
-  { code: 'sv', name: 'Svenska' },
-  { code: 'en', name: 'Engelska' },
-] as const;
-
 function FamilyCopy(props: { readonly plan: PlanView; readonly token: TokenSource }) {
   const styles = useStyles();
+  // The server's catalogue decides the languages: a municipality adds one without a new tab.
+  const [languages, setLanguages] = useState<readonly FamilyLanguage[] | undefined>();
   const [lang, setLang] = useState<string>('sv');
   const [failure, setFailure] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    let current = true;
+    void readFamilyLanguages().then((answer) => {
+      if (!current) return;
+      if (answer.kind === 'failure') {
+        setLanguages([]);
+        setFailure(answer.message);
+        return;
+      }
+      setLanguages(answer.value);
+      const first = answer.value[0];
+      if (first !== undefined && !answer.value.some((language) => language.code === 'sv'))
+        setLang(first.code);
+    });
+    return () => {
+      current = false;
+    };
+  }, []);
   const download = async () => {
     setBusy(true);
     setFailure(undefined);
@@ -433,17 +450,22 @@ function FamilyCopy(props: { readonly plan: PlanView; readonly token: TokenSourc
       <div className={styles.download}>
         <Field label="Språk">
           <Select value={lang} onChange={(_event, data) => setLang(data.value)}>
-            {familyLanguages.map((language) => (
+            {(languages ?? []).map((language) => (
               <option key={language.code} value={language.code}>
                 {language.name}
               </option>
             ))}
           </Select>
         </Field>
-        <Button onClick={download} disabled={busy}>
+        <Button onClick={download} disabled={busy || languages === undefined || languages.length === 0}>
           Ladda ner familjens version
         </Button>
       </div>
+      {failure === undefined && languages?.length === 0 ? (
+        <MessageBar intent="info">
+          <MessageBarBody>Familjens version kan inte skapas på den här servern.</MessageBarBody>
+        </MessageBar>
+      ) : null}
       {failure === undefined ? null : (
         <MessageBar intent="error">
           <MessageBarBody>{failure}</MessageBarBody>
