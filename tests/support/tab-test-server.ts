@@ -78,6 +78,15 @@ export async function startTabStubServer(options: { readonly buildDir: string })
     if (user === undefined) return void response.status(400).json({ error: 'Begäran kunde inte läsas.' });
     response.json({ token: tokenOf(user.userId), expiresAt: new Date(Date.now() + 600_000).toISOString() });
   });
+  // Like the real API, without a token: the tab asks for the family copy's languages first.
+  api.get('/family-copy/languages', (_request, response) => {
+    response.json({
+      languages: [
+        { code: 'sv', name: 'Svenska' },
+        { code: 'en', name: 'Engelska' },
+      ],
+    });
+  });
   api.use((request, response, next) => {
     const header = request.headers.authorization ?? '';
     if (header === `Bearer ${tokenOf(member.userId)}`) return next();
