@@ -4,7 +4,7 @@
 // title names neither the child nor the case.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,11 @@ function catalogue(code: string): FamilyCopyCatalogue {
   const found = catalogues.find((item) => item.code === code);
   if (found === undefined) throw new Error(`Språket ${code} saknas`);
   return found;
+}
+
+// Said plainly rather than as a spawn error: .ci/run installs it, a laptop may not have it.
+if (!existsSync(pdftotext) || !existsSync(pdfinfo)) {
+  throw new Error(`${pdftotext} saknas: installera poppler-utils (sudo apt-get install -y poppler-utils)`);
 }
 
 /** The PDF's text as pdftotext reads it, with its lines joined so that wrapping does not matter. */
