@@ -48,6 +48,9 @@ export async function createChannelTab(options: {
       allowedTenantIds: [tenantId],
       keysFor: () => keySet,
       issuerFor: localIssuerFor,
+      // The issuer dates its tokens by the bot's clock; checked by the same clock, a bot started
+      // days ahead (LOCAL_CLOCK_OFFSET) accepts its own sign-ins.
+      now: () => options.flow.clock.now(),
     };
   } else {
     const keySets = new Map<string, JWTVerifyGetKey>();

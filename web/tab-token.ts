@@ -29,6 +29,12 @@ export interface TabTokenSettings {
   issuerFor(tenantId: string): string;
   /** Seconds of clock skew tolerated on `exp` and `nbf`. */
   readonly clockToleranceSeconds?: number;
+  /**
+   * The time `exp` and `nbf` are checked at, when not the machine's: locally the bot's own clock,
+   * which signs the local tokens and may run ahead (LOCAL_CLOCK_OFFSET). Entra's tokens are
+   * checked at the machine's time.
+   */
+  readonly now?: () => Date;
 }
 
 /** Who the token says the caller is, once every check passed. */
@@ -100,6 +106,7 @@ export async function verifyTabToken(
       audience: audiences,
       requiredClaims: ['exp', 'oid', 'tid', 'scp'],
       clockTolerance: settings.clockToleranceSeconds ?? 60,
+      ...(settings.now === undefined ? {} : { currentDate: settings.now() }),
     }));
   } catch (error) {
     return refuse(classify(error));

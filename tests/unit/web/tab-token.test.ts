@@ -158,4 +158,29 @@ describe('the channel tab’s SSO token', () => {
     // Worth nothing where Entra's keys and issuer are expected.
     expect(await verifyTabToken(token, settings)).toMatchObject({ ok: false });
   });
+
+  it("checks a local token at the bot's clock, which may run days ahead of the machine's", async () => {
+    const aheadMs = 10 * 24 * 3600_000;
+    const botClock = () => new Date(Date.now() + aheadMs);
+    const issuer = await createLocalTokenIssuer({ tenantId, now: botClock });
+    const { token } = await issuer.issue({ userId, name: 'Maria Lind' });
+    const local: TabTokenSettings = {
+      clientId: localClientId,
+      allowedTenantIds: [tenantId],
+      keysFor: () => issuer.keySet,
+      issuerFor: localIssuerFor,
+    };
+    // At the machine's time it is not valid yet; at the clock that signed it, it is.
+    expect(await verifyTabToken(token, local)).toMatchObject({ ok: false });
+    expect(await verifyTabToken(token, { ...local, now: botClock })).toMatchObject({
+      ok: true,
+      user: { userId },
+    });
+    // And it still expires, by that clock.
+    const later = () => new Date(Date.now() + aheadMs + 3600_000);
+    expect(await verifyTabToken(token, { ...local, now: later })).toMatchObject({
+      ok: false,
+      refusal: 'utgangen',
+    });
+  });
 });
