@@ -6,15 +6,22 @@
 // on the same SQLite file with its clock ten days ahead (LOCAL_CLOCK_OFFSET), which is past the
 // action's first working day after its date whatever weekday or holiday the test starts on (the
 // longest Swedish run of days off is about five), and its first sweep catches up: the overdue post
-// in the channel and Maria's reminder in her personal chat.
+// in the channel and Maria's reminder in her personal chat. From that post she opens the channel
+// tab (locally its page in the browser, with the local sign-in), sees the plan with the
+// Behovskompass over time, marks the action done there, sees the channel say so, and downloads
+// the family's copy, whose text is read back with pdftotext.
 //
 // The Barnteam runs on the e2e directory (tests/fixtures/directory/e2e-barnteam.yaml), where the
 // meeting's reminder with the Skattningsformulär, the way to the joint compass, comes within a
 // minute or two of booking (see tests/e2e/barnteam.test.ts).
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { expect, test } from 'vitest';
+import { beforeAll, expect, test } from 'vitest';
 import { compassAreas } from '../../flows/kernel/compass.js';
 import { toStockholmDate } from '../../flows/kernel/working-time.js';
+import { repoRoot } from '../../scripts/playground.mjs';
 import { bookBarnteamFor, openFromCase } from '../support/e2e-barnteam.js';
 import {
   botMessages,
@@ -29,12 +36,14 @@ import {
   pressCardButton,
   readCardText,
   saveMessageScreenshot,
+  saveScreenshot,
   sendText,
   setCardCheckbox,
   usePlayground,
   waitForBotMessage,
 } from '../support/e2e-playground.js';
 import { findChildDataIn, type TestChild, toPersonnummer } from '../support/e2e-upptackare.js';
+import { buildTab } from '../support/tab-test-server.js';
 
 /** Maria Lind, rektor of Björkskolan: the unit's Barnkontakt and the Barnteam's convener. */
 const barnkontaktId = '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e02';
@@ -67,6 +76,7 @@ const statusTexts = {
   adopted: 'Barnets plan är fastställd.',
   overdue: 'En åtgärd i Barnets plan är försenad. Den som ansvarar för den har fått en påminnelse.',
 };
+const doneStatus = 'En åtgärd i Barnets plan är genomförd.';
 
 /**
  * A status post in the open channel: the bot's card at the top of a thread, found by its text. The
@@ -85,6 +95,42 @@ async function waitForChannelPost(page: Page, status: string): Promise<Locator> 
 }
 
 const playground = usePlayground({ actingUsers: [barnkontaktId], directoryFile });
+
+// The bot serves the tab from dist/tab, which `npm start` builds; the test builds what ships.
+beforeAll(async () => {
+  await buildTab(join(repoRoot, 'dist', 'tab'));
+}, 180_000);
+
+/**
+ * The channel tab, opened from the button of the post with this status: the playground opens an
+ * Action.OpenUrl in a new window. The post's text and its buttons sit in sibling elements, so the
+ * button is looked for in the smallest element that holds both.
+ */
+async function openTabFrom(page: Page, status: string): Promise<Page> {
+  const link = page.getByRole('link', { name: 'Öppna fliken Barnets plan', exact: true });
+  const post = page
+    .locator('div')
+    .filter({ hasText: status })
+    .filter({ has: link })
+    .filter({ hasNot: page.locator('[data-lexical-editor]') })
+    .last();
+  const [tab] = await Promise.all([
+    page.context().waitForEvent('page'),
+    // Adaptive Cards give an Action.OpenUrl the role of a link.
+    post.getByRole('link', { name: 'Öppna fliken Barnets plan', exact: true }).first().click(),
+  ]);
+  await tab.waitForLoadState('domcontentloaded');
+  return tab;
+}
+
+async function signInLocally(tab: Page, name: string): Promise<void> {
+  const chooser = tab.getByLabel('Användare');
+  await chooser.waitFor({ timeout: 30_000 });
+  const option = await chooser.locator('option', { hasText: name }).first().getAttribute('value');
+  await chooser.selectOption(option ?? '');
+  await tab.getByRole('button', { name: 'Logga in' }).click();
+  await tab.getByRole('heading', { level: 1 }).filter({ hasNotText: 'Logga in' }).waitFor();
+}
 
 test('the convener starts an Individuellt barnteam from the Barnteam, fastställer Barnets plan, and the channel and the owner hear of an overdue action', {
   timeout: 600_000,
@@ -162,6 +208,20 @@ test('the convener starts an Individuellt barnteam from the Barnteam, fastställ
   plan = await waitForBotMessage(maria, 'ansvarig Maria Lind', { withButton: 'Fastställ Barnets plan' });
   expect(await readCardText(plan)).toContain(actionWhat);
 
+  // The start of the Behovskompass over time: the child's own rating, recorded on the plan.
+  await pressCardButton(plan, 'Registrera skattning', { exact: true });
+  await chooseCardOption(plan, 'Vem skattar', 'Barnet');
+  for (const area of compassAreas) {
+    await chooseCardOption(plan, `${area.name}: ${area.childWords}`, '😐 3 – Både och');
+  }
+  await pressCardButton(plan, 'Spara skattningen', { exact: true });
+  plan = botMessages(maria)
+    .filter({ hasText: 'Behovskompassen över tid' })
+    .filter({ hasNotText: 'Ingen skattning registrerad ännu' })
+    .filter({ has: maria.getByRole('button', { name: 'Fastställ Barnets plan', exact: true }) })
+    .last();
+  await plan.waitFor({ state: 'visible', timeout: 30_000 });
+
   await pressCardButton(plan, 'Fastställ Barnets plan', { exact: true });
   plan = await waitForBotMessage(maria, 'Fastställd');
   expect(await readCardText(plan)).not.toContain(child.givenName);
@@ -182,6 +242,48 @@ test('the convener starts an Individuellt barnteam from the Barnteam, fastställ
   const channelText = (await maria.locator('body').textContent()) ?? '';
   for (const text of Object.values(statusTexts)) expect(channelText).toContain(text);
   expect(findChildDataIn(channelText, child)).toEqual([]);
+
+  // The channel tab, from the overdue post: the whole plan, as the team sees it.
+  const tab = await openTabFrom(maria, statusTexts.overdue);
+  expect(new URL(tab.url()).search).toMatch(/^\?arende=arende-[0-9a-f-]+$/);
+  await signInLocally(tab, 'Maria Lind');
+  await expect(tab.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(reference);
+  const goals = tab.getByRole('region', { name: 'Mina mål' });
+  await expect(goals.textContent()).resolves.toContain(goal.minMal);
+  const actions = tab.getByRole('region', { name: 'Vem gör vad och när' }).getByRole('listitem');
+  const action = actions.filter({ hasText: actionWhat });
+  await expect(action.textContent()).resolves.toContain('Försenad');
+  // The child's rating at the start, 3 in every area, as a chart and as a table per area.
+  const compassTables = tab.getByRole('region', { name: 'Behovskompass över tid' }).getByRole('table');
+  await expect(compassTables.count()).resolves.toBe(compassAreas.length);
+  await expect(
+    compassTables
+      .first()
+      .getByRole('row', { name: /^Start/ })
+      .textContent(),
+  ).resolves.toContain('3');
+  await saveScreenshot(tab, 'e2e-kanalflik-barnets-plan');
+  await action.getByRole('button', { name: 'Markera som genomförd' }).click();
+  await tab.getByRole('status').getByText('Sparat.').waitFor();
+  await expect(action.getByRole('button', { name: 'Markera som genomförd' }).count()).resolves.toBe(0);
+
+  // The channel hears of it, as from the cards.
+  await maria.bringToFront();
+  await waitForChannelPost(maria, doneStatus);
+
+  // The family's copy, in Swedish: the child's goal as typed, the action, no internal notes.
+  await tab.bringToFront();
+  const [download] = await Promise.all([
+    tab.waitForEvent('download'),
+    tab.getByRole('button', { name: 'Ladda ner familjens version' }).click(),
+  ]);
+  const pdfPath = join(tmpdir(), `e2e-familjens-version-${process.pid}.pdf`);
+  await download.saveAs(pdfPath);
+  const pdfText = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' });
+  expect(pdfText).toContain(goal.minMal);
+  expect(pdfText).toContain(actionWhat);
+  expect(pdfText).not.toContain(child.identityNumber);
+  await tab.close();
 
   // docs/security.md 8: nothing the child can be recognised by in anything the bot printed.
   const printed = await playground.stopAndReadBotOutput();
