@@ -35,14 +35,13 @@ describe('the channel tab on the bot’s server', () => {
     expect(unknown.status).toBe(401);
   });
 
-  it('serves the tab’s pages only to be framed by itself locally, with a policy that keeps them to this server', async () => {
+  it('mounts the tab’s pages locally, with the policy that keeps them to this server (tests/unit/web/tab-site.test.ts has the rest)', async () => {
     bot = await startBot(loadConfig({ BOT_MODE: 'local' }));
+    // Whether dist/tab is built depends on what ran before; the mount and its policy do not.
     const page = await fetch(`${origin(bot)}/tab/index.html`);
     const policy = page.headers.get('content-security-policy') ?? '';
     expect(policy).toContain("frame-ancestors 'self'");
     expect(policy).toContain("connect-src 'self'");
-    expect(policy).toContain("script-src 'self'");
-    expect([200, 404]).toContain(page.status);
   });
 
   it('has no tab in production without its settings, and no local sign-in with them', async () => {
