@@ -11,9 +11,11 @@
  * forms share one card and Adaptive Cards validate every input of it when a ShowCard action runs;
  * the bot checks them and the card comes back with the message under the field.
  */
+
 import { z } from 'zod';
 import { compassAreas } from '../../flows/kernel/compass.js';
 import { organisations } from '../../flows/kernel/directory.js';
+import { goldenRule } from '../../flows/kernel/information-sharing.js';
 import {
   participantRelationLabels,
   participantRelations,
@@ -45,10 +47,6 @@ export const barnetsPlanVerbs = {
   foreslaMote: 'plan.foreslaMote',
   bokaMote: 'plan.bokaMote',
 } as const;
-
-/** Den gyllene regeln vid informationsdelning (seeds/002 asks for it in Barnets plan; wording from seeds/000). */
-export const goldenRule =
-  'All information som delas måste vara nödvändig, relevant och proportionerlig. Den information som inte ryms i detta delas inte med någon annan.';
 
 const areaInputIds = compassAreas.map((area) => `rating_${area.key}`) as [string, ...string[]];
 

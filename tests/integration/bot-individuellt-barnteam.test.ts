@@ -5,7 +5,7 @@
  * the team's channel.
  */
 import { describe, expect, it } from 'vitest';
-import { goldenRule } from '../../cards/individuellt-barnteam/barnets-plan.js';
+import { goldenRule } from '../../flows/kernel/information-sharing.js';
 import { type Person, people, personalConversationId } from '../support/bot-activities.js';
 import { findAction, listActions } from '../support/card-actions.js';
 import { readCardText } from '../support/card-validation.js';

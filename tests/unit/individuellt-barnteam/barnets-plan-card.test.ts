@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   type BarnetsPlanData,
   barnetsPlanVerbs,
-  goldenRule,
   renderBarnetsPlan,
 } from '../../../cards/individuellt-barnteam/barnets-plan.js';
+import { goldenRule } from '../../../flows/kernel/information-sharing.js';
 import { findCardProblems, listExecuteActions, readCardText } from '../../support/card-validation.js';
 
 const allowedVerbs = Object.values(barnetsPlanVerbs);
