@@ -306,12 +306,9 @@ export async function pinPlanTab(
   deps: TeamChannelJobDependencies,
   reminder: Reminder,
 ): Promise<PinTabOutcome> {
-  const caseId = reminder.caseId;
-  if (caseId === undefined) return 'noTeam';
-  const stored = await deps.stores.cases.get(caseId);
-  const team = stored?.value.individuelltBarnteam;
-  if (stored === undefined || team === undefined) return 'noTeam';
-  const channel = team.channel;
+  const read = await readTeamOf(deps, reminder);
+  if (read === undefined) return 'noTeam';
+  const { caseId, stored, channel } = read;
   if (channel === undefined) return 'noChannel';
   if (channel.tab !== undefined) return 'alreadyThere';
   if (isTeamOver(stored.value)) return 'teamEnded';
@@ -369,18 +366,25 @@ export async function pinPlanTab(
   return 'retryLater';
 }
 
+/** The case of a channel job's reminder with its team, or undefined when there is no team (any more). */
+async function readTeamOf(deps: TeamChannelJobDependencies, reminder: Reminder) {
+  const caseId = reminder.caseId;
+  if (caseId === undefined) return undefined;
+  const stored = await deps.stores.cases.get(caseId);
+  const team = stored?.value.individuelltBarnteam;
+  if (stored === undefined || team === undefined) return undefined;
+  return { caseId, stored, team, channel: team.channel };
+}
+
 /** The handler of `teamkanalMedlemmar`. */
 export async function syncTeamChannelMembers(
   deps: TeamChannelJobDependencies,
   reminder: Reminder,
 ): Promise<SyncMembersOutcome> {
-  const caseId = reminder.caseId;
-  if (caseId === undefined) return 'noTeam';
-  const stored = await deps.stores.cases.get(caseId);
-  const team = stored?.value.individuelltBarnteam;
-  if (stored === undefined || team === undefined) return 'noTeam';
+  const read = await readTeamOf(deps, reminder);
+  if (read === undefined) return 'noTeam';
+  const { caseId, stored, team, channel } = read;
   // Without a channel there is nothing to follow: its creation adds the members of that moment.
-  const channel = team.channel;
   if (channel === undefined) return 'noChannel';
   const over = isTeamOver(stored.value);
   const wanted = new Set(
