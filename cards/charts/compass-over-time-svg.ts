@@ -6,7 +6,8 @@
  * can be told apart in greyscale too. Pure: the card, the tab and the PDF share it.
  */
 import { type CompassAreaKey, compassAreas } from '../../flows/kernel/compass.js';
-import type { CompassFollowUp } from '../../flows/kernel/records/plan.js';
+import type { CompassFollowUp, CompassRater } from '../../flows/kernel/records/plan.js';
+import type { SkattningValue } from '../../flows/kernel/skattning.js';
 import { escapeXml } from './escape-xml.js';
 
 export type CompassOverTimeRater = 'barnet' | 'vardnadshavare' | 'teamet';
@@ -59,6 +60,7 @@ export const swedishCompassOverTimeTexts: CompassOverTimeTexts = Object.freeze({
 export interface CompassOverTimeRow {
   readonly areaKey: CompassAreaKey;
   readonly area: string;
+  readonly raterKey: CompassOverTimeRater;
   readonly rater: string;
   readonly start: CompassOverTimeRating;
   readonly latest: CompassOverTimeRating;
@@ -92,19 +94,61 @@ const height = legendHeight + panelHeight * Math.ceil(compassAreas.length / colu
 /** Where things are, for the card (image size) and for tests. */
 export const compassOverTimeLayout = Object.freeze({ width, height });
 
+/** The start or one follow-up, as the plan view has it: each rating on its own. */
+export interface CompassOverTimeOccasionRatings {
+  readonly followUpNo: number;
+  readonly kind: 'start' | 'uppfoljning';
+  readonly ratings: readonly {
+    readonly rater: CompassRater;
+    readonly area: CompassAreaKey;
+    readonly rating: SkattningValue;
+  }[];
+}
+
+/** The label under the axis for the start or a follow-up, in the reader's language. */
+export type CompassOccasionLabel = (occasion: {
+  readonly kind: 'start' | 'uppfoljning';
+  readonly followUpNo: number;
+}) => string;
+
+/** Follow-up number 1 is the start itself, so the first real follow-up is "Uppf. 1". */
+export const swedishCompassOccasionLabel: CompassOccasionLabel = (occasion) =>
+  occasion.kind === 'start' ? 'Start' : `Uppf. ${occasion.followUpNo - 1}`;
+
 /** Turns the plan's recorded follow-ups (start first) into the chart's input. */
 export function compassOverTimeFromFollowUps(followUps: readonly CompassFollowUp[]): CompassOverTimeData {
-  const ordered = [...followUps].sort((a, b) => a.followUpNo - b.followUpNo);
-  return {
-    occasions: ordered.map((followUp) => ({
-      label: followUp.kind === 'start' ? 'Start' : `Uppf. ${followUp.followUpNo - 1}`,
-      ratings: Object.fromEntries(
-        followUp.sets.map((set) => [
-          set.rater,
-          Object.fromEntries(set.ratings.map((r) => [r.key, r.rating === 'vetEj' ? null : r.rating])),
-        ]),
+  return compassOverTimeFromOccasions(
+    followUps.map((followUp) => ({
+      followUpNo: followUp.followUpNo,
+      kind: followUp.kind,
+      ratings: followUp.sets.flatMap((set) =>
+        set.ratings.map((r) => ({ rater: set.rater, area: r.key, rating: r.rating })),
       ),
     })),
+  );
+}
+
+/**
+ * Turns the plan view's follow-ups (the tab's and the family copy's) into the chart's input,
+ * labelled by `label`, Swedish unless given.
+ */
+export function compassOverTimeFromOccasions(
+  occasions: readonly CompassOverTimeOccasionRatings[],
+  label: CompassOccasionLabel = swedishCompassOccasionLabel,
+): CompassOverTimeData {
+  const ordered = [...occasions].sort((a, b) => a.followUpNo - b.followUpNo);
+  return {
+    occasions: ordered.map((occasion) => {
+      const ratings: Partial<
+        Record<CompassOverTimeRater, Partial<Record<CompassAreaKey, CompassOverTimeRating>>>
+      > = {};
+      for (const item of occasion.ratings) {
+        const perRater = ratings[item.rater] ?? {};
+        perRater[item.area] = item.rating === 'vetEj' ? null : item.rating;
+        ratings[item.rater] = perRater;
+      }
+      return { label: label(occasion), ratings };
+    }),
   };
 }
 
@@ -121,6 +165,7 @@ export function compassOverTimeRows(
       return {
         areaKey: area.key,
         area: texts.areaNames[area.key],
+        raterKey: rater.key,
         rater: texts.raters[rater.key],
         start,
         latest,
@@ -203,11 +248,10 @@ function drawPanel(
   const count = data.occasions.length;
   const xOf = (index: number) =>
     count <= 1 ? (plotLeft + plotRight) / 2 : plotLeft + (index / (count - 1)) * (plotRight - plotLeft);
-  // The rows of one area come in the raters' order, so the guardian is told by position, not name.
   const changes = rows
     .filter((row) => row.areaKey === area.key)
-    .map((row, index) => {
-      const short = raters[index]?.key === 'vardnadshavare' ? texts.guardianShort : row.rater;
+    .map((row) => {
+      const short = row.raterKey === 'vardnadshavare' ? texts.guardianShort : row.rater;
       return `${short} ${formatChange(row.change)}`;
     })
     .join(' · ');

@@ -5,6 +5,7 @@
 import {
   type CompassOverTimeData,
   type CompassOverTimeTexts,
+  compassOverTimeFromOccasions,
   compassOverTimeLayout,
   renderCompassOverTimeSvg,
 } from '../../cards/charts/compass-over-time-svg.js';
@@ -20,24 +21,11 @@ export function toCompassOverTimeData(
   followUps: readonly PlanViewFollowUp[],
   texts: FamilyCopyTexts,
 ): CompassOverTimeData {
-  const ordered = [...followUps].sort((a, b) => a.followUpNo - b.followUpNo);
-  return {
-    occasions: ordered.map((followUp) => {
-      const ratings: Record<string, Record<string, number | null>> = {};
-      for (const item of followUp.ratings) {
-        const perRater = ratings[item.rater] ?? {};
-        perRater[item.area] = item.rating === 'vetEj' ? null : item.rating;
-        ratings[item.rater] = perRater;
-      }
-      return {
-        label:
-          followUp.kind === 'start'
-            ? texts.chart.start
-            : fillTemplate(texts.chart.followUp, { number: followUp.followUpNo - 1 }),
-        ratings,
-      };
-    }),
-  };
+  return compassOverTimeFromOccasions(followUps, (occasion) =>
+    occasion.kind === 'start'
+      ? texts.chart.start
+      : fillTemplate(texts.chart.followUp, { number: occasion.followUpNo - 1 }),
+  );
 }
 
 /** The chart's words from the copy's catalogue. */
