@@ -4,7 +4,7 @@
  * and `tests/` implements them with small fakes. Nothing here knows Teams or a database.
  */
 import { z } from 'zod';
-import { type Case, type CaseState, ZInstant, ZUserId } from './case.js';
+import { type Case, type CaseState, type Instant, ZInstant, ZUserId } from './case.js';
 import { ZNoticeKind } from './notice-kinds.js';
 
 /** A document together with the version it was read at (the Cosmos ETag, or its SQLite twin). */
@@ -218,6 +218,30 @@ export type AuditEntry = z.infer<typeof ZAuditEntry>;
 export interface AuditLog {
   append(entry: AuditEntry): Promise<void>;
   listForCase(caseId: string): Promise<AuditEntry[]>;
+  /**
+   * One page of the entries of every case with `from <= at < to`, ordered by time and then id,
+   * starting after `after` (the previous page's `next`). `next` is set while more entries follow.
+   * Across cases, so for the log review (a person or a weekly job), not for an interactive turn.
+   */
+  listBetween(window: AuditWindow): Promise<AuditPage>;
+}
+
+/** Where a page of the audit log ended: the last entry's time and id. */
+export interface AuditPosition {
+  readonly at: Instant;
+  readonly id: string;
+}
+
+export interface AuditWindow {
+  readonly from: Instant;
+  readonly to: Instant;
+  readonly limit: number;
+  readonly after?: AuditPosition;
+}
+
+export interface AuditPage {
+  readonly entries: AuditEntry[];
+  readonly next?: AuditPosition;
 }
 
 /** One handled Teams activity. The id is chosen by the bot (e.g. a hash of tenant + activity id). */

@@ -59,7 +59,14 @@
  */
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { Container, CosmosClient, ItemDefinition, RequestOptions, SqlQuerySpec } from '@azure/cosmos';
+import type {
+  Container,
+  CosmosClient,
+  ItemDefinition,
+  RequestOptions,
+  SqlParameter,
+  SqlQuerySpec,
+} from '@azure/cosmos';
 import { z } from 'zod';
 import { type Case, ZCase, ZInstant } from '../../flows/kernel/case.js';
 import { enqueueEffects } from '../../flows/kernel/case-effects.js';
@@ -87,6 +94,7 @@ import {
   ZReminder,
   ZStoredConversation,
 } from '../../flows/kernel/ports.js';
+import { compareAuditOrder, toAuditPage, toAuditWindowKeys } from './audit-window.js';
 import {
   type CosmosContainers,
   ensureCosmosContainers,
@@ -567,6 +575,63 @@ function createAuditLog(audit: Container, auditTtl: number): AuditLog {
         parameters: [{ name: '@caseId', value: caseId }],
       });
       return rows.map((row) => toVersioned(row, ZAuditEntry, 'audit', caseId, storeFields).value);
+    },
+    async listBetween(window) {
+      const keys = toAuditWindowKeys(window);
+      const take = keys.limit + 1;
+      const read = async (where: string, orderBy: string, count: number, parameters: SqlParameter[]) =>
+        (
+          await queryAcrossPartitions('audit', audit, 'listBetween', {
+            query: `SELECT TOP @take * FROM c WHERE ${where} ORDER BY ${orderBy}`,
+            parameters: [{ name: '@take', value: count }, ...parameters],
+          })
+        ).map((row) => toVersioned(row, ZAuditEntry, 'audit', 'listBetween', storeFields).value);
+      // Across every case's partition: request units grow with the window, which a review run
+      // by a person or the weekly job can afford. Cosmos sorts across partitions on one field
+      // without a composite index (and the local test server on one field only), so the page
+      // is put together from one-field queries: the rest of the instant the previous page
+      // ended in, by id; the later instants, by time; and the instant a full page ends in, by id
+      // again, since TOP may cut that instant anywhere.
+      const rows: AuditEntry[] = [];
+      if (keys.afterKey !== '') {
+        rows.push(
+          ...(await read(
+            'c.atKey = @key AND c.id > @afterId AND c.atKey >= @from AND c.atKey < @to',
+            'c.id',
+            take,
+            [
+              { name: '@key', value: keys.afterKey },
+              { name: '@afterId', value: keys.afterId },
+              { name: '@from', value: keys.fromKey },
+              { name: '@to', value: keys.toKey },
+            ],
+          )),
+        );
+      }
+      if (rows.length < take) {
+        const lowerKey = keys.afterKey === '' || keys.afterKey < keys.fromKey ? keys.fromKey : keys.afterKey;
+        const lowerOperator = keys.afterKey === '' || keys.afterKey < keys.fromKey ? '>=' : '>';
+        const need = take - rows.length;
+        const later = await read(`c.atKey ${lowerOperator} @lower AND c.atKey < @to`, 'c.atKey', need, [
+          { name: '@lower', value: lowerKey },
+          { name: '@to', value: keys.toKey },
+        ]);
+        const last = later.at(-1);
+        const lastKey = last === undefined ? undefined : toSortKey(last.at);
+        if (later.length < need || lastKey === undefined) {
+          rows.push(...later);
+        } else {
+          const before = later.filter((entry) => toSortKey(entry.at) !== lastKey);
+          rows.push(...before);
+          rows.push(
+            ...(await read('c.atKey = @key', 'c.id', need - before.length, [
+              { name: '@key', value: lastKey },
+            ])),
+          );
+        }
+      }
+      rows.sort(compareAuditOrder);
+      return toAuditPage(rows.slice(0, take), keys.limit);
     },
   };
 }

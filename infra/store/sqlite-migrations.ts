@@ -126,6 +126,8 @@ export const auditMigrations: readonly SqliteMigration[] = [
     SELECT RAISE(ABORT, 'audit log is append-only');
   END;
   `,
+  // The log review lists every case's entries in a time window.
+  'CREATE INDEX audit_by_time ON audit_entries (at_key, id);',
 ];
 
 /** Brings a file up to the latest version, each migration in its own transaction. */

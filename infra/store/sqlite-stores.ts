@@ -43,6 +43,7 @@ import {
   ZReminder,
   ZStoredConversation,
 } from '../../flows/kernel/ports.js';
+import { toAuditPage, toAuditWindowKeys } from './audit-window.js';
 import { createGroupCommit, type GroupCommit } from './sqlite-group-commit.js';
 import { applyMigrations, auditMigrations, mainMigrations } from './sqlite-migrations.js';
 import {
@@ -684,6 +685,14 @@ function createAuditLog(db: SqliteDatabase, writes: GroupCommit): AuditLog {
   const selectForCase = db.prepare<[string], { id: string; document: string }>(
     'SELECT id, document FROM audit_entries WHERE case_id = ? ORDER BY at_key, seq',
   );
+  const selectBetween = db.prepare<
+    [string, string, string, string, string, number],
+    { id: string; document: string }
+  >(
+    `SELECT id, document FROM audit_entries
+     WHERE at_key >= ? AND at_key < ? AND (at_key > ? OR (at_key = ? AND id > ?))
+     ORDER BY at_key, id LIMIT ?`,
+  );
 
   return {
     async append(entry: AuditEntry) {
@@ -704,6 +713,17 @@ function createAuditLog(db: SqliteDatabase, writes: GroupCommit): AuditLog {
             parseStored(ZAuditEntry, parseStoredJson(row.document, 'audit', row.id), 'audit', row.id),
           ),
       );
+    },
+    async listBetween(window) {
+      return runSql('audit', () => {
+        const { fromKey, toKey, limit, afterKey, afterId } = toAuditWindowKeys(window);
+        const rows = selectBetween
+          .all(fromKey, toKey, afterKey, afterKey, afterId, limit + 1)
+          .map((row) =>
+            parseStored(ZAuditEntry, parseStoredJson(row.document, 'audit', row.id), 'audit', row.id),
+          );
+        return toAuditPage(rows, limit);
+      });
     },
   };
 }

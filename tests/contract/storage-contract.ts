@@ -5,7 +5,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isDomainError } from '../../flows/kernel/errors.js';
-import type { ActivityRecord, BarnteamMeeting, Stores, Versioned } from '../../flows/kernel/ports.js';
+import type {
+  ActivityRecord,
+  AuditPosition,
+  BarnteamMeeting,
+  Stores,
+  Versioned,
+} from '../../flows/kernel/ports.js';
 import { fileDiscovery } from '../../flows/upptackt/file-discovery.js';
 import { buildSubmission, createTestFlow, filedAt, tenantId } from '../support/flow-fixtures.js';
 import {
@@ -650,6 +656,64 @@ export function describeStorageContract(name: string, setup: StorageContractSetu
 
         await expectDomainError(stores.audit.append({ ...entry, action: 'case.delete' }), 'alreadyExists');
         expect(await stores.audit.listForCase('case-1')).toEqual([entry]);
+      });
+
+      it('lists every case’s entries in a time window, from included and to excluded, in time order', async () => {
+        await stores.audit.append(buildAuditEntry({ id: 'w-before', at: '2025-02-02T23:59:59.999Z' }));
+        await stores.audit.append(
+          buildAuditEntry({ id: 'w-3', at: '2025-02-05T10:00:00Z', caseId: 'case-3' }),
+        );
+        await stores.audit.append(buildAuditEntry({ id: 'w-1', at: '2025-02-03T00:00:00Z' }));
+        await stores.audit.append(
+          buildAuditEntry({ id: 'w-2', at: '2025-02-04T09:00:00.5Z', caseId: 'case-2', outcome: 'refused' }),
+        );
+        await stores.audit.append(buildAuditEntry({ id: 'w-at-end', at: '2025-02-10T00:00:00.000Z' }));
+
+        const page = await stores.audit.listBetween({
+          from: '2025-02-03T00:00:00.000Z',
+          to: '2025-02-10T00:00:00Z',
+          limit: 10,
+        });
+
+        expect(page.entries.map((entry) => entry.id)).toEqual(['w-1', 'w-2', 'w-3']);
+        expect(page.entries[1]?.outcome).toBe('refused');
+        expect(page.next).toBeUndefined();
+      });
+
+      it('pages the window by time and id, so entries at the same instant are neither lost nor repeated', async () => {
+        const ids = ['p-e', 'p-a', 'p-d', 'p-b', 'p-c'];
+        for (const [index, id] of ids.entries()) {
+          await stores.audit.append(
+            buildAuditEntry({ id, at: '2025-02-03T08:00:00Z', caseId: `case-${index % 3}` }),
+          );
+        }
+        await stores.audit.append(buildAuditEntry({ id: 'p-0-later', at: '2025-02-03T09:00:00Z' }));
+
+        const seen: string[][] = [];
+        let after: AuditPosition | undefined;
+        do {
+          const page = await stores.audit.listBetween({
+            from: '2025-02-01T00:00:00Z',
+            to: '2025-03-01T00:00:00Z',
+            limit: 2,
+            ...(after === undefined ? {} : { after }),
+          });
+          seen.push(page.entries.map((entry) => entry.id));
+          after = page.next;
+        } while (after !== undefined && seen.length < 10);
+
+        expect(seen).toEqual([
+          ['p-a', 'p-b'],
+          ['p-c', 'p-d'],
+          ['p-e', 'p-0-later'],
+        ]);
+      });
+
+      it('refuses a page size outside 1–1000', async () => {
+        await expectDomainError(
+          stores.audit.listBetween({ from: '2025-02-01T00:00:00Z', to: '2025-03-01T00:00:00Z', limit: 0 }),
+          'invalidInput',
+        );
       });
     });
 

@@ -30,6 +30,7 @@ import {
   ZReminder,
   ZStoredConversation,
 } from '../../flows/kernel/ports.js';
+import { toAuditPage, toAuditWindowKeys } from '../../infra/store/audit-window.js';
 import {
   assertStorableId,
   isOutboxActive,
@@ -390,6 +391,20 @@ export function createInMemoryStores(data: InMemoryData = createInMemoryData()):
           .filter((item) => item.entry.caseId === caseId)
           .sort((a, b) => compareKeys(toSortKey(a.entry.at), toSortKey(b.entry.at)) || a.seq - b.seq)
           .map((item) => structuredClone(item.entry));
+      },
+      async listBetween(window) {
+        await enter('audit.listBetween', 'audit');
+        const { fromKey, toKey, limit, afterKey, afterId } = toAuditWindowKeys(window);
+        const rows = data.audit
+          .map((item) => ({ key: toSortKey(item.entry.at), entry: item.entry }))
+          .filter(
+            ({ key, entry }) =>
+              key >= fromKey && key < toKey && (key > afterKey || (key === afterKey && entry.id > afterId)),
+          )
+          .sort((a, b) => compareKeys(a.key, b.key) || compareKeys(a.entry.id, b.entry.id))
+          .slice(0, limit + 1)
+          .map(({ entry }) => structuredClone(entry));
+        return toAuditPage(rows, limit);
       },
     },
     activities: {
