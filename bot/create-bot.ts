@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Express } from 'express';
+import type { ComputeTermFigures } from '../flows/follow-up-figures/read-term-figures.js';
 import type { DeepCompassCatalogue } from '../flows/individuellt-barnteam/deep-compass-catalogue.js';
 import type { Calendar } from '../flows/kernel/calendar.js';
 import type { FlowDependencies } from '../flows/kernel/case-effects.js';
@@ -18,6 +19,8 @@ import type { TeamChannels } from '../flows/kernel/team-channel.js';
 import type { Config } from '../infra/config.js';
 import type { Logger } from '../infra/logger.js';
 import { createChannelTab, toTabPlanUrl } from '../web/channel-tab.js';
+import { createFiguresDownload, toFiguresCsvUrl } from '../web/figures-download.js';
+import { deriveFiguresTokenKeys, issueFiguresToken } from '../web/figures-download-token.js';
 import type { FamilyCopyRenderer } from '../web/tab-api.js';
 import { BackaCloudAdapter } from './adapter.js';
 import { createApplication } from './application.js';
@@ -63,6 +66,8 @@ export interface CreateBotOptions {
   };
   /** The family's copy of Barnets plan, offered by the channel tab (web/family-copy). */
   readonly familyCopy?: FamilyCopyRenderer;
+  /** A term's follow-up figures for the process team's `statistik`; without it the command says none are computed. */
+  readonly computeTermFigures?: ComputeTermFigures;
 }
 
 export interface Bot {
@@ -168,8 +173,26 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     newId: () => randomUUID(),
     randomBytes: (count) => new Uint8Array(randomBytes(count)),
   };
+  const figuresKeys = deriveFiguresTokenKeys(config.identityHashKey);
+  const computeTermFigures = options.computeTermFigures;
   const application = createApplication({
     handlers: {
+      ...(computeTermFigures === undefined
+        ? {}
+        : {
+            followUpFigures: {
+              compute: computeTermFigures,
+              ...(tabBaseUrl === undefined
+                ? {}
+                : {
+                    csvUrl: async (userId: string, term: Parameters<ComputeTermFigures>[0]) =>
+                      toFiguresCsvUrl(
+                        tabBaseUrl,
+                        await issueFiguresToken(figuresKeys, { userId, term, now: clock.now() }),
+                      ),
+                  }),
+            },
+          }),
       flow,
       logger,
       kick: () => backgroundWork.kick(),
@@ -268,13 +291,22 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     findMalformation,
     logic,
     logger,
-    mounts:
-      tab === undefined
+    mounts: [
+      ...(tab === undefined
         ? []
         : [
             { path: '/tab', router: tab.site },
             { path: '/api/tab', router: tab.api },
-          ],
+          ]),
+      ...(computeTermFigures === undefined
+        ? []
+        : [
+            {
+              path: '/api/statistik',
+              router: createFiguresDownload({ flow, keys: figuresKeys, computeTermFigures, logger }),
+            },
+          ]),
+    ],
   });
   const runBackgroundWork = options.runBackgroundWork ?? true;
 

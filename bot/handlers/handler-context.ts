@@ -4,6 +4,8 @@
  * from the activity (docs/security.md 6): a handler never takes an identity from card data.
  */
 import type { Activity } from 'botbuilder';
+import type { ComputeTermFigures } from '../../flows/follow-up-figures/read-term-figures.js';
+import type { Term } from '../../flows/follow-up-figures/term-figures.js';
 import type { DeepCompassCatalogue } from '../../flows/individuellt-barnteam/deep-compass-catalogue.js';
 import type { Calendar } from '../../flows/kernel/calendar.js';
 import { ZUserId } from '../../flows/kernel/case.js';
@@ -20,6 +22,15 @@ export interface HandlerContext {
   readonly calendar?: Calendar;
   /** The municipality's catalogue of the Fördjupad behovskompass (DEEP_COMPASS_FILE), read at start. */
   readonly deepCompassCatalogue?: DeepCompassCatalogue;
+  /** The term's follow-up figures for `statistik`; absent when the server computes none. */
+  readonly followUpFigures?: FollowUpFiguresSource;
+}
+
+/** What `statistik` needs besides the flow: the figures and, when served, the CSV link. */
+export interface FollowUpFiguresSource {
+  readonly compute: ComputeTermFigures;
+  /** The CSV download's address for this user and term; absent when the server has no public address. */
+  readonly csvUrl?: (userId: string, term: Term) => Promise<string>;
 }
 
 /**

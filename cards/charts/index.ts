@@ -6,3 +6,4 @@ export * from './area-dot-svg.js';
 export * from './compass-over-time-svg.js';
 export * from './escape-xml.js';
 export * from './joint-compass-svg.js';
+export * from './lead-times-svg.js';

@@ -531,6 +531,31 @@ export const ZTeamChannelsConfig = z
   .strict();
 export type TeamChannelsConfig = z.infer<typeof ZTeamChannelsConfig>;
 
+/**
+ * The log review (logguppföljning) the care-records rule HSLF-FS 2016:40 asks for: who reviews
+ * the access log, and when reading many different cases in a short time counts as unusual.
+ */
+export const ZLogReview = z
+  .object({
+    /** Contact ids of the log reviewers (loggranskare): they ask for the review and get it weekly. */
+    reviewers: z.array(ZKey).default([]),
+    /** One person reading at least `cases` different cases within `withinMinutes` is marked. */
+    manyCases: z
+      .object({
+        cases: z.number().int().min(2).max(1000).default(10),
+        withinMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .default(60),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+export type LogReviewConfig = z.infer<typeof ZLogReview>;
+
 const ZDirectoryShape = z
   .object({
     municipality: z.object({ name: z.string().min(1).max(200), tenantId: z.string().uuid() }).strict(),
@@ -550,6 +575,12 @@ const ZDirectoryShape = z
      * individuell plan): their staff may start an Individuellt barnteam directly (seeds/002).
      */
     sipDutyUnits: z.array(ZKey).default([]),
+    /**
+     * The process team (processteamet): contact ids of those who follow up the model across the
+     * municipality and may read the term's follow-up figures (`statistik`). Aggregates only.
+     */
+    processTeam: z.array(ZKey).default([]),
+    logReview: ZLogReview.default({}),
   })
   .strict();
 
@@ -691,6 +722,23 @@ export const ZDirectory = ZDirectoryShape.superRefine((directory, ctx) => {
     }
   });
   checkHostTeams(directory, unitsById, ctx);
+  // The figures are read in the personal chat, so a member of the process team must be in Teams.
+  directory.processTeam.forEach((id, index) => {
+    checkContactRef(id, ['processTeam', index]);
+  });
+  // The review is asked for and sent in the personal chat, so a reviewer must be in Teams.
+  const reviewers = new Set<string>();
+  directory.logReview.reviewers.forEach((id, index) => {
+    checkContactRef(id, ['logReview', 'reviewers', index]);
+    if (reviewers.has(id)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['logReview', 'reviewers', index],
+        message: `Loggranskaren "${id}" står två gånger`,
+      });
+    }
+    reviewers.add(id);
+  });
 
   const schoolYears = new Set<string>();
   directory.termDates.forEach((term, index) => {

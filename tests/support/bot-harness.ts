@@ -53,6 +53,8 @@ export interface StartOptions<S extends Stores> {
   readonly teamChannels?: CreateBotOptions['teamChannels'];
   /** The Fördjupad behovskompass's catalogue; without it the plan card offers none, as in production. */
   readonly deepCompassCatalogue?: CreateBotOptions['deepCompassCatalogue'];
+  /** The term's follow-up figures for `statistik` (fixture figures, or the real pipeline). */
+  readonly computeTermFigures?: CreateBotOptions['computeTermFigures'];
 }
 
 export async function startBotWith<S extends Stores>(
@@ -85,6 +87,7 @@ export async function startBotWith<S extends Stores>(
     ...(options.deepCompassCatalogue === undefined
       ? {}
       : { deepCompassCatalogue: options.deepCompassCatalogue }),
+    ...(options.computeTermFigures === undefined ? {} : { computeTermFigures: options.computeTermFigures }),
     // The outbox and reminders stay put unless a test sweeps them.
     runBackgroundWork: false,
   });

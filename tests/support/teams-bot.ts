@@ -62,6 +62,8 @@ export interface TeamsBotOptions {
   readonly teamChannels?: () => CreateBotOptions['teamChannels'];
   /** The Fördjupad behovskompass's catalogue (e.g. the sample's); none unless a test gives one. */
   readonly deepCompassCatalogue?: CreateBotOptions['deepCompassCatalogue'];
+  /** The term's follow-up figures for `statistik`; none unless a test gives them. */
+  readonly computeTermFigures?: CreateBotOptions['computeTermFigures'];
 }
 
 export interface TeamsBot {
@@ -188,6 +190,7 @@ export function useTeamsBot(options: TeamsBotOptions = {}): TeamsBot {
       ...(options.deepCompassCatalogue === undefined
         ? {}
         : { deepCompassCatalogue: options.deepCompassCatalogue }),
+      ...(options.computeTermFigures === undefined ? {} : { computeTermFigures: options.computeTermFigures }),
     });
     running = { bot, calendar, dir };
     for (const person of greet) await teams.say(person, 'hjälp');
