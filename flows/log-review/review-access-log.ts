@@ -1,0 +1,206 @@
+/**
+ * The log review (logguppföljning): for a period, who read or changed which case, when, with
+ * which action and purpose, the unusual marked (`unusual-access.ts`). Only the directory's log
+ * reviewers may run it. The review is itself an access to the log and is audited first, under
+ * the log's own pseudo case `logguppfoljning`, so that a failing audit write stops it and the
+ * next review shows who reviewed which period. Cases are named by their reference, never by
+ * the child: the rows carry what the card may show and nothing of the case beyond that.
+ */
+import type { Case, Instant, UserId } from '../kernel/case.js';
+import { appendAudit, type FlowDependencies } from '../kernel/case-effects.js';
+import type { Directory } from '../kernel/directory.js';
+import type { AuditEntry, AuditPosition } from '../kernel/ports.js';
+import { type ReviewPeriod, toReviewWindow } from './review-period.js';
+import { isReadAction, markUnusualAccess, type UnusualMark } from './unusual-access.js';
+
+/** The audit log's case id for its own reviews: no case has it (references are `BB-…`, ids UUIDs). */
+export const logReviewAuditCaseId = 'logguppfoljning';
+export const logReviewAction = 'logguppfoljning';
+
+/** Entries read per page, and the most one review reads before it says the rest was left out. */
+export const logReviewPageSize = 500;
+export const maxLogReviewEntries = 20_000;
+
+export const logReviewMessages = {
+  notReviewer:
+    'Logguppföljning kan bara göras av kommunens loggranskare. Kontakta den som förvaltar katalogen om du ska granska åtkomstloggen.',
+} as const;
+
+export interface LogReviewRow {
+  readonly id: string;
+  readonly at: Instant;
+  readonly actor: UserId | 'system';
+  /** The directory's or the case's name for the actor; absent when neither knows them. */
+  readonly actorName?: string;
+  readonly caseId: string;
+  /** Absent when the case is gone (erased, or never stored). */
+  readonly caseReference?: string;
+  readonly action: string;
+  readonly outcome: 'allowed' | 'refused';
+  readonly purpose?: string;
+  readonly marks: readonly UnusualMark[];
+}
+
+/** An earlier review in the period: who reviewed which period (the purpose line says it). */
+export interface LogReviewRecord {
+  readonly at: Instant;
+  readonly actor: UserId | 'system';
+  readonly actorName?: string;
+  readonly purpose?: string;
+}
+
+export interface LogReview {
+  readonly period: ReviewPeriod;
+  /** In time order. */
+  readonly rows: readonly LogReviewRow[];
+  readonly reviews: readonly LogReviewRecord[];
+  readonly totals: {
+    readonly entries: number;
+    readonly reads: number;
+    readonly refused: number;
+    readonly unusual: number;
+    readonly cases: number;
+    readonly people: number;
+  };
+  /** More entries than one review reads: the rows stop at `maxLogReviewEntries`. */
+  readonly truncated: boolean;
+}
+
+export type LogReviewResult =
+  | { readonly outcome: 'reviewed'; readonly review: LogReview }
+  | { readonly outcome: 'refused'; readonly message: string };
+
+/** Whether the user is one of the directory's log reviewers. */
+export function isLogReviewer(directory: Directory, userId: string): boolean {
+  return findLogReviewers(directory).some(
+    (contact) => contact.aadObjectId.toLowerCase() === userId.toLowerCase(),
+  );
+}
+
+/** The log reviewers in Teams, in the file's order. */
+export function findLogReviewers(directory: Directory): Directory['contacts'] {
+  const ids = new Set(directory.logReview.reviewers);
+  return directory.contacts.filter((contact) => ids.has(contact.id));
+}
+
+/**
+ * Runs a review for `actor` (a log reviewer, or `system` for the weekly summary).
+ *
+ * @throws DomainError from the audit log or the stores; nothing is shown then.
+ */
+export async function reviewAccessLog(
+  deps: FlowDependencies,
+  actor: UserId | 'system',
+  period: ReviewPeriod,
+  options: {
+    /** For a run that may repeat (the weekly job): a fixed id and time make the repeat's entry identical. */
+    readonly auditId?: string;
+    readonly at?: Instant;
+    readonly purpose?: string;
+  } = {},
+): Promise<LogReviewResult> {
+  const now = options.at ?? deps.clock.now().toISOString();
+  const allowed = actor === 'system' || isLogReviewer(deps.directory, actor);
+  const entry = {
+    at: now,
+    actor,
+    action: logReviewAction,
+    caseId: logReviewAuditCaseId,
+    outcome: allowed ? ('allowed' as const) : ('refused' as const),
+    purpose: options.purpose ?? `Logguppföljning av perioden ${period.from}–${period.to}`,
+  };
+  if (options.auditId === undefined) await appendAudit(deps, entry);
+  else await deps.stores.audit.append({ id: options.auditId, ...entry });
+  if (!allowed) return { outcome: 'refused', message: logReviewMessages.notReviewer };
+  return { outcome: 'reviewed', review: await buildLogReview(deps, period) };
+}
+
+async function buildLogReview(deps: FlowDependencies, period: ReviewPeriod): Promise<LogReview> {
+  const window = toReviewWindow(period);
+  const entries: AuditEntry[] = [];
+  let after: AuditPosition | undefined;
+  let truncated = false;
+  do {
+    const page = await deps.stores.audit.listBetween({
+      ...window,
+      limit: logReviewPageSize,
+      ...(after === undefined ? {} : { after }),
+    });
+    entries.push(...page.entries);
+    after = page.next;
+    if (after !== undefined && entries.length >= maxLogReviewEntries) {
+      truncated = true;
+      break;
+    }
+  } while (after !== undefined);
+
+  const caseEntries = entries.filter((entry) => entry.caseId !== logReviewAuditCaseId);
+  const cases = new Map<string, Case>();
+  for (const caseId of new Set(caseEntries.map((entry) => entry.caseId))) {
+    const stored = await deps.stores.cases.get(caseId);
+    if (stored !== undefined) cases.set(caseId, stored.value);
+  }
+  const marks = markUnusualAccess(caseEntries, cases, deps.directory.logReview.manyCases);
+  const nameOf = createNameLookup(deps.directory, cases);
+  const rows = caseEntries.map((entry, index): LogReviewRow => {
+    const caseValue = cases.get(entry.caseId);
+    const actorName = nameOf(entry.actor, caseValue);
+    return {
+      id: entry.id,
+      at: entry.at,
+      actor: entry.actor,
+      ...(actorName === undefined ? {} : { actorName }),
+      caseId: entry.caseId,
+      ...(caseValue === undefined ? {} : { caseReference: caseValue.reference }),
+      action: entry.action,
+      outcome: entry.outcome,
+      ...(entry.purpose === undefined ? {} : { purpose: entry.purpose }),
+      marks: marks[index] ?? [],
+    };
+  });
+  const reviews = entries
+    .filter((entry) => entry.caseId === logReviewAuditCaseId)
+    .map((entry): LogReviewRecord => {
+      const actorName = nameOf(entry.actor, undefined);
+      return {
+        at: entry.at,
+        actor: entry.actor,
+        ...(actorName === undefined ? {} : { actorName }),
+        ...(entry.purpose === undefined ? {} : { purpose: entry.purpose }),
+      };
+    });
+  return {
+    period,
+    rows,
+    reviews,
+    totals: {
+      entries: rows.length,
+      reads: rows.filter((row) => isReadAction(row.action)).length,
+      refused: rows.filter((row) => row.outcome === 'refused').length,
+      unusual: rows.filter((row) => row.marks.length > 0).length,
+      cases: new Set(rows.map((row) => row.caseId)).size,
+      people: new Set(rows.filter((row) => row.actor !== 'system').map((row) => row.actor.toLowerCase()))
+        .size,
+    },
+    truncated,
+  };
+}
+
+/** The directory's name for a person, else the name a case's role gives them. */
+function createNameLookup(
+  directory: Directory,
+  cases: ReadonlyMap<string, Case>,
+): (actor: UserId | 'system', caseValue: Case | undefined) => string | undefined {
+  const names = new Map<string, string>();
+  for (const caseValue of cases.values()) {
+    for (const role of caseValue.roles) names.set(role.userId.toLowerCase(), role.displayName);
+  }
+  for (const contact of directory.contacts) {
+    names.set(contact.aadObjectId.toLowerCase(), `${contact.displayName} (${contact.title})`);
+  }
+  return (actor, caseValue) => {
+    if (actor === 'system') return 'Boten (Backa barnet)';
+    const own = caseValue?.roles.find((role) => role.userId.toLowerCase() === actor.toLowerCase());
+    return names.get(actor.toLowerCase()) ?? own?.displayName;
+  };
+}

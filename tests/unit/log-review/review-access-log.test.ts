@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest';
+import { ZDirectory } from '../../../flows/kernel/directory.js';
+import type { AuditEntry } from '../../../flows/kernel/ports.js';
+import {
+  logReviewAuditCaseId,
+  logReviewMessages,
+  reviewAccessLog,
+} from '../../../flows/log-review/review-access-log.js';
+import {
+  buildWeeklyLogReviewReminder,
+  ensureWeeklyLogReview,
+  nextReviewMonday,
+  sendWeeklyLogReview,
+  toIsoWeekLabel,
+} from '../../../flows/log-review/weekly-log-review.js';
+import { buildCase, users } from '../../fixtures/case-fixtures.js';
+import { buildDirectory, buildDirectoryInput, createTestFlow } from '../../support/flow-fixtures.js';
+
+function withReviewer() {
+  return buildDirectory((input) => {
+    (input as Record<string, unknown>).logReview = { reviewers: ['samordnare'], manyCases: { cases: 3 } };
+  });
+}
+
+function audit(overrides: Partial<AuditEntry> & Pick<AuditEntry, 'id' | 'at'>): AuditEntry {
+  return {
+    actor: users.barnkontakt,
+    action: 'lasArende',
+    caseId: 'case-0001',
+    outcome: 'allowed',
+    ...overrides,
+  };
+}
+
+async function seed(flow: ReturnType<typeof createTestFlow>) {
+  await flow.stores.cases.create(buildCase());
+  await flow.stores.audit.append(
+    audit({ id: 'a-1', at: '2026-11-02T08:00:00Z', purpose: 'Barnkontakten tar emot kortet' }),
+  );
+  await flow.stores.audit.append(
+    audit({ id: 'a-2', at: '2026-11-02T09:00:00Z', actor: users.annanBarnkontakt }),
+  );
+  await flow.stores.audit.append(audit({ id: 'a-3', at: '2026-11-03T09:00:00Z', caseId: 'case-gone' }));
+  await flow.stores.audit.append(
+    audit({
+      id: 'a-4',
+      at: '2026-11-03T10:00:00Z',
+      actor: users.bvc,
+      action: 'registreraSamtal',
+      outcome: 'refused',
+    }),
+  );
+  // Outside the period: the day after it, Stockholm time (23:00Z is midnight in November).
+  await flow.stores.audit.append(audit({ id: 'a-late', at: '2026-11-30T23:00:00Z' }));
+}
+
+describe('reviewAccessLog', () => {
+  it('lists the period’s accesses by case reference with the unusual marked, and logs the review itself', async () => {
+    const flow = createTestFlow({ directory: withReviewer() });
+    flow.setNow('2026-12-01T08:00:00Z');
+    await seed(flow);
+
+    const result = await reviewAccessLog(flow.deps, users.socialtjanst, {
+      from: '2026-11-01',
+      to: '2026-11-30',
+    });
+
+    if (result.outcome !== 'reviewed') throw new Error('expected a review');
+    const { rows, totals } = result.review;
+    expect(rows.map((row) => [row.id, row.caseReference, row.marks])).toEqual([
+      ['a-1', 'BB-4K7Q-2M9C', []],
+      ['a-2', 'BB-4K7Q-2M9C', ['utanRoll']],
+      ['a-3', undefined, ['arendetFinnsInte']],
+      ['a-4', 'BB-4K7Q-2M9C', ['nekad']],
+    ]);
+    expect(rows[0]).toMatchObject({
+      actorName: 'Maria Lind (Rektor)',
+      purpose: 'Barnkontakten tar emot kortet',
+    });
+    expect(totals).toEqual({ entries: 4, reads: 3, refused: 1, unusual: 3, cases: 2, people: 3 });
+    expect(JSON.stringify(result.review)).not.toContain('Testbarn');
+    expect(await flow.stores.audit.listForCase(logReviewAuditCaseId)).toEqual([
+      expect.objectContaining({
+        actor: users.socialtjanst,
+        action: 'logguppfoljning',
+        outcome: 'allowed',
+        at: '2026-12-01T08:00:00.000Z',
+        purpose: 'Logguppföljning av perioden 2026-11-01–2026-11-30',
+      }),
+    ]);
+  });
+
+  it('refuses anyone but a log reviewer, shows nothing, and logs the refusal', async () => {
+    const flow = createTestFlow({ directory: withReviewer() });
+    await seed(flow);
+
+    const result = await reviewAccessLog(flow.deps, users.barnkontakt, {
+      from: '2026-11-01',
+      to: '2026-11-30',
+    });
+
+    expect(result).toEqual({ outcome: 'refused', message: logReviewMessages.notReviewer });
+    expect((await flow.stores.audit.listForCase(logReviewAuditCaseId)).map((entry) => entry.outcome)).toEqual(
+      ['refused'],
+    );
+  });
+
+  it('lists earlier reviews in the period apart from the case rows', async () => {
+    const flow = createTestFlow({ directory: withReviewer() });
+    flow.setNow('2026-11-10T08:00:00Z');
+    await reviewAccessLog(flow.deps, users.socialtjanst, { from: '2026-11-01', to: '2026-11-09' });
+    flow.setNow('2026-11-20T08:00:00Z');
+
+    const result = await reviewAccessLog(flow.deps, users.socialtjanst, {
+      from: '2026-11-01',
+      to: '2026-11-30',
+    });
+
+    if (result.outcome !== 'reviewed') throw new Error('expected a review');
+    expect(result.review.rows).toEqual([]);
+    expect(result.review.reviews.map((review) => [review.at, review.purpose])).toEqual([
+      ['2026-11-10T08:00:00.000Z', 'Logguppföljning av perioden 2026-11-01–2026-11-09'],
+      ['2026-11-20T08:00:00.000Z', 'Logguppföljning av perioden 2026-11-01–2026-11-30'],
+    ]);
+  });
+
+  it('fails without showing anything when the review cannot be logged', async () => {
+    const flow = createTestFlow({ directory: withReviewer() });
+    flow.stores.failNext('audit.append', new Error('loggen svarar inte'));
+
+    await expect(
+      reviewAccessLog(flow.deps, users.socialtjanst, { from: '2026-11-01', to: '2026-11-30' }),
+    ).rejects.toThrow('loggen svarar inte');
+    expect(flow.stores.calls).not.toContain('audit.listBetween');
+  });
+});
+
+describe('the directory’s log reviewers', () => {
+  it('must be listed contacts in Teams, each once', () => {
+    const input = buildDirectoryInput() as Record<string, unknown>;
+    input.logReview = { reviewers: ['samordnare', 'okand', 'samordnare'] };
+
+    const parsed = ZDirectory.safeParse(input);
+
+    expect(parsed.success).toBe(false);
+    const messages = parsed.error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    expect(messages).toEqual([
+      'logReview.reviewers.1: Kontakten "okand" finns inte under contacts',
+      'logReview.reviewers.2: Loggranskaren "samordnare" står två gånger',
+    ]);
+  });
+
+  it('are none by default, with the default threshold of 10 cases within 60 minutes', () => {
+    expect(buildDirectory().logReview).toEqual({
+      reviewers: [],
+      manyCases: { cases: 10, withinMinutes: 60 },
+    });
+  });
+});
+
+describe('the weekly log review', () => {
+  it('is due on Monday at 07:00 Stockholm under an id of its ISO week', () => {
+    expect(buildWeeklyLogReviewReminder('2026-11-30', '2026-11-25T10:00:00Z')).toMatchObject({
+      id: 'logguppfoljning-2026-W49',
+      dueAt: '2026-11-30T06:00:00.000Z',
+    });
+    // Summer time: 07:00 is 05:00Z. Week 1 of 2027 starts on Monday 4 January; 28 December 2026 is week 53.
+    expect(buildWeeklyLogReviewReminder('2026-06-01', '2026-05-25T10:00:00Z').dueAt).toBe(
+      '2026-06-01T05:00:00.000Z',
+    );
+    expect(toIsoWeekLabel('2026-12-28')).toBe('2026-W53');
+    expect(toIsoWeekLabel('2027-01-04')).toBe('2027-W01');
+  });
+
+  it('goes out on the coming Monday: this Monday before 07:00, else the next one', () => {
+    expect(nextReviewMonday(new Date('2026-11-30T05:59:00Z'))).toBe('2026-11-30');
+    expect(nextReviewMonday(new Date('2026-11-30T06:00:00Z'))).toBe('2026-12-07');
+    expect(nextReviewMonday(new Date('2026-12-06T22:59:00Z'))).toBe('2026-12-07');
+  });
+
+  it('is scheduled once whatever the number of starts, and not at all without a reviewer', async () => {
+    const flow = createTestFlow({ directory: withReviewer() });
+    flow.setNow('2026-12-03T11:00:00Z');
+
+    expect(await ensureWeeklyLogReview(flow.deps)).toBe(true);
+    expect(await ensureWeeklyLogReview(flow.deps)).toBe(false);
+    expect(await ensureWeeklyLogReview(createTestFlow().deps)).toBe(false);
+    expect((await flow.stores.reminders.get('logguppfoljning-2026-W50'))?.value.dueAt).toBe(
+      '2026-12-07T06:00:00.000Z',
+    );
+  });
+
+  it('sends the previous week to each reviewer once, logs it, and schedules the next week, also when run twice', async () => {
+    const flow = createTestFlow({ directory: withReviewer() });
+    await seed(flow);
+    const reminder = buildWeeklyLogReviewReminder('2026-11-09', '2026-11-01T10:00:00Z');
+    flow.setNow('2026-11-09T06:00:05Z');
+    const periods: string[] = [];
+    const render = (review: { period: { from: string; to: string }; rows: readonly unknown[] }) => {
+      periods.push(`${review.period.from}–${review.period.to}:${review.rows.length}`);
+      return { card: { type: 'AdaptiveCard', version: '1.5' }, summary: 'Veckans logguppföljning' };
+    };
+
+    expect(await sendWeeklyLogReview(flow.deps, reminder, render)).toEqual({ sentTo: 1 });
+    flow.setNow('2026-11-09T06:10:00Z');
+    await sendWeeklyLogReview(flow.deps, reminder, render);
+
+    expect(periods).toEqual(['2026-11-02–2026-11-08:4', '2026-11-02–2026-11-08:4']);
+    const cards = flow.stores
+      .snapshot()
+      .outbox.filter((message) => message.id.startsWith('logguppfoljning-'));
+    expect(cards.map((message) => [message.id, message.recipientKey])).toEqual([
+      ['logguppfoljning-2026-W46:samordnare', users.socialtjanst],
+    ]);
+    expect((await flow.stores.audit.listForCase(logReviewAuditCaseId)).map((entry) => entry.id)).toEqual([
+      'audit-logguppfoljning-2026-W46',
+    ]);
+    expect((await flow.stores.reminders.get('logguppfoljning-2026-W47'))?.value.dueAt).toBe(
+      '2026-11-16T06:00:00.000Z',
+    );
+  });
+});
