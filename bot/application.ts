@@ -8,9 +8,11 @@ import { registerBarnteamBooking } from './handlers/barnteam/barnteam-booking.js
 import { registerBarnteamOutcome } from './handlers/barnteam/barnteam-outcome.js';
 import { registerSkattning } from './handlers/barnteam/skattning.js';
 import { registerCaseOverview } from './handlers/case-overview.js';
+import { registerStatistik } from './handlers/follow-up-figures/statistik.js';
 import type { HandlerContext } from './handlers/handler-context.js';
 import { registerHelp } from './handlers/help.js';
 import { registerBarnetsPlan } from './handlers/individuellt-barnteam/barnets-plan.js';
+import { registerLogReview } from './handlers/log-review/logguppfoljning.js';
 import { registerBeslut } from './handlers/samtal-och-beslut/beslut.js';
 import { registerSamtal } from './handlers/samtal-och-beslut/samtal.js';
 import { registerSamtycke } from './handlers/samtycke/samtycke.js';
@@ -48,6 +50,8 @@ export function createApplication(deps: ApplicationDependencies): Application<Tu
   registerBarnteamOutcome(app, deps.handlers);
   registerCaseOverview(app, deps.handlers, deps.personalChat);
   registerBarnetsPlan(app, deps.handlers);
+  registerStatistik(app, deps.handlers);
+  registerLogReview(app, deps.handlers, deps.personalChat);
   registerUnknownText(app);
   return app;
 }

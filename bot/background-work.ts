@@ -13,6 +13,7 @@
  * the municipality's fallback contact gets a text naming the staff member (never child data).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { renderLogguppfoljning } from '../cards/logguppfoljning/logguppfoljning.js';
 import { handleAnswerCheck } from '../flows/barnteam/attendee-answers.js';
 import { bookingRepairReminderKind, handleBookingRepair } from '../flows/barnteam/book-barnteam.js';
 import {
@@ -55,6 +56,11 @@ import {
   syncTeamChannelMembersReminderKind,
   type TeamChannels,
 } from '../flows/kernel/team-channel.js';
+import {
+  ensureWeeklyLogReview,
+  sendWeeklyLogReview,
+  weeklyLogReviewReminderKind,
+} from '../flows/log-review/weekly-log-review.js';
 import { decisionFollowUpReminderKind, followUpDecision } from '../flows/samtal-och-beslut/decide.js';
 import { chaseUnansweredCase } from '../flows/upptackt/chase-unanswered-case.js';
 import { followUpOwnSupport } from '../flows/upptackt/follow-up-own-support.js';
@@ -72,6 +78,7 @@ import {
   defaultReminderSweeperOptions,
   type ReminderSweeperOptions,
 } from '../infra/reminders/reminder-sweeper.js';
+import { toLogguppfoljningData } from './card-views/log-review-view.js';
 import { createConnectorMessageSender } from './connector-message-sender.js';
 import type { ProactiveSender } from './proactive.js';
 
@@ -223,6 +230,13 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
           'Påminnelse om Individuellt barnteam',
         );
       },
+      [weeklyLogReviewReminderKind]: async (reminder: Reminder) => {
+        const outcome = await sendWeeklyLogReview(flow, reminder, (review) => ({
+          card: renderLogguppfoljning(toLogguppfoljningData(review, directory)),
+          summary: 'Veckans logguppföljning av åtkomstloggen i Backa barnet.',
+        }));
+        logger.info({ reminderId: reminder.id, sentTo: outcome.sentTo }, 'Veckans logguppföljning');
+      },
       ...(deps.teamChannels === undefined ? {} : teamChannelHandlers(deps.teamChannels)),
       ...(calendar === undefined
         ? {}
@@ -300,7 +314,15 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
     return run;
   }
 
+  let weeklyLogReviewScheduled = false;
+
   async function sweepReminders(): Promise<void> {
+    // Once per process, on the running loop only: every instance schedules the same week's
+    // review (its id is the week), so a second one is a no-op, and runOnce in tests stays as it was.
+    if (!weeklyLogReviewScheduled) {
+      await ensureWeeklyLogReview(flow);
+      weeklyLogReviewScheduled = true;
+    }
     // Effects a crash left in a case document (Cosmos) are enqueued before the due reminders
     // are listed, so a repaired chase is swept in the same round.
     const repaired = await stores.cases.repairPendingEffects(repairBatchSize);

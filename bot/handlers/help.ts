@@ -18,6 +18,10 @@ export const helpText = [
   '',
   '**Kommandon**',
   '- **ny upptäckt**: fyll i ett Upptäckarkort om ett barn du är orolig för. Kortet går till barnets Barnkontakt.',
+  '- **statistik**: för processteamet, terminens uppföljningssiffror som tabeller, ledtider och CSV-fil. ' +
+    'Skriv till exempel statistik vt 2026 för en viss termin.',
+  '- **logguppföljning**: för kommunens loggranskare, vem som läst eller ändrat vilket ärende och det ovanliga. ' +
+    'Skriv till exempel logguppföljning 2026-11-01 2026-11-30 för en viss period (annars de senaste 7 dagarna).',
   '- **hjälp**: visa den här texten.',
   '',
   'Är du Barnkontakt får du ett kort här när ett barn behöver dig. Där tar du emot ärendet, ' +

@@ -27,7 +27,8 @@
  *   done, cancelled) get a `ttl` and expire. Delivered messages are kept until then (not
  *   deleted) so that re-enqueueing the same id stays a no-op.
  * - `audit`, pk `/caseId`: append-only (create, never replace or delete); listing a case's
- *   access log is a single-partition query. Each entry gets `ttl` from the retention
+ *   access log is a single-partition query; the log review's listing by time is a paged query
+ *   across partitions (docs/operations.md, Log review). Each entry gets `ttl` from the retention
  *   setting. The local test server does not enforce TTL: expiry is set and documented here
  *   and needs a test against a real account.
  * - `activities`, pk `/id`: Teams activities already handled. `record` is a create; 409 means
