@@ -78,6 +78,19 @@ describe('logguppföljning', () => {
     );
   });
 
+  it('typed in a channel, the review goes to the personal chat and the channel gets a pointer only', async () => {
+    await walkCase(teams).to('mottagen');
+
+    await teams.say(omar, '<at>Backa barnet</at> logguppföljning', { where: 'channel' });
+
+    const inChannel = teams.connector.filter((request) => request.path.includes('personalrum-bjorkskolan'));
+    expect(inChannel.map((request) => request.body.text)).toEqual([
+      'Logguppföljningen finns i din personliga chatt med Backa barnet.',
+    ]);
+    expect(JSON.stringify(inChannel)).not.toContain('BB-');
+    expect(reviewCardsTo(omar)).toHaveLength(1);
+  });
+
   it('refuses anyone but a log reviewer, in Swedish, with the refusal logged and no card', async () => {
     await walkCase(teams).to('mottagen');
 
