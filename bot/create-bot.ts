@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Express } from 'express';
+import { recordFiguresInStores } from '../flows/follow-up-figures/figure-recording-cases.js';
 import type { ComputeTermFigures } from '../flows/follow-up-figures/read-term-figures.js';
 import type { DeepCompassCatalogue } from '../flows/individuellt-barnteam/deep-compass-catalogue.js';
 import type { Calendar } from '../flows/kernel/calendar.js';
@@ -17,6 +18,7 @@ import type { Directory } from '../flows/kernel/directory.js';
 import type { Clock, Stores } from '../flows/kernel/ports.js';
 import type { TeamChannels } from '../flows/kernel/team-channel.js';
 import type { Config } from '../infra/config.js';
+import { createFigureIdHash } from '../infra/figure-id-hash.js';
 import type { Logger } from '../infra/logger.js';
 import { createChannelTab, toTabPlanUrl } from '../web/channel-tab.js';
 import { createFiguresDownload, toFiguresCsvUrl } from '../web/figures-download.js';
@@ -109,7 +111,9 @@ export function toActivityLedgerId(context: TurnContext): string {
 }
 
 export async function createBot(options: CreateBotOptions): Promise<Bot> {
-  const { config, stores, logger } = options;
+  const { config, logger } = options;
+  // Every case write of the turns and the background work gives its follow-up figure events here.
+  const stores = recordFiguresInStores(options.stores, createFigureIdHash(config.identityHashKey));
   const clock = options.clock ?? machineClock;
 
   const authentication = new GuardedBotFrameworkAuthentication({

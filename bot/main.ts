@@ -3,7 +3,9 @@
  * stops cleanly on SIGTERM (App Service) or Ctrl+C. Any start-up failure is printed as a
  * clear message for IT staff and the process exits non-zero, so the platform notices.
  */
+
 import { DefaultAzureCredential } from '@azure/identity';
+import { computeTermFigures } from '../flows/follow-up-figures/compute-term-figures.js';
 import { type Calendar, toMailboxKey } from '../flows/kernel/calendar.js';
 import type { Directory } from '../flows/kernel/directory.js';
 import type { Clock, Stores } from '../flows/kernel/ports.js';
@@ -175,6 +177,8 @@ async function start(): Promise<void> {
     logger,
     calendar: calendar.calendar,
     teamChannels: openTeamChannels(config, logger),
+    computeTermFigures: (term) =>
+      computeTermFigures({ stores, directory, clock: clock ?? { now: () => new Date() } }, term),
   });
   await bot.listen();
 

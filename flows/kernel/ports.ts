@@ -35,6 +35,44 @@ export interface Clock {
 export interface CaseEffects {
   readonly outbox: readonly OutboxMessage[];
   readonly reminders: readonly Reminder[];
+  /** Anonymous follow-up figure events the change gave (`flows/follow-up-figures/`). */
+  readonly figures?: readonly FigureEvent[];
+}
+
+/**
+ * One anonymous fact counted in the follow-up figures: a term, a metric, an organisation key and,
+ * for a lead time, whole working days. The id is a keyed hash, so appending the same fact twice
+ * counts once and the event cannot be traced back to its case; it outlives the case's erasure.
+ */
+export const ZFigureEvent = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_-]{16,100}$/),
+    /** `2026vt`, `2026ht`: the partition the term's figures are read from. */
+    term: z.string().regex(/^\d{4}(vt|ht)$/),
+    metric: z.string().min(1).max(100),
+    organisation: z.string().max(100),
+    workingDays: z.number().int().min(0).max(100000).optional(),
+  })
+  .strict();
+export type FigureEvent = z.infer<typeof ZFigureEvent>;
+
+/** How many events of a term share metric, organisation and working days. */
+export interface FigureCount {
+  readonly metric: string;
+  readonly organisation: string;
+  readonly workingDays?: number;
+  readonly count: number;
+}
+
+/**
+ * The follow-up figures' events and their per-term counts. Reading a term touches only that
+ * term's aggregate, never a case, so it works after the cases are erased.
+ */
+export interface FigureStore {
+  /** Appends the events not stored yet (by id); returns how many were new. */
+  append(events: readonly FigureEvent[]): Promise<number>;
+  /** The counts of one term (`2026vt`), grouped by metric, organisation and working days. */
+  termCounts(term: string): Promise<FigureCount[]>;
 }
 
 /**
@@ -334,6 +372,8 @@ export interface Stores {
   readonly audit: AuditLog;
   readonly activities: ActivityLedger;
   readonly meetings: MeetingStore;
+  /** Follow-up figures; absent in fakes that do not count them. */
+  readonly figures?: FigureStore;
   /** Releases what the stores opened themselves (a Cosmos client passed in stays the caller's). */
   close(): Promise<void>;
 }

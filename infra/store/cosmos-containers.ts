@@ -23,6 +23,8 @@ export const cosmosContainers = {
   audit: { id: 'audit', partitionKeyPath: '/caseId', defaultTtl: -1 },
   activities: { id: 'activities', partitionKeyPath: '/id', defaultTtl: -1 },
   meetings: { id: 'meetings', partitionKeyPath: '/id' },
+  /** Follow-up figure events: a term's figures are read from its own partition. */
+  figures: { id: 'figures', partitionKeyPath: '/term' },
 } as const satisfies Record<string, CosmosContainerSpec>;
 
 export type CosmosContainerName = keyof typeof cosmosContainers;

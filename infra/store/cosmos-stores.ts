@@ -80,6 +80,7 @@ import {
   type CaseEffects,
   type CaseStore,
   type ConversationStore,
+  type FigureStore,
   type MeetingStore,
   type OutboxMessage,
   type OutboxStore,
@@ -90,6 +91,7 @@ import {
   ZActivityRecord,
   ZAuditEntry,
   ZBarnteamMeeting,
+  ZFigureEvent,
   ZOpenCaseClaim,
   ZOutboxMessage,
   ZReminder,
@@ -103,6 +105,7 @@ import {
   referenceCosmosContainers,
   reminderQueue,
 } from './cosmos-containers.js';
+import { createCosmosFigureStore } from './cosmos-figure-store.js';
 import {
   assertStorableId,
   isOutboxActive,
@@ -146,14 +149,16 @@ export async function openCosmosStores(options: CosmosStoreOptions): Promise<Sto
   const finishedTtl = Math.round((options.finishedRetentionDays ?? 30) * secondsPerDay);
   const outbox = createOutboxStore(containers.outbox, finishedTtl);
   const reminders = createReminderStore(containers.reminders, finishedTtl);
+  const figures = createCosmosFigureStore(containers.figures);
   return {
-    cases: createCaseStore(containers, { outbox, reminders }),
+    cases: createCaseStore(containers, { outbox, reminders, figures }),
     conversations: createConversationStore(containers.conversations),
     outbox,
     reminders,
     audit: createAuditLog(containers.audit, auditTtl),
     activities: createActivityLedger(containers.activities),
     meetings: createMeetingStore(containers.meetings),
+    figures,
     async close() {},
   };
 }
@@ -188,6 +193,7 @@ async function openContainers(options: CosmosStoreOptions): Promise<CosmosContai
 const ZPendingEffects = z.object({
   outbox: z.array(ZOutboxMessage),
   reminders: z.array(ZReminder),
+  figures: z.array(ZFigureEvent).optional(),
 });
 type PendingEffects = z.infer<typeof ZPendingEffects>;
 const ZCaseWithPendingEffects = z
@@ -208,12 +214,20 @@ function mergeEffects(earlier: PendingEffects | undefined, later: CaseEffects): 
   for (const reminder of later.reminders) {
     if (!reminders.some((known) => known.id === reminder.id)) reminders.push(reminder);
   }
-  return { outbox, reminders };
+  const figures = [...(earlier?.figures ?? [])];
+  for (const event of later.figures ?? []) {
+    if (!figures.some((known) => known.id === event.id)) figures.push(event);
+  }
+  return figures.length === 0 ? { outbox, reminders } : { outbox, reminders, figures };
 }
 
 function createCaseStore(
   containers: CosmosContainers,
-  effectStores: { readonly outbox: OutboxStore; readonly reminders: ReminderStore },
+  effectStores: {
+    readonly outbox: OutboxStore;
+    readonly reminders: ReminderStore;
+    readonly figures: FigureStore;
+  },
 ): CaseStore {
   const { cases, identityIndex } = containers;
 
@@ -229,6 +243,7 @@ function createCaseStore(
     effects: PendingEffects,
   ): Promise<Versioned<Case> | undefined> {
     await enqueueEffects(effectStores, effects);
+    if (effects.figures !== undefined) await effectStores.figures.append(effects.figures);
     try {
       const response = await callCosmos('case', caseId, () =>
         cases.item(caseId, caseId).patch([{ op: 'remove', path: '/pendingEffects' }], ifMatchOption(etag)),
@@ -259,7 +274,13 @@ function createCaseStore(
     written: Versioned<Case>,
     effects: PendingEffects,
   ): Promise<Versioned<Case>> {
-    if (effects.outbox.length === 0 && effects.reminders.length === 0) return written;
+    if (
+      effects.outbox.length === 0 &&
+      effects.reminders.length === 0 &&
+      (effects.figures ?? []).length === 0
+    ) {
+      return written;
+    }
     try {
       return (await enqueuePendingEffects(written.value.id, written.etag, effects)) ?? written;
     } catch (error) {

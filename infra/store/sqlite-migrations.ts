@@ -99,6 +99,25 @@ export const mainMigrations: readonly SqliteMigration[] = [
   `
   CREATE INDEX cases_by_reference ON cases (json_extract(document, '$.reference'));
   `,
+  // 7: the follow-up figures: anonymous events (kept after the cases are erased) and their
+  // per-term counts, updated in the same transaction so a term is read without a scan.
+  `
+  CREATE TABLE figure_events (
+    id TEXT PRIMARY KEY,
+    term TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    organisation TEXT NOT NULL,
+    working_days INTEGER
+  ) STRICT, WITHOUT ROWID;
+  CREATE TABLE figure_counts (
+    term TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    organisation TEXT NOT NULL,
+    working_days INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (term, metric, organisation, working_days)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];
 
 /**

@@ -44,6 +44,7 @@ import {
   ZStoredConversation,
 } from '../../flows/kernel/ports.js';
 import { toAuditPage, toAuditWindowKeys } from './audit-window.js';
+import { createSqliteFigureStore, type SqliteFigureWriter } from './sqlite-figure-store.js';
 import { createGroupCommit, type GroupCommit } from './sqlite-group-commit.js';
 import { applyMigrations, auditMigrations, mainMigrations } from './sqlite-migrations.js';
 import {
@@ -94,14 +95,16 @@ export function openSqliteStores(options: SqliteStoreOptions): Stores {
   const auditWrites = createGroupCommit(audit);
   const outbox = createOutboxStore(main, mainWrites);
   const reminders = createReminderStore(main, mainWrites);
+  const figures = createSqliteFigureStore(main, mainWrites);
   return {
-    cases: createCaseStore(main, mainWrites, { outbox, reminders }),
+    cases: createCaseStore(main, mainWrites, { outbox, reminders, figures }),
     conversations: createConversationStore(main, mainWrites),
     outbox,
     reminders,
     audit: createAuditLog(audit, auditWrites),
     activities: createActivityLedger(main, mainWrites),
     meetings: createMeetingStore(main, mainWrites),
+    figures,
     async close() {
       if (closed) {
         return;
@@ -179,6 +182,7 @@ function createWrittenDocuments(): WrittenDocuments {
 interface EffectWriters {
   readonly outbox: { enqueueNow(message: OutboxMessage): boolean };
   readonly reminders: { scheduleNow(reminder: Reminder): boolean };
+  readonly figures: SqliteFigureWriter;
 }
 
 function createCaseStore(db: SqliteDatabase, writes: GroupCommit, effectWriters: EffectWriters): CaseStore {
@@ -235,6 +239,7 @@ function createCaseStore(db: SqliteDatabase, writes: GroupCommit, effectWriters:
   const writeEffectsNow = (effects: CaseEffects): void => {
     for (const message of effects.outbox) effectWriters.outbox.enqueueNow(message);
     for (const reminder of effects.reminders) effectWriters.reminders.scheduleNow(reminder);
+    if (effects.figures !== undefined) effectWriters.figures.appendNow(effects.figures);
   };
 
   const replaceNow = (value: Case, ifMatch: string): Versioned<Case> => {

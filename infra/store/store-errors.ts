@@ -6,7 +6,15 @@
 import { DomainError } from '../../flows/kernel/errors.js';
 
 /** What kind of document a store was handling, for error details and messages. */
-export type StoredKind = 'case' | 'conversation' | 'outbox' | 'reminder' | 'audit' | 'activity' | 'meeting';
+export type StoredKind =
+  | 'case'
+  | 'conversation'
+  | 'outbox'
+  | 'reminder'
+  | 'audit'
+  | 'activity'
+  | 'meeting'
+  | 'figure';
 
 const conflictMessages: Record<StoredKind, string> = {
   case: 'Ärendet har ändrats av någon annan sedan du öppnade det. Visa ärendet igen och försök på nytt.',
@@ -16,6 +24,7 @@ const conflictMessages: Record<StoredKind, string> = {
   audit: 'Loggposten har ändrats av någon annan.',
   activity: 'Aktiviteten har redan hanterats.',
   meeting: 'Mötet har ändrats av någon annan sedan du öppnade det. Visa mötet igen och försök på nytt.',
+  figure: 'Uppföljningssiffrorna räknas just nu av en annan instans. Försök på nytt.',
 };
 
 export function createAlreadyExistsError(kind: StoredKind, id: string): DomainError {

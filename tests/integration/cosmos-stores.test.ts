@@ -10,6 +10,7 @@ import {
   buildOutboxMessage,
   buildReminder,
 } from '../contract/contract-data.js';
+import { describeFigureContract } from '../contract/figures-contract.js';
 import { describeStorageContract } from '../contract/storage-contract.js';
 import { type LocalCosmosServer, startCosmosServer } from '../support/cosmos-server.js';
 
@@ -54,6 +55,15 @@ describeStorageContract('Cosmos DB', {
   },
   async reopen() {
     // A new client and no creation: everything must come back from the server.
+    return openCosmosStores({ client: createClient(), databaseId: lastDatabaseId, createIfMissing: false });
+  },
+});
+
+describeFigureContract('Cosmos DB', {
+  async open() {
+    return (await openFreshStores()).stores;
+  },
+  async reopen() {
     return openCosmosStores({ client: createClient(), databaseId: lastDatabaseId, createIfMissing: false });
   },
 });

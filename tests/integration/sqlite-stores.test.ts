@@ -13,6 +13,7 @@ import {
   buildOutboxMessage,
   buildReminder,
 } from '../contract/contract-data.js';
+import { describeFigureContract } from '../contract/figures-contract.js';
 import { describeStorageContract } from '../contract/storage-contract.js';
 
 const root = mkdtempSync(join(tmpdir(), 'backa-sqlite-'));
@@ -65,6 +66,16 @@ describeStorageContract('SQLite', {
   },
 });
 
+describeFigureContract('SQLite', {
+  async open() {
+    lastPath = nextPath();
+    return openSqliteStores({ path: lastPath });
+  },
+  async reopen() {
+    return openSqliteStores({ path: lastPath });
+  },
+});
+
 describe('SQLite store files', () => {
   it('keeps the audit log in its own file, where rows can be neither changed nor deleted', async () => {
     const path = nextPath();
@@ -99,7 +110,7 @@ describe('SQLite store files', () => {
     const main = new Database(path, { readonly: true });
     try {
       expect(main.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(main.pragma('user_version', { simple: true })).toBe(6);
+      expect(main.pragma('user_version', { simple: true })).toBe(mainMigrations.length);
       const row = main.prepare('SELECT identity_key FROM cases').get();
       expect(row).toEqual({ identity_key: 'key-0123456789abcdef' });
       const columns = main.prepare("SELECT name FROM pragma_table_info('cases')").pluck().all();

@@ -21,6 +21,7 @@ var containers = [
   { name: 'audit', partitionKey: '/caseId', defaultTtl: -1 }
   { name: 'activities', partitionKey: '/id', defaultTtl: -1 }
   { name: 'meetings', partitionKey: '/id', defaultTtl: null }
+  { name: 'figures', partitionKey: '/term', defaultTtl: null }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
