@@ -15,7 +15,7 @@
  * Options: --turns N (measured turns per scenario and concurrency, default 2000), --rounds N
  * (default 4), --warmup N (default 300), --concurrency 1,50, --store-timing (time spent in each
  * store method), --keep (keep the temporary directory), --scenarios a,b (only these, by the
- * letter in the table; the ratios need c), --skip-outbox-drain (leave out the 1 000-notice drain), --skip-tab (leave out the channel tab's API).
+ * letter in the table; the ratios need c), --skip-outbox-drain (leave out the 1 000-notice drain), --skip-tab (leave out the channel tab's API), --skip-figures (leave out a term's follow-up figures over 1 000 000 cases).
  * Profile one scenario with: node --cpu-prof --cpu-prof-dir=.tmp/prof --import tsx scripts/bench.ts
  * --scenarios b --skip-outbox-drain (the load generator runs in its own process, unprofiled).
  */
@@ -39,6 +39,7 @@ import { loadDirectoryFile } from '../infra/directory-file.js';
 import { createLogger } from '../infra/logger.js';
 import { openSqliteStores } from '../infra/store/sqlite-stores.js';
 import { cardEchoText, startEchoBot } from './bench/echo-bot.js';
+import { measureFollowUpFigures } from './bench/follow-up-figures.js';
 import { measureOutboxDrain } from './bench/outbox-drain.js';
 import type { LoadMessage, RunRequest, RunResult, Scenario } from './bench/protocol.js';
 import {
@@ -71,6 +72,7 @@ const { values: options } = parseArgs({
     scenarios: { type: 'string', default: 'a,b,c,d' },
     'skip-outbox-drain': { type: 'boolean', default: false },
     'skip-tab': { type: 'boolean', default: false },
+    'skip-figures': { type: 'boolean', default: false },
   },
 });
 const turns = Number(options.turns);
@@ -624,6 +626,18 @@ async function main(): Promise<number> {
           `p99 ${formatMs(tab.plan.p99)} ms; baslinje GET /api/tab/session på samma server: p50 ${formatMs(tab.baseline.p50)} ms, ` +
           `p99 ${formatMs(tab.baseline.p99)} ms (kvot p99 ${formatRatio(tab.plan.p99 / tab.baseline.p99)}); ` +
           `mål p99 under ${goalTabP99Ms} ms: ${tab.plan.p99 < goalTabP99Ms ? 'PASS' : 'FAIL'}`,
+      );
+    }
+
+    if (!options['skip-figures']) {
+      const figures = await measureFollowUpFigures(directoryData);
+      write();
+      write(
+        `Uppföljningssiffror: en termins tabeller ur räknarna för ${figures.cases.toLocaleString('sv-SE')} ärenden ` +
+          `(${figures.countRows.toLocaleString('sv-SE')} rader, fem terminer, 250 enheter, ledtider 0–60 arbetsdagar) ` +
+          `på SQLite, ${figures.reads} läsningar: snabbast ${formatMs(figures.fastestMs)} ms, långsammast ${formatMs(figures.slowestMs)} ms; ` +
+          `terminens kort lästa ${figures.cardsRead}, väntade ${figures.cardsExpected}; mål under 2 000 ms: ` +
+          `${figures.slowestMs < 2000 && figures.cardsRead === figures.cardsExpected ? 'PASS' : 'FAIL'}`,
       );
     }
 

@@ -22,6 +22,16 @@ import {
 /** The first term the product counted; stock figures read no term before it. */
 export const firstFigureTerm: Term = { season: 'vt', year: 2024 };
 
+/** What the stock figures read from the earlier terms. */
+const stockMetrics: readonly FigureMetric[] = [
+  'individuelltBarnteam.startat',
+  'individuelltBarnteam.avslutat',
+  'individuelltBarnteam.verksamhetStartad',
+  'individuelltBarnteam.verksamhetAvslutad',
+  'barnetsPlan.faststalld',
+  'barnetsPlan.avslutad',
+];
+
 export interface FigureDependencies {
   readonly stores: { readonly figures?: FigureStore };
   readonly directory: Directory;
@@ -34,7 +44,7 @@ export async function computeTermFigures(deps: FigureDependencies, term: Term): 
   const earlier: FigureCount[] = [];
   if (figures !== undefined) {
     for (let cursor = firstFigureTerm; compareTerms(cursor, term) < 0; cursor = nextTerm(cursor)) {
-      earlier.push(...(await figures.termCounts(termKey(cursor))));
+      earlier.push(...(await figures.termCounts(termKey(cursor), stockMetrics)));
     }
   }
   const total = (metric: FigureMetric, counts: readonly FigureCount[] = own): number =>

@@ -71,8 +71,11 @@ export interface FigureCount {
 export interface FigureStore {
   /** Appends the events not stored yet (by id); returns how many were new. */
   append(events: readonly FigureEvent[]): Promise<number>;
-  /** The counts of one term (`2026vt`), grouped by metric, organisation and working days. */
-  termCounts(term: string): Promise<FigureCount[]>;
+  /**
+   * The counts of one term (`2026vt`), grouped by metric, organisation and working days; only
+   * these metrics when given (earlier terms are read for the stock figures alone).
+   */
+  termCounts(term: string, metrics?: readonly string[]): Promise<FigureCount[]>;
 }
 
 /**

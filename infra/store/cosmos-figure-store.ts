@@ -30,7 +30,7 @@ export function createCosmosFigureStore(figures: Container): FigureStore {
       }
       return added;
     },
-    async termCounts(term) {
+    async termCounts(term, metrics) {
       let rows: unknown[];
       try {
         const response = await figures.items
@@ -66,7 +66,10 @@ export function createCosmosFigureStore(figures: Container): FigureStore {
           count: 1,
         });
       }
-      return [...counts.values()] satisfies FigureCount[];
+      const wanted = metrics === undefined ? undefined : new Set(metrics);
+      return [...counts.values()].filter(
+        (row) => wanted === undefined || wanted.has(row.metric),
+      ) satisfies FigureCount[];
     },
   };
 }

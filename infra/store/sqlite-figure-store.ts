@@ -39,6 +39,10 @@ export function createSqliteFigureStore(
     [string],
     { metric: string; organisation: string; working_days: number; count: number }
   >('SELECT metric, organisation, working_days, count FROM figure_counts WHERE term = ?');
+  const selectMetric = db.prepare<
+    [string, string],
+    { metric: string; organisation: string; working_days: number; count: number }
+  >('SELECT metric, organisation, working_days, count FROM figure_counts WHERE term = ? AND metric = ?');
 
   const appendNow = (events: readonly FigureEvent[]): number => {
     let added = 0;
@@ -64,9 +68,13 @@ export function createSqliteFigureStore(
     append(events) {
       return writes.run(() => appendInTransaction(events), toFigureError);
     },
-    async termCounts(term) {
+    async termCounts(term, metrics) {
       try {
-        return selectTerm.all(term).map(
+        const rows =
+          metrics === undefined
+            ? selectTerm.all(term)
+            : metrics.flatMap((metric) => selectMetric.all(term, metric));
+        return rows.map(
           (row): FigureCount => ({
             metric: row.metric,
             organisation: row.organisation,

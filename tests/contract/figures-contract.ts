@@ -63,6 +63,9 @@ export function describeFigureContract(name: string, setup: StorageContractSetup
         { metric: 'orosanmalan.antal', organisation: 'polis', count: 1 },
         { metric: 'upptackarkort.internt', organisation: 'bjorkskolan', count: 2 },
       ]);
+      expect(await figures.termCounts('2026vt', ['orosanmalan.antal'])).toEqual([
+        { metric: 'orosanmalan.antal', organisation: 'polis', count: 1 },
+      ]);
       expect(await figures.termCounts('2025ht')).toEqual([
         { metric: 'upptackarkort.internt', organisation: 'bjorkskolan', count: 1 },
       ]);
