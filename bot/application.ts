@@ -7,6 +7,7 @@ import { Application, type TurnState } from '@microsoft/teams-ai';
 import { registerBarnteamBooking } from './handlers/barnteam/barnteam-booking.js';
 import { registerBarnteamOutcome } from './handlers/barnteam/barnteam-outcome.js';
 import { registerSkattning } from './handlers/barnteam/skattning.js';
+import { registerBehovUppfyllt } from './handlers/behov-uppfyllt/behov-uppfyllt.js';
 import { registerCaseOverview } from './handlers/case-overview.js';
 import { registerStatistik } from './handlers/follow-up-figures/statistik.js';
 import type { HandlerContext } from './handlers/handler-context.js';
@@ -44,6 +45,7 @@ export function createApplication(deps: ApplicationDependencies): Application<Tu
   registerKvittoRefresh(app, deps.handlers);
   registerSamtycke(app, deps.handlers);
   registerBeslut(app, deps.handlers);
+  registerBehovUppfyllt(app, deps.handlers);
   registerSkattning(app, deps.handlers);
   registerSamtal(app, deps.handlers);
   registerBarnteamBooking(app, deps.handlers);

@@ -132,6 +132,7 @@ const sharePurposes: Readonly<Record<NoticeKind, string>> = {
     'Den som ansvarar för en åtgärd i Barnets plan påminns om att den är försenad: referens och datum, inga uppgifter om barnet.',
   teammotePaminnelse:
     'Teamets medlemmar påminns om nästa möte i Barnets plan: referens, tid och länk, inga uppgifter om barnet.',
+  arendeAvslutat: 'Upptäckaren får besked om sitt eget kort: att ärendet är avslutat och när, inte varför.',
 };
 
 const dropPurposes: Readonly<Record<NoticeDropReason, string>> = {
@@ -410,6 +411,10 @@ async function decide(
         if (caseValue.state === 'samtyckeAterkallat' && data.event !== 'teametAvslutat') {
           return { drop: 'consentWithdrawn' };
         }
+        // A post queued before the closing would read as if the team were still at work.
+        if (caseValue.state === 'avslutad' && data.event !== 'arendetAvslutat') {
+          return { drop: 'noLongerRelevant' };
+        }
         const cardData = {
           caseId: caseValue.id,
           reference,
@@ -450,6 +455,14 @@ async function decide(
         if (!authorize(caseValue, recipientKey, 'lasPlan').allowed) return { drop: 'recipientHasNoAccess' };
         const link = meeting.joinUrl === undefined ? '' : ` Anslut i Teams: ${meeting.joinUrl}`;
         const text = `Påminnelse: Individuellt barnteam för ärende ${reference} ${formatMeetingTime(meeting.start, meeting.end)}.${link}`;
+        return { render: () => ({ kind: 'text', text }) };
+      }
+      case 'arendeAvslutat': {
+        const data = readNoticeData('arendeAvslutat', payload.data);
+        if (caseValue.state !== 'avslutad') return { drop: 'noLongerRelevant' };
+        if (!isUpptackare(caseValue, recipientKey)) return { drop: 'recipientHasNoAccess' };
+        // That the child's needs are met is the family's to share; the Upptäckare hears only that it ended.
+        const text = `Ärendet för ditt Upptäckarkort ${reference} är avslutat den ${formatSwedishDateOfInstant(data.at)}. Tack för att du uppmärksammade barnet.`;
         return { render: () => ({ kind: 'text', text }) };
       }
       case 'barnteamInstallt': {

@@ -103,6 +103,7 @@ function buildOverview(
         facts: [
           { label: factLabels.reference, value: caseValue.reference },
           { label: factLabels.state, value: stateLabels[caseValue.state] },
+          ...describeClosedOn(caseValue),
         ],
         nextStep: 'Ärendet är avslutat. Bara referensen och läget finns kvar för dig.',
         sections: [],
@@ -146,7 +147,12 @@ function buildOverview(
 }
 
 function levelOf(caseValue: Case, viewerId: UserId, role: CaseRole, view: 'kvitto' | 'fullt'): Level {
-  if (isClosedState(caseValue.state) && role !== 'upptackare') return 'avslutat';
+  // Whoever filed a card later in the case sees a closed case as staff do: that it ended, not how.
+  if (
+    isClosedState(caseValue.state) &&
+    (role !== 'upptackare' || findUpptackare(caseValue)?.userId !== viewerId)
+  )
+    return 'avslutat';
   if (view === 'kvitto') {
     return findUpptackare(caseValue)?.userId === viewerId ? 'kvitto' : 'tillagtKort';
   }
@@ -288,9 +294,26 @@ function describeNextStep(caseValue: Case, nextMeetingStart: Instant | undefined
       return 'Socialtjänstens mottagning har fått orosanmälan med Upptäckarkortet.';
     case 'avbojd':
     case 'samtyckeAterkallat':
-    case 'avslutad':
       return 'Inget mer händer i ärendet.';
+    case 'avslutad': {
+      const closedAt = findClosedAt(caseValue);
+      return closedAt === undefined
+        ? 'Ärendet är avslutat. Inget mer händer i ärendet.'
+        : `Ärendet avslutades den ${formatSwedishDateOfInstant(closedAt)}. Inget mer händer i ärendet.`;
+    }
   }
+}
+
+/** The closing date as a fact, once the case went through `avsluta`. */
+function describeClosedOn(caseValue: Case): { label: string; value: string }[] {
+  const closedAt = caseValue.state === 'avslutad' ? findClosedAt(caseValue) : undefined;
+  return closedAt === undefined
+    ? []
+    : [{ label: 'Avslutat den', value: formatSwedishDateOfInstant(closedAt) }];
+}
+
+function findClosedAt(caseValue: Case): Instant | undefined {
+  return caseValue.chronology.findLast((entry) => entry.event === 'avsluta')?.at;
 }
 
 function describeForUpptackare(

@@ -25,6 +25,7 @@ import type { Versioned } from '../../flows/kernel/ports.js';
 import { participantRelationLabels } from '../../flows/kernel/records/individual-team.js';
 import { actionStatusLabels, compassRaterLabels, isActionOpen } from '../../flows/kernel/records/plan.js';
 import { stateLabels } from '../../flows/kernel/transitions.js';
+import { canCloseCase } from './behov-uppfyllt-view.js';
 import { formatMeetingTime } from './upptackt-views.js';
 
 type FormState = Pick<
@@ -170,6 +171,7 @@ export function toBarnetsPlanData(
     canManage,
     canAppoint: may('utseStodsamordnare'),
     canAdopt: may('faststallPlan') && caseValue.state === 'individuelltBarnteam',
+    canClose: canCloseCase(caseValue, viewerId),
     ownerChoices: listPossibleOwners(caseValue).map((item) => ({
       title: `${item.name}, ${item.role}`,
       value: item.userId,

@@ -148,6 +148,8 @@ export const ZBarnetsPlanData = z.object({
   canManage: z.boolean(),
   canAppoint: z.boolean(),
   canAdopt: z.boolean(),
+  /** Whether this viewer may close the case from the plan ("Barnets behov är uppfyllt", `avslut.visa`). */
+  canClose: z.boolean().optional(),
   ownerChoices: z.array(ZChoice).max(260),
   candidateChoices: z.array(ZChoice).max(500),
   appointChoices: z.array(ZChoice).max(250),
@@ -235,6 +237,7 @@ export function renderBarnetsPlan(data: BarnetsPlanData): AdaptiveCardJson {
       canManage: parsed.canManage,
       canAppoint: parsed.canAppoint && parsed.appointChoices.length > 0,
       canAdopt: parsed.canAdopt,
+      canClose: parsed.canClose === true,
       refreshUserIds: parsed.refreshUserIds,
       areaChoices: compassAreas.map((area) => ({
         title: `${area.name}: ${area.childWords}`,

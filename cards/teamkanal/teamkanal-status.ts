@@ -25,6 +25,7 @@ export const teamkanalStatusTexts: Readonly<Record<(typeof teamkanalEvents)[numb
   medlemTillagd: 'En medlem har lagts till i teamet.',
   medlemBorttagen: 'En medlem har lämnat teamet.',
   teametAvslutat: 'Samtycket har återkallats; teamet är avslutat.',
+  arendetAvslutat: 'Individuellt barnteam har avslutats och ärendet är avslutat.',
 };
 
 export const ZTeamkanalStatusData = z.object({
@@ -42,7 +43,7 @@ export const ZTeamkanalStatusData = z.object({
 export type TeamkanalStatusData = z.input<typeof ZTeamkanalStatusData>;
 
 /**
- * Renders one post. The last post of a withdrawn consent has no button: nothing more is shown.
+ * Renders one post. The last post (a withdrawn consent, a closed case) has no button: nothing more is shown.
  *
  * @throws CardRenderError when the data does not match `ZTeamkanalStatusData`.
  */
@@ -51,8 +52,13 @@ export function renderTeamkanalStatus(data: TeamkanalStatusData): AdaptiveCardJs
     reference: parsed.reference,
     status: teamkanalStatusTexts[parsed.event],
     caseId: parsed.caseId,
-    hasPlanButton: parsed.event !== 'teametAvslutat',
-    hasTabButton: parsed.event !== 'teametAvslutat' && parsed.tabUrl !== undefined,
+    hasPlanButton: !isLastPost(parsed.event),
+    hasTabButton: !isLastPost(parsed.event) && parsed.tabUrl !== undefined,
     tabUrl: parsed.tabUrl ?? '',
   }));
+}
+
+/** The team's last post, after which the plan is no longer shown to anyone: no buttons. */
+function isLastPost(event: (typeof teamkanalEvents)[number]): boolean {
+  return event === 'teametAvslutat' || event === 'arendetAvslutat';
 }

@@ -6,13 +6,16 @@
  * channel as `uppfoljningRegistrerad` (status only).
  */
 
+import type { Instant, UserId } from '../kernel/case.js';
 import type { CaseCommandResult } from '../kernel/case-command.js';
 import type { FlowDependencies } from '../kernel/case-effects.js';
 import { compassAreaKeys } from '../kernel/compass.js';
 import { DomainError } from '../kernel/errors.js';
 import {
+  type BarnetsPlan,
   type CompassFollowUp,
   type CompassRater,
+  type CompassRatingSet,
   compassRaters,
   ZCompassFollowUp,
 } from '../kernel/records/plan.js';
@@ -41,26 +44,14 @@ export async function recordCompassFollowUp(
       const last = caseValue.barnetsPlan?.compassFollowUps.at(-1);
       if (last?.recordedBy !== input.actor.userId) return false;
       try {
-        return JSON.stringify(last.sets) === JSON.stringify(readSets(input.ratings));
+        return JSON.stringify(last.sets) === JSON.stringify(readCompassSets(input.ratings));
       } catch {
         return false;
       }
     },
     // Read inside the command, so that an incomplete form is a refusal with its field, audited.
-    change: (plan) => {
-      const sets = readSets(input.ratings);
-      if (sets.length === 0)
-        throw new DomainError('invalidInput', compassMessages.noneRated, { field: 'ratings' });
-      const followUpNo = plan.compassFollowUps.length + 1;
-      const followUp: CompassFollowUp = ZCompassFollowUp.parse({
-        followUpNo,
-        kind: followUpNo === 1 ? 'start' : 'uppfoljning',
-        recordedBy: input.actor.userId,
-        recordedAt: input.at,
-        sets,
-      });
-      return { ...plan, compassFollowUps: [...plan.compassFollowUps, followUp] };
-    },
+    change: (plan) =>
+      withCompassFollowUp(plan, readCompassSets(input.ratings), { by: input.actor.userId, at: input.at }),
     effects: (next) => {
       const latest = next.barnetsPlan?.compassFollowUps.at(-1);
       return {
@@ -81,7 +72,36 @@ export async function recordCompassFollowUp(
   });
 }
 
-function readSets(ratings: CompassFollowUpInput['ratings']) {
+/**
+ * The plan with one more compass occasion: the start when it is the first, a follow-up after.
+ * The case's closing uses it too, so that the closing ratings are the plan's last follow-up.
+ *
+ * @throws DomainError('invalidInput', field `ratings`) when nobody rated.
+ */
+export function withCompassFollowUp(
+  plan: BarnetsPlan,
+  sets: readonly CompassRatingSet[],
+  recorded: { readonly by: UserId; readonly at: Instant },
+): BarnetsPlan {
+  if (sets.length === 0)
+    throw new DomainError('invalidInput', compassMessages.noneRated, { field: 'ratings' });
+  const followUpNo = plan.compassFollowUps.length + 1;
+  const followUp: CompassFollowUp = ZCompassFollowUp.parse({
+    followUpNo,
+    kind: followUpNo === 1 ? 'start' : 'uppfoljning',
+    recordedBy: recorded.by,
+    recordedAt: recorded.at,
+    sets,
+  });
+  return { ...plan, compassFollowUps: [...plan.compassFollowUps, followUp] };
+}
+
+/**
+ * The raters' ratings as the card sent them; a rater who left every area empty did not rate.
+ *
+ * @throws DomainError('invalidInput', field `<rater>_<area>`) when a rater left an area out.
+ */
+export function readCompassSets(ratings: CompassFollowUpInput['ratings']): CompassRatingSet[] {
   return compassRaters.flatMap((rater) => {
     const values = ratings[rater];
     if (values === undefined || Object.values(values).every((value) => (value ?? '') === '')) return [];

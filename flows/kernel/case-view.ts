@@ -17,6 +17,7 @@ import {
   discoveryPathLabels,
   reporterOrganisationLabels,
 } from './records/discovery.js';
+import { swedishMonthNames, toStockholmDate } from './stockholm-date.js';
 import { type CaseEvent, stateLabels } from './transitions.js';
 
 export interface AreaView {
@@ -149,6 +150,12 @@ function describeNextStep(caseValue: Case, status: ReceiptStatus): string {
       return 'Barnkontakten har avböjt kortet. Skälet står i kvittot.';
     case 'stoppat':
       return 'Samtycket är återkallat. Inget mer delas i ärendet.';
+    case 'avslutat': {
+      const closedAt = caseValue.chronology.findLast((entry) => entry.event === 'avsluta')?.at;
+      return closedAt === undefined
+        ? 'Ärendet är avslutat. Inget mer görs i det.'
+        : `Ärendet avslutades den ${writeStockholmDate(closedAt)}. Inget mer görs i det.`;
+    }
     default:
       return 'Kortet är registrerat.';
   }
@@ -190,4 +197,10 @@ function buildBarnkontaktView(caseValue: Case, userId: string, unitName: string)
     ...(caseValue.routing === undefined ? {} : { routingReason: caseValue.routing.reason }),
     allowedEvents: allowedEventsFor(caseValue, userId),
   };
+}
+
+/** `2026-12-03T10:00:00Z` → `3 december 2026`, on the Stockholm calendar. */
+function writeStockholmDate(instant: Instant): string {
+  const [year, month, day] = toStockholmDate(instant).split('-').map(Number) as [number, number, number];
+  return `${day} ${swedishMonthNames[month - 1]} ${year}`;
 }

@@ -29,6 +29,7 @@ export const noticeKinds = [
   'individuelltBarnteamStartatSip',
   'atgardForsenadPaminnelse',
   'teammotePaminnelse',
+  'arendeAvslutat',
 ] as const;
 export const ZNoticeKind = z.enum(noticeKinds);
 export type NoticeKind = z.infer<typeof ZNoticeKind>;

@@ -23,6 +23,7 @@ export const teamkanalEvents = [
   'medlemTillagd',
   'medlemBorttagen',
   'teametAvslutat',
+  'arendetAvslutat',
 ] as const;
 export type TeamkanalEvent = (typeof teamkanalEvents)[number];
 
@@ -147,6 +148,8 @@ export const noticeDataSchemas = {
   atgardForsenadPaminnelse: z.object({ actionId: z.string().min(1).max(40), dueDate: ZCalendarDate }),
   /** To a member of the Individuellt barnteam: the next meeting, booked from Barnets plan, is near. */
   teammotePaminnelse: z.object({ meetingStart: ZInstant, offset: z.string().min(1).max(20) }),
+  /** To each Upptäckare of the case: the case is closed (barnets behov är uppfyllt); never why. */
+  arendeAvslutat: z.object({ at: ZInstant }),
 } as const satisfies Record<NoticeKind, z.ZodTypeAny>;
 
 export type NoticeData<K extends NoticeKind> = z.infer<(typeof noticeDataSchemas)[K]>;
@@ -180,6 +183,7 @@ export const noticeSummaries: Readonly<Record<NoticeKind, string>> = {
     'Ett Individuellt barnteam har startats i ett ärende där du är Barnkontakt.',
   atgardForsenadPaminnelse: 'En åtgärd i Barnets plan som du ansvarar för är försenad.',
   teammotePaminnelse: 'Påminnelse: det Individuella barnteamet har möte snart.',
+  arendeAvslutat: 'Ett ärende som du upptäckte är avslutat.',
 };
 
 export interface NoticeToSend<K extends NoticeKind> {

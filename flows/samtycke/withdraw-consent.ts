@@ -26,8 +26,8 @@ import { authorize } from '../kernel/access.js';
 import type { Case, ConsentGiver, Instant } from '../kernel/case.js';
 import { type CaseCommandResult, runCaseCommand } from '../kernel/case-command.js';
 import type { Actor, FlowDependencies } from '../kernel/case-effects.js';
-import { DomainError, isDomainError } from '../kernel/errors.js';
-import { syncTeamChannelMembersReminderKind } from '../kernel/team-channel.js';
+import { cancelCaseReminders } from '../kernel/case-reminders.js';
+import { DomainError } from '../kernel/errors.js';
 import { applyTransition, guards } from '../kernel/transitions.js';
 
 export interface WithdrawConsentInput {
@@ -111,26 +111,6 @@ function isWithdrawn(caseValue: Case, input: WithdrawConsentInput): boolean {
   return (
     caseValue.state === 'samtyckeAterkallat' && authorize(caseValue, input.actor.userId, 'lasArende').allowed
   );
-}
-
-/**
- * Cancels every scheduled reminder filed under the case. A reminder another instance holds right
- * now is left to its handler, which finds the case stopped and sends nothing.
- */
-async function cancelCaseReminders(deps: FlowDependencies, caseId: string): Promise<string[]> {
-  const cancelled: string[] = [];
-  for (const item of await deps.stores.reminders.listForCase(caseId)) {
-    // Not the channel's member sync: it is what ends the members' access to the team's channel.
-    if (item.value.status !== 'scheduled' || item.value.kind === syncTeamChannelMembersReminderKind) continue;
-    try {
-      await deps.stores.reminders.replace({ ...item.value, status: 'cancelled' }, item.etag);
-      cancelled.push(item.value.id);
-    } catch (error) {
-      // Claimed or cancelled by someone else in between: its handler checks the case first.
-      if (!isDomainError(error, 'concurrencyConflict') && !isDomainError(error, 'notFound')) throw error;
-    }
-  }
-  return cancelled;
 }
 
 /** The case's items on meetings that have not ended, were not cancelled and still list it. */

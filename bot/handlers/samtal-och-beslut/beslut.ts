@@ -2,6 +2,7 @@
  * The Beslut card: `beslut.visa` opens it for a case (`caseId`), `beslut.spara` records the
  * decision with the four guiding-principle answers. Barnteam without the written consent comes
  * back as the same card with the guard's Swedish reason ("Skriftligt samtycke saknas: …").
+ * "Barnets behov är uppfyllt" opens the closing card (bot/handlers/behov-uppfyllt) instead.
  */
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import {
@@ -10,14 +11,21 @@ import {
   beslutVerb,
   renderBeslut,
 } from '../../../cards/samtal-och-beslut/beslut.js';
-import { guidingPrinciples, type PrincipleAnswersInput } from '../../../flows/kernel/guiding-principles.js';
 import { ZBeslutKind } from '../../../flows/kernel/records/beslut.js';
 import { decide } from '../../../flows/samtal-och-beslut/decide.js';
 import { toBeslutData } from '../../card-views/samtal-beslut-barnteam-views.js';
 import { withCaseNavigation } from '../../card-views/upptackt-views.js';
 import { onActionExecute } from '../../invoke-response.js';
-import { type CaseFormAction, openCaseForm, type RenderCaseForm, submitCaseForm } from '../case-form.js';
+import { openClosingFromBeslut } from '../behov-uppfyllt/behov-uppfyllt.js';
+import {
+  type CaseFormAction,
+  openCaseForm,
+  type RenderCaseForm,
+  submitCaseForm,
+  ZCaseCardData,
+} from '../case-form.js';
 import type { HandlerContext } from '../handler-context.js';
+import { readPrinciples } from './principle-answers.js';
 
 /** Opens the Beslut card; sent by the buttons that lead to it. */
 export const beslutOpenVerb = 'beslut.visa';
@@ -45,6 +53,11 @@ export function registerBeslut<TState extends TurnState>(
   );
   onActionExecute(app, beslutVerb, (context, data) => {
     const decision = ZBeslutKind.safeParse(data.decision);
+    // Closing needs the closing Behovskompass too: its own card, with what was answered here.
+    const card = ZCaseCardData.safeParse(data);
+    if (decision.success && decision.data === 'behovUppfyllt' && card.success) {
+      return openClosingFromBeslut(context, data, card.data.caseId, handlers);
+    }
     const action: CaseFormAction<BeslutInputId> = {
       verb: beslutVerb,
       savedMessage: 'Sparat. Beslutet är registrerat.',
@@ -68,17 +81,4 @@ export function registerBeslut<TState extends TurnState>(
     };
     return submitCaseForm(context, data, action, handlers);
   });
-}
-
-function readPrinciples(data: Record<string, unknown>): PrincipleAnswersInput {
-  const answers: Record<string, { answer?: string; comment?: string }> = {};
-  for (const principle of guidingPrinciples) {
-    const answer = data[`principle_${principle.key}`];
-    const comment = data[`principleComment_${principle.key}`];
-    answers[principle.key] = {
-      ...(typeof answer === 'string' ? { answer } : {}),
-      ...(typeof comment === 'string' && comment.trim() !== '' ? { comment } : {}),
-    };
-  }
-  return answers;
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ZPrincipleAnswers } from '../guiding-principles.js';
 import { ZCalendarDate, ZInstant, ZUserId } from '../value-types.js';
+import { ZCompassRatingSet } from './plan.js';
 
 export const beslutKinds = ['stodIEgenVerksamhet', 'barnteam', 'orosanmalan', 'behovUppfyllt'] as const;
 export const ZBeslutKind = z.enum(beslutKinds);
@@ -31,6 +32,11 @@ export const ZBeslut = z
     note: z.string().trim().min(1).max(beslutNoteMaxLength).optional(),
     /** For `stodIEgenVerksamhet`: when the support is followed up (a reminder is due that morning). */
     followUpDate: ZCalendarDate.optional(),
+    /**
+     * For `behovUppfyllt` decided without a plan: the closing Behovskompass (the child's, the
+     * guardian's, the team's). With a plan the closing ratings are the plan's last follow-up.
+     */
+    closingCompass: z.array(ZCompassRatingSet).min(1).max(3).optional(),
     decidedBy: ZUserId,
     decidedAt: ZInstant,
   })

@@ -84,6 +84,8 @@ export const ZPlanAction = z
     createdAt: ZInstant,
     statusChangedAt: ZInstant.optional(),
     statusChangedBy: ZUserId.optional(),
+    /** Set when the action was still open as the case closed: ended by the closing, not carried out. */
+    closedWithCaseAt: ZInstant.optional(),
   })
   .strict();
 export type PlanAction = z.infer<typeof ZPlanAction>;
