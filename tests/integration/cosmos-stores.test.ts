@@ -130,6 +130,32 @@ describe('Cosmos DB specifics', () => {
     expect((await stores.cases.get('case-1'))?.value.reference).toBe(buildContractCase().reference);
   });
 
+  it('counts the figures a crash left in a case document once, and keeps them when the case is erased', async () => {
+    const { client, stores, databaseId } = await openFreshStores();
+    const figure = {
+      id: 'figure-event-crash-0001',
+      term: '2026vt',
+      metric: 'upptackarkort.externt',
+      organisation: 'bjorkskolan',
+    };
+    const cases = client.database(databaseId).container(cosmosContainers.cases.id);
+    await cases.items.create({
+      ...buildContractCase(),
+      pendingEffects: { outbox: [], reminders: [], figures: [figure] },
+    });
+    expect(await stores.figures?.termCounts('2026vt')).toEqual([]);
+
+    expect(await stores.cases.repairPendingEffects(50)).toBe(1);
+    expect(await stores.cases.repairPendingEffects(50)).toBe(0);
+    const counted = [{ metric: 'upptackarkort.externt', organisation: 'bjorkskolan', count: 1 }];
+    expect(await stores.figures?.termCounts('2026vt')).toEqual(counted);
+
+    // The retention sweep deletes the case document; the figures are not in it.
+    await cases.item('case-1', 'case-1').delete();
+    expect(await stores.cases.get('case-1')).toBeUndefined();
+    expect(await stores.figures?.termCounts('2026vt')).toEqual(counted);
+  });
+
   it('ignores an identity index entry whose case does not carry that key', async () => {
     const { client, stores, databaseId } = await openFreshStores();
     await stores.cases.create(buildContractCase({ id: 'case-real' }));
