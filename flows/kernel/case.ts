@@ -244,7 +244,7 @@ export const ZCase = z.object({
    * Keys of the follow-up figure facts this case has given (`flows/follow-up-figures/`), so that
    * each write adds only new ones. Keys only, no figures: erased with the case.
    */
-  figureKeys: z.array(z.string().min(1).max(200)).max(2000).optional(),
+  figureKeys: z.array(z.string().min(1).max(200)).max(20000).optional(),
   createdAt: ZInstant,
   updatedAt: ZInstant,
 });
