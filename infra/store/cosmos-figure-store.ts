@@ -36,9 +36,15 @@ export function createCosmosFigureStore(figures: Container): FigureStore {
         const response = await figures.items
           .query<unknown>(
             {
+              // The earlier terms are read for a few stock metrics only: the server leaves the rest.
               query:
-                'SELECT c.id, c.term, c.metric, c.organisation, c.workingDays FROM c WHERE c.term = @term',
-              parameters: [{ name: '@term', value: term }],
+                metrics === undefined
+                  ? 'SELECT c.id, c.term, c.metric, c.organisation, c.workingDays FROM c WHERE c.term = @term'
+                  : 'SELECT c.id, c.term, c.metric, c.organisation, c.workingDays FROM c WHERE c.term = @term AND ARRAY_CONTAINS(@metrics, c.metric)',
+              parameters: [
+                { name: '@term', value: term },
+                ...(metrics === undefined ? [] : [{ name: '@metrics', value: [...metrics] }]),
+              ],
             },
             { partitionKey: term },
           )
