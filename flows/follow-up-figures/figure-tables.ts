@@ -27,6 +27,9 @@ export const suppressionNote =
 
 export const totalLabel = 'Totalt';
 
+/** The participating organisations' only row in a term without an Individuellt barnteam. */
+export const noTeamsLabel = 'Inga Individuella barnteam under terminen';
+
 export interface FigureTableOptions {
   /**
    * At most this many organisations per table, the largest first; the rest are summed into one
@@ -197,7 +200,10 @@ export function toFigureTables(figures: TermFigures, options: FigureTableOptions
       heading: 'Delaktiga verksamheter i Individuella barnteam',
       columns: ['Delaktiga verksamheter', 'Antal team'],
       // Not summed: one team has several organisations, so a total would count teams twice.
-      rows: participating.map((row) => [row.label, formatCount(row.counts[0] ?? 0)]),
+      rows:
+        participating.length === 0
+          ? [[noTeamsLabel, '–']]
+          : participating.map((row) => [row.label, formatCount(row.counts[0] ?? 0)]),
     },
     {
       key: 'behovUppfyllt',

@@ -86,6 +86,16 @@ describe('toFigureTables', () => {
     ]);
   });
 
+  it('says so when no Individuellt barnteam was active, rather than showing an empty table', () => {
+    const none = {
+      ...sampleTermFigures,
+      individuellaBarnteam: { antal: 0, medAktivtBarnetsPlan: 0, delaktigaVerksamheter: [] },
+    };
+    expect(table('delaktigaVerksamheter', none).rows).toEqual([
+      ['Inga Individuella barnteam under terminen', '–'],
+    ]);
+  });
+
   it('keeps the largest organisations and sums the rest into one row when told to', () => {
     const rows = table('orosanmalningar', termFiguresWithOrganisations(20), { maxOrganisationRows: 5 }).rows;
     expect(rows.map((row) => row[0])).toEqual([
