@@ -39,6 +39,7 @@ import { beslutLabels } from '../../flows/kernel/records/beslut.js';
 import { samtalKindLabels } from '../../flows/kernel/records/samtal.js';
 import { type CaseEvent, eventLabels, isClosedState, stateLabels } from '../../flows/kernel/transitions.js';
 import { findAddedDiscoveryBy } from '../../flows/upptackt/add-to-open-case.js';
+import { canCloseCase } from './behov-uppfyllt-view.js';
 import { findPersonName, unitNameOf } from './person-names.js';
 import { decideCaseNavigation } from './upptackt-views.js';
 
@@ -141,10 +142,14 @@ function buildOverview(
         shareReason: `Du ser ärendet som ${roleLabels[decision.role]}.`,
         entryActions: navigation.entryActions,
         bookBarnteam: navigation.bookBarnteam,
+        // Support in the own organisation and Barnteam have no card of their own to close from.
+        closeCase: closedFromOverview.includes(caseValue.state) && canCloseCase(caseValue, viewerId),
       };
     }
   }
 }
+
+const closedFromOverview: readonly Case['state'][] = ['stodIEgenVerksamhet', 'barnteam'];
 
 function levelOf(caseValue: Case, viewerId: UserId, role: CaseRole, view: 'kvitto' | 'fullt'): Level {
   // Whoever filed a card later in the case sees a closed case as staff do: that it ended, not how.

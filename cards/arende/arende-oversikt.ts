@@ -35,6 +35,8 @@ export const ZArendeOversiktData = z.object({
   bookBarnteam: z.boolean().default(false),
   /** Barnets plan, for someone who may read it. */
   barnetsPlan: z.boolean().default(false),
+  /** "Barnets behov är uppfyllt" (`avslut.visa`), for whoever may close the case from here. */
+  closeCase: z.boolean().default(false),
   /** The case's version, when the viewer may start an Individuellt barnteam under a SIP duty. */
   startSipEtag: z.string().min(1).max(200).optional(),
   /** The users for whom the card refreshes when opened (Teams allows 60). */
@@ -80,5 +82,18 @@ export function renderArendeOversikt(data: ArendeOversiktData): AdaptiveCardJson
     omitVerb: arendeOversiktVerb,
     overview: false,
   });
-  return actions.length === 0 ? card : { ...card, actions };
+  const closing =
+    data.closeCase === true
+      ? [
+          {
+            type: 'Action.Execute',
+            title: 'Barnets behov är uppfyllt',
+            verb: 'avslut.visa',
+            data: { caseId: data.caseId },
+            associatedInputs: 'none',
+          },
+        ]
+      : [];
+  const all = [...actions, ...closing];
+  return all.length === 0 ? card : { ...card, actions: all };
 }

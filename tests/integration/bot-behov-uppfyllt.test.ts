@@ -156,3 +156,43 @@ describe('closing a case from Barnets plan', () => {
     expect(readCardText(old)).toContain('Ärendet är redan avslutat');
   });
 });
+
+describe('closing a case whose support is given in the own organisation', () => {
+  it('offers the closing on the case overview and stops the follow-up reminder', async () => {
+    const walked = await walkCase(teams).to('samtal');
+    const { caseId, barnkontakt: maria } = walked;
+    const beslut = await teams.invoke(maria, 'beslut.visa', { caseId });
+    await teams.invoke(maria, 'beslut.spara', {
+      ...findAction(beslut, 'beslut.spara').data,
+      decision: 'stodIEgenVerksamhet',
+      followUpDate: '2026-06-01',
+      ...principles,
+    });
+    expect((await teams.stores.cases.get(caseId))?.value.state).toBe('stodIEgenVerksamhet');
+    const followUps = () =>
+      teams.stores
+        .snapshot()
+        .reminders.filter((reminder) => reminder.kind === 'foljUppBeslut')
+        .map((reminder) => reminder.status);
+    expect(followUps()).toEqual(['scheduled']);
+
+    const overview = await teams.invoke(maria, 'arende.oversikt', { caseId });
+    expect(verbsOf(overview)).toContain('avslut.visa');
+    expect(verbsOf(await teams.invoke(people.alex, 'arende.oversikt', { caseId }))).not.toContain(
+      'avslut.visa',
+    );
+    const closing = await teams.invoke(maria, 'avslut.visa', findAction(overview, 'avslut.visa').data);
+    const closed = await teams.invoke(maria, 'avslut.spara', {
+      ...findAction(closing, 'avslut.spara').data,
+      ...principles,
+      ...ratingsOf('teamet', '4'),
+    });
+    expect(readCardText(closed)).toContain('Sparat. Ärendet är avslutat');
+    const stored = (await teams.stores.cases.get(caseId))?.value;
+    expect(stored?.chronology.slice(-2).map((entry) => entry.event)).toEqual([
+      'markeraBehovUppfyllt',
+      'avsluta',
+    ]);
+    expect(followUps()).toEqual(['cancelled']);
+  });
+});
