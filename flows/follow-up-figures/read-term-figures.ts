@@ -9,6 +9,8 @@
  * Write order: the audit entry first, then the figures are computed. A failed audit refuses the
  * request (docs/security.md 7); nothing is written besides the audit entry.
  */
+
+import { nonCaseAuditKeys } from '../kernel/audit-keys.js';
 import type { UserId } from '../kernel/case.js';
 import { appendAudit, type FlowDependencies } from '../kernel/case-effects.js';
 import type { Directory } from '../kernel/directory.js';
@@ -19,7 +21,7 @@ import { formatTerm } from './term-request.js';
 export type ComputeTermFigures = (term: Term) => Promise<TermFigures>;
 
 /** The audit log's key for figures requests, in place of a case id. */
-export const followUpFiguresAuditKey = 'uppfoljningssiffror';
+export const followUpFiguresAuditKey = nonCaseAuditKeys.followUpFigures;
 
 /** Where the figures were asked for: the card in the chat or the CSV download. */
 export const figuresAuditActions = { card: 'statistik.visa', csv: 'statistik.csv' } as const;

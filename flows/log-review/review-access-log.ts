@@ -6,6 +6,8 @@
  * next review shows who reviewed which period. Cases are named by their reference, never by
  * the child: the rows carry what the card may show and nothing of the case beyond that.
  */
+
+import { isNonCaseAuditKey, nonCaseAuditKeys } from '../kernel/audit-keys.js';
 import type { Case, Instant, UserId } from '../kernel/case.js';
 import { appendAudit, type FlowDependencies } from '../kernel/case-effects.js';
 import type { Directory } from '../kernel/directory.js';
@@ -13,8 +15,8 @@ import type { AuditEntry, AuditPosition } from '../kernel/ports.js';
 import { type ReviewPeriod, toReviewWindow } from './review-period.js';
 import { isReadAction, markUnusualAccess, type UnusualMark } from './unusual-access.js';
 
-/** The audit log's case id for its own reviews: no case has it (references are `BB-…`, ids UUIDs). */
-export const logReviewAuditCaseId = 'logguppfoljning';
+/** The audit log's key for its own reviews, in place of a case id. */
+export const logReviewAuditCaseId = nonCaseAuditKeys.logReview;
 export const logReviewAction = 'logguppfoljning';
 
 /** Entries read per page, and the most one review reads before it says the rest was left out. */
@@ -41,7 +43,7 @@ export interface LogReviewRow {
   readonly marks: readonly UnusualMark[];
 }
 
-/** An earlier review in the period: who reviewed which period (the purpose line says it). */
+/** A look at the log or the figures in the period: who reviewed which period, or took which term's figures (the purpose line says it). */
 export interface LogReviewRecord {
   readonly at: Instant;
   readonly actor: UserId | 'system';
@@ -134,7 +136,7 @@ async function buildLogReview(deps: FlowDependencies, period: ReviewPeriod): Pro
     }
   } while (after !== undefined);
 
-  const caseEntries = entries.filter((entry) => entry.caseId !== logReviewAuditCaseId);
+  const caseEntries = entries.filter((entry) => !isNonCaseAuditKey(entry.caseId));
   const cases = new Map<string, Case>();
   for (const caseId of new Set(caseEntries.map((entry) => entry.caseId))) {
     const stored = await deps.stores.cases.get(caseId);
@@ -159,7 +161,7 @@ async function buildLogReview(deps: FlowDependencies, period: ReviewPeriod): Pro
     };
   });
   const reviews = entries
-    .filter((entry) => entry.caseId === logReviewAuditCaseId)
+    .filter((entry) => isNonCaseAuditKey(entry.caseId))
     .map((entry): LogReviewRecord => {
       const actorName = nameOf(entry.actor, undefined);
       return {

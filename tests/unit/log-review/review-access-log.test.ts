@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { followUpFiguresAuditKey } from '../../../flows/follow-up-figures/read-term-figures.js';
 import { ZDirectory } from '../../../flows/kernel/directory.js';
 import type { AuditEntry } from '../../../flows/kernel/ports.js';
 import {
@@ -121,6 +122,34 @@ describe('reviewAccessLog', () => {
     expect(result.review.reviews.map((review) => [review.at, review.purpose])).toEqual([
       ['2026-11-10T08:00:00.000Z', 'Logguppföljning av perioden 2026-11-01–2026-11-09'],
       ['2026-11-20T08:00:00.000Z', 'Logguppföljning av perioden 2026-11-01–2026-11-30'],
+    ]);
+  });
+
+  it('lists the process team’s figures requests with the reviews, not as reads of a case that is gone', async () => {
+    const flow = createTestFlow({ directory: withReviewer() });
+    flow.setNow('2026-11-20T08:00:00Z');
+    await flow.stores.audit.append(
+      audit({
+        id: 'f-1',
+        at: '2026-11-12T08:00:00Z',
+        actor: users.socialtjanst,
+        action: 'statistik.visa',
+        caseId: followUpFiguresAuditKey,
+        purpose: 'Uppföljningssiffror för ht 2026 (sammanräknade, små tal dolda).',
+      }),
+    );
+
+    const result = await reviewAccessLog(flow.deps, users.socialtjanst, {
+      from: '2026-11-01',
+      to: '2026-11-30',
+    });
+
+    if (result.outcome !== 'reviewed') throw new Error('expected a review');
+    expect(result.review.rows).toEqual([]);
+    expect(result.review.totals.unusual).toBe(0);
+    expect(result.review.reviews.map((review) => review.purpose)).toEqual([
+      'Uppföljningssiffror för ht 2026 (sammanräknade, små tal dolda).',
+      'Logguppföljning av perioden 2026-11-01–2026-11-30',
     ]);
   });
 
