@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderNotice } from '../../../bot/notice-renderer.js';
 import {
   type CloseCaseInput,
   closeCase,
@@ -159,6 +160,31 @@ describe('closing from the Beslut after the talks', () => {
     });
     expect((stores.snapshot().cases[0] as Case).state).toBe('samtal');
     expect(stores.snapshot().outbox).toEqual([]);
+  });
+
+  it('is delivered to the Upptäckare as one line with the reference and the date, and to nobody else', async () => {
+    const flow = await storeCaseInSamtal();
+    await flow.close();
+    const queued = flow.stores.snapshot().outbox[0];
+    if (queued === undefined || queued.payload.kind !== 'notice') throw new Error('expected the notice');
+    const deps = { stores: flow.stores, directory: flow.deps.directory, clock: flow.deps.clock };
+    const reference = (flow.stores.snapshot().cases[0] as Case).reference;
+    const rendered = await renderNotice(
+      { id: queued.id, recipientKey: queued.recipientKey, payload: queued.payload },
+      deps,
+    );
+    expect(rendered).toMatchObject({
+      recipientKey: users.upptackare,
+      payload: {
+        kind: 'text',
+        text: `Ärendet för ditt Upptäckarkort ${reference} är avslutat den 12 mars 2025. Tack för att du uppmärksammade barnet.`,
+      },
+    });
+    const toBarnkontakt = await renderNotice(
+      { id: queued.id, recipientKey: users.barnkontakt, payload: queued.payload },
+      deps,
+    );
+    expect(toBarnkontakt).toEqual({ drop: 'recipientHasNoAccess' });
   });
 
   it('lets only the Barnkontakt close after the talks', async () => {
