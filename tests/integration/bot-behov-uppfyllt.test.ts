@@ -196,3 +196,37 @@ describe('closing a case whose support is given in the own organisation', () => 
     expect(followUps()).toEqual(['cancelled']);
   });
 });
+
+describe('a closing card older than a withdrawn consent', () => {
+  it('closes nothing and says that the case is stopped', async () => {
+    const walked = await walkCase(teams).to('samtal');
+    const { caseId, reference, barnkontakt: maria } = walked;
+    const beslut = await teams.invoke(maria, 'beslut.visa', { caseId });
+    const closing = await teams.invoke(maria, 'beslut.spara', {
+      ...findAction(beslut, 'beslut.spara').data,
+      decision: 'behovUppfyllt',
+      ...principles,
+    });
+    await teams.invoke(maria, 'samtycke.aterkalla', {
+      caseId,
+      etag: walked.etag,
+      withdrawnBy: 'vardnadshavare',
+      withdrawalConfirmed: 'true',
+    });
+    expect((await teams.stores.cases.get(caseId))?.value.state).toBe('samtyckeAterkallat');
+
+    const answer = await teams.invoke(maria, 'avslut.spara', {
+      ...findAction(closing, 'avslut.spara').data,
+      ...principles,
+      ...ratingsOf('barnet', '4'),
+    });
+    // The truth, and nothing of the child: the case is stopped and can no longer be closed.
+    const text = readCardText(answer);
+    expect(text).toContain(
+      'Samtycket återkallat: bara ärendets referens och status finns kvar, så det går inte längre att markera barnets behov som uppfyllt.',
+    );
+    expect(text).not.toContain('Testbarn');
+    expect(reference).toMatch(/^BB-/);
+    expect((await teams.stores.cases.get(caseId))?.value.state).toBe('samtyckeAterkallat');
+  });
+});
