@@ -556,6 +556,31 @@ export const ZLogReview = z
   .strict();
 export type LogReviewConfig = z.infer<typeof ZLogReview>;
 
+const ZRetentionMonths = z
+  .number({ invalid_type_error: 'Gallringstiden ska anges som ett helt antal månader, t.ex. 24' })
+  .int('Gallringstiden ska anges som ett helt antal månader, t.ex. 24')
+  .min(1, 'Gallringstiden måste vara minst 1 månad')
+  .max(1200, 'Gallringstiden får vara högst 1200 månader (100 år)');
+
+/**
+ * How long closed cases and the access log are kept before the daily retention sweep erases them
+ * (gallring), in whole months from the Stockholm date the case closed or the entry was written.
+ * Months, not ISO-8601 durations: the municipality's dokumenthanteringsplan states its periods in
+ * months and years, and one integer is harder to get wrong in a YAML file. The defaults are
+ * placeholders until the municipality has decided; the sample file says so.
+ */
+export const ZRetention = z
+  .object({
+    /** A case closed because the child's needs are met (`avslutad`). */
+    closedCaseMonths: ZRetentionMonths.default(24),
+    /** A case the Barnkontakt declined (`avbojd`) or whose consent was withdrawn. */
+    declinedOrWithdrawnCaseMonths: ZRetentionMonths.default(6),
+    /** Access-log entries, of every case and of the log review itself. */
+    accessLogMonths: ZRetentionMonths.default(60),
+  })
+  .strict();
+export type RetentionConfig = z.infer<typeof ZRetention>;
+
 const ZDirectoryShape = z
   .object({
     municipality: z.object({ name: z.string().min(1).max(200), tenantId: z.string().uuid() }).strict(),
@@ -581,6 +606,7 @@ const ZDirectoryShape = z
      */
     processTeam: z.array(ZKey).default([]),
     logReview: ZLogReview.default({}),
+    retention: ZRetention.default({}),
   })
   .strict();
 
