@@ -60,7 +60,10 @@ export interface TermFigures {
     readonly internt: number;
     readonly externt: number;
     /** Per organisation the cards came from. */
-    readonly perOrganisation: readonly (OrganisationCount & { readonly internt: number; readonly externt: number })[];
+    readonly perOrganisation: readonly (OrganisationCount & {
+      readonly internt: number;
+      readonly externt: number;
+    })[];
   };
   readonly barnsamtal: {
     readonly medBarn: number;
