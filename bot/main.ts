@@ -25,7 +25,7 @@ import { openSqliteStores } from '../infra/store/sqlite-stores.js';
 import { loadFamilyCopyRenderer } from '../web/family-copy/create-renderer.js';
 import { type CreateBotOptions, createBot } from './create-bot.js';
 
-async function openStores(config: Config): Promise<Stores> {
+async function openStores(config: Config, directory: Directory): Promise<Stores> {
   if (config.store.kind === 'sqlite') return openSqliteStores({ path: config.store.path });
   const client = createCosmosClient({
     endpoint: config.store.endpoint,
@@ -44,6 +44,8 @@ async function openStores(config: Config): Promise<Stores> {
     client,
     databaseId: config.store.database,
     createIfMissing: config.mode === 'local',
+    // A backstop behind the daily retention sweep, never earlier than it: 31 days a month.
+    auditRetentionDays: directory.retention.accessLogMonths * 31 + 1,
   });
 }
 
@@ -164,7 +166,7 @@ async function start(): Promise<void> {
     },
     'Familjens version av Barnets plan: språk lästa',
   );
-  const stores = await openStores(config);
+  const stores = await openStores(config, directory);
   const calendar = openCalendar(config, logger, directory);
   const clock = createClock(config, logger);
   const bot = await createBot({

@@ -366,6 +366,32 @@ export interface MeetingStore {
   listForUnit(unitId: string, fromInstant: string): Promise<Versioned<BarnteamMeeting>[]>;
 }
 
+/**
+ * What the retention rules (gallring) erase, kept apart from the ports the process uses so that
+ * nothing else can delete. Follow-up figures are never touched: they hold no case.
+ */
+export interface ErasureStore {
+  /**
+   * Ids of at most `limit` closed cases (avslutad, avböjd, samtycke återkallat) sorted by id,
+   * after `after` when given. Ids only: the sweep reads each case and decides whether it is due.
+   */
+  listClosedCaseIds(limit: number, after?: string): Promise<string[]>;
+  /**
+   * Erases the case and everything stored because of it: its document (and with it the
+   * reference lookup), its identity index entry and the open-case claim pointing at it, its
+   * outbox messages (notices, team-channel posts), its reminders, its team channel's stored
+   * conversation and its lines on Barnteam agendas (the meeting stays, without the child).
+   * The case document goes last, so an erasure cut short is found and finished by the next
+   * sweep. Erasing an erased or unknown case does nothing. Returns whether the case was there.
+   */
+  eraseCase(caseId: string): Promise<boolean>;
+  /**
+   * Deletes at most `limit` access-log entries written before `before`, oldest first; returns
+   * how many. The only delete the access log has.
+   */
+  deleteAuditEntriesBefore(before: Instant, limit: number): Promise<number>;
+}
+
 /** Everything a running bot stores, as one bundle handed to the use cases. */
 export interface Stores {
   readonly cases: CaseStore;
@@ -377,6 +403,8 @@ export interface Stores {
   readonly meetings: MeetingStore;
   /** Follow-up figures; absent in fakes that do not count them. */
   readonly figures?: FigureStore;
+  /** The retention sweep's listing and deletes (gallring); absent in fakes that do not erase. */
+  readonly erasure?: ErasureStore;
   /** Releases what the stores opened themselves (a Cosmos client passed in stays the caller's). */
   close(): Promise<void>;
 }

@@ -105,6 +105,7 @@ import {
   referenceCosmosContainers,
   reminderQueue,
 } from './cosmos-containers.js';
+import { createCosmosErasureStore } from './cosmos-erasure-store.js';
 import { createCosmosFigureStore } from './cosmos-figure-store.js';
 import {
   assertStorableId,
@@ -159,6 +160,7 @@ export async function openCosmosStores(options: CosmosStoreOptions): Promise<Sto
     activities: createActivityLedger(containers.activities),
     meetings: createMeetingStore(containers.meetings),
     figures,
+    erasure: createCosmosErasureStore(containers),
     async close() {},
   };
 }

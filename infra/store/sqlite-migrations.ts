@@ -118,6 +118,14 @@ export const mainMigrations: readonly SqliteMigration[] = [
     PRIMARY KEY (term, metric, organisation, working_days)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 8: the retention sweep lists the closed cases and erases a case's outbox messages, found
+  // by the case id on the message, in a notice's payload, or as the team channel's recipient.
+  `
+  CREATE INDEX cases_by_state ON cases (json_extract(document, '$.state'), id);
+  CREATE INDEX outbox_by_case ON outbox (json_extract(document, '$.caseId'));
+  CREATE INDEX outbox_by_payload_case ON outbox (json_extract(document, '$.payload.caseId'));
+  CREATE INDEX outbox_by_recipient ON outbox (json_extract(document, '$.recipientKey'));
+  `,
 ];
 
 /**
@@ -147,6 +155,31 @@ export const auditMigrations: readonly SqliteMigration[] = [
   `,
   // The log review lists every case's entries in a time window.
   'CREATE INDEX audit_by_time ON audit_entries (at_key, id);',
+  // 3: the retention period (gallring). An entry may be deleted only once it is older than the
+  // cut-off the sweep recorded, and the cut-off only moves forward, so the log stays append-only
+  // for everything still within its period, for every client of the file.
+  `
+  CREATE TABLE audit_retention (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    before_key TEXT NOT NULL
+  ) STRICT;
+  INSERT INTO audit_retention (id, before_key) VALUES (1, '');
+  CREATE TRIGGER audit_retention_forward_only BEFORE UPDATE ON audit_retention
+  WHEN NEW.before_key < OLD.before_key
+  BEGIN
+    SELECT RAISE(ABORT, 'audit retention only moves forward');
+  END;
+  CREATE TRIGGER audit_retention_no_delete BEFORE DELETE ON audit_retention
+  BEGIN
+    SELECT RAISE(ABORT, 'audit retention only moves forward');
+  END;
+  DROP TRIGGER audit_entries_no_delete;
+  CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries
+  WHEN OLD.at_key >= (SELECT before_key FROM audit_retention WHERE id = 1)
+  BEGIN
+    SELECT RAISE(ABORT, 'audit log is append-only');
+  END;
+  `,
 ];
 
 /** Brings a file up to the latest version, each migration in its own transaction. */

@@ -44,6 +44,7 @@ import {
   ZStoredConversation,
 } from '../../flows/kernel/ports.js';
 import { toAuditPage, toAuditWindowKeys } from './audit-window.js';
+import { createSqliteErasureStore } from './sqlite-erasure-store.js';
 import { createSqliteFigureStore, type SqliteFigureWriter } from './sqlite-figure-store.js';
 import { createGroupCommit, type GroupCommit } from './sqlite-group-commit.js';
 import { applyMigrations, auditMigrations, mainMigrations } from './sqlite-migrations.js';
@@ -105,6 +106,7 @@ export function openSqliteStores(options: SqliteStoreOptions): Stores {
     activities: createActivityLedger(main, mainWrites),
     meetings: createMeetingStore(main, mainWrites),
     figures,
+    erasure: createSqliteErasureStore({ main, mainWrites, audit, auditWrites }),
     async close() {
       if (closed) {
         return;

@@ -10,6 +10,7 @@ import {
   buildOutboxMessage,
   buildReminder,
 } from '../contract/contract-data.js';
+import { describeErasureContract } from '../contract/erasure-contract.js';
 import { describeFigureContract } from '../contract/figures-contract.js';
 import { describeStorageContract } from '../contract/storage-contract.js';
 import { type LocalCosmosServer, startCosmosServer } from '../support/cosmos-server.js';
@@ -56,6 +57,12 @@ describeStorageContract('Cosmos DB', {
   async reopen() {
     // A new client and no creation: everything must come back from the server.
     return openCosmosStores({ client: createClient(), databaseId: lastDatabaseId, createIfMissing: false });
+  },
+});
+
+describeErasureContract('Cosmos DB', {
+  async open() {
+    return (await openFreshStores()).stores;
   },
 });
 

@@ -2,6 +2,7 @@
  * The unit tests' in-memory stores must behave like the real ones: the same contract suite that
  * runs against SQLite and Cosmos DB runs against the fake.
  */
+import { describeErasureContract } from '../contract/erasure-contract.js';
 import { describeStorageContract } from '../contract/storage-contract.js';
 import { createInMemoryData, createInMemoryStores, type InMemoryData } from '../support/in-memory-stores.js';
 
@@ -13,6 +14,13 @@ describeStorageContract('in-memory fake', {
     return createInMemoryStores(data);
   },
   async reopen() {
+    return createInMemoryStores(data);
+  },
+});
+
+describeErasureContract('in-memory fake', {
+  async open() {
+    data = createInMemoryData();
     return createInMemoryStores(data);
   },
 });

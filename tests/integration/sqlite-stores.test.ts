@@ -13,6 +13,7 @@ import {
   buildOutboxMessage,
   buildReminder,
 } from '../contract/contract-data.js';
+import { describeErasureContract } from '../contract/erasure-contract.js';
 import { describeFigureContract } from '../contract/figures-contract.js';
 import { describeStorageContract } from '../contract/storage-contract.js';
 
@@ -66,6 +67,13 @@ describeStorageContract('SQLite', {
   },
 });
 
+describeErasureContract('SQLite', {
+  async open() {
+    lastPath = nextPath();
+    return openSqliteStores({ path: lastPath });
+  },
+});
+
 describeFigureContract('SQLite', {
   async open() {
     lastPath = nextPath();
@@ -99,6 +107,25 @@ describe('SQLite store files', () => {
     const reopened = openSqliteStores({ path });
     expect(await reopened.audit.listForCase('case-1')).toEqual([buildAuditEntry()]);
     await reopened.close();
+  });
+
+  it('lets the retention sweep delete only entries before its cut-off, which never moves back', async () => {
+    const path = nextPath();
+    const stores = openSqliteStores({ path });
+    await stores.audit.append(buildAuditEntry({ id: 'audit-old', at: '2019-05-01T08:00:00Z' }));
+    await stores.audit.append(buildAuditEntry({ id: 'audit-kept', at: '2024-05-01T08:00:00Z' }));
+    expect(await stores.erasure?.deleteAuditEntriesBefore('2020-01-01T00:00:00Z', 10)).toBe(1);
+    await stores.close();
+
+    const audit = new Database(toAuditPath(path));
+    try {
+      // Another client of the file cannot delete what is still within the period, nor widen it back.
+      expect(() => audit.prepare('DELETE FROM audit_entries').run()).toThrow(/append-only/);
+      expect(() => audit.prepare("UPDATE audit_retention SET before_key = ''").run()).toThrow(/forward/);
+      expect(audit.prepare('SELECT id FROM audit_entries').pluck().all()).toEqual(['audit-kept']);
+    } finally {
+      audit.close();
+    }
   });
 
   it('runs in WAL mode with a versioned schema, and searches on the identity key only', async () => {

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import { type Case, ZCase, ZInstant } from '../../flows/kernel/case.js';
+import { toTeamkanalKey } from '../../flows/kernel/notices.js';
 import {
   type ActivityRecord,
   type AuditEntry,
@@ -30,6 +31,7 @@ import {
   ZReminder,
   ZStoredConversation,
 } from '../../flows/kernel/ports.js';
+import { isClosedState } from '../../flows/kernel/transitions.js';
 import { toAuditPage, toAuditWindowKeys } from '../../infra/store/audit-window.js';
 import {
   assertStorableId,
@@ -82,7 +84,7 @@ export function createInMemoryData(): InMemoryData {
 
 /** `store.method`, e.g. `cases.create`, `audit.append`, `activities.record`, `meetings.replace`. */
 export type StoreCall =
-  `${'cases' | 'conversations' | 'outbox' | 'reminders' | 'audit' | 'activities' | 'meetings'}.${string}`;
+  `${'cases' | 'conversations' | 'outbox' | 'reminders' | 'audit' | 'activities' | 'meetings' | 'erasure'}.${string}`;
 
 export interface InMemoryStores extends Stores {
   /** Every call in the order it started. */
@@ -455,6 +457,50 @@ export function createInMemoryStores(data: InMemoryData = createInMemoryData()):
         await enter('meetings.listForUnit', 'meeting');
         const fromKey = toSortKey(parseIncoming(ZInstant, fromInstant, 'meeting'));
         return listMeetings((meeting) => meeting.unitId === unitId && toSortKey(meeting.start) >= fromKey);
+      },
+    },
+    erasure: {
+      async listClosedCaseIds(limit, after) {
+        await enter('erasure.listClosedCaseIds', 'case');
+        return [...data.cases.values()]
+          .filter((row) => isClosedState(row.value.state) && row.value.id > (after ?? ''))
+          .map((row) => row.value.id)
+          .sort(compareKeys)
+          .slice(0, Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 0);
+      },
+      async eraseCase(caseId) {
+        await enter('erasure.eraseCase', 'case');
+        const stored = data.cases.get(caseId)?.value;
+        const teamKey = toTeamkanalKey(caseId);
+        for (const [id, row] of data.outbox) {
+          const message = row.value;
+          const payloadCaseId = message.payload.kind === 'notice' ? message.payload.caseId : undefined;
+          if (message.caseId === caseId || payloadCaseId === caseId || message.recipientKey === teamKey) {
+            data.outbox.delete(id);
+          }
+        }
+        for (const [id, row] of data.reminders) if (row.value.caseId === caseId) data.reminders.delete(id);
+        data.conversations.delete(teamKey);
+        const channelKey = stored?.individuelltBarnteam?.channel?.conversationKey;
+        if (channelKey !== undefined) data.conversations.delete(channelKey);
+        for (const [id, row] of data.meetings) {
+          if (!row.value.agenda.some((item) => item.caseId === caseId)) continue;
+          const agenda = row.value.agenda.filter((item) => item.caseId !== caseId);
+          data.meetings.set(id, store(ZBarnteamMeeting, { ...row.value, agenda }, 'meeting'));
+        }
+        for (const [key, row] of data.openCaseClaims)
+          if (row.value.caseId === caseId) data.openCaseClaims.delete(key);
+        return data.cases.delete(caseId);
+      },
+      async deleteAuditEntriesBefore(before, limit) {
+        await enter('erasure.deleteAuditEntriesBefore', 'audit');
+        const beforeKey = toSortKey(parseIncoming(ZInstant, before, 'audit'));
+        const due = data.audit
+          .filter((item) => toSortKey(item.entry.at) < beforeKey)
+          .sort((a, b) => compareKeys(toSortKey(a.entry.at), toSortKey(b.entry.at)) || a.seq - b.seq)
+          .slice(0, Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 0);
+        for (const item of due) data.audit.splice(data.audit.indexOf(item), 1);
+        return due.length;
       },
     },
     async close() {
