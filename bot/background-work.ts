@@ -61,6 +61,11 @@ import {
   sendWeeklyLogReview,
   weeklyLogReviewReminderKind,
 } from '../flows/log-review/weekly-log-review.js';
+import {
+  dailyRetentionReminderKind,
+  ensureDailyRetention,
+  eraseDueCases,
+} from '../flows/retention/erase-due-cases.js';
 import { decisionFollowUpReminderKind, followUpDecision } from '../flows/samtal-och-beslut/decide.js';
 import { chaseUnansweredCase } from '../flows/upptackt/chase-unanswered-case.js';
 import { followUpOwnSupport } from '../flows/upptackt/follow-up-own-support.js';
@@ -237,6 +242,10 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
         }));
         logger.info({ reminderId: reminder.id, sentTo: outcome.sentTo }, 'Veckans logguppföljning');
       },
+      [dailyRetentionReminderKind]: async (reminder: Reminder) => {
+        const outcome = await eraseDueCases(flow, reminder);
+        logger.info({ reminderId: reminder.id, ...outcome }, 'Nattens gallring');
+      },
       ...(deps.teamChannels === undefined ? {} : teamChannelHandlers(deps.teamChannels)),
       ...(calendar === undefined
         ? {}
@@ -321,6 +330,7 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
     // review (its id is the week), so a second one is a no-op, and runOnce in tests stays as it was.
     if (!weeklyLogReviewScheduled) {
       await ensureWeeklyLogReview(flow);
+      await ensureDailyRetention(flow);
       weeklyLogReviewScheduled = true;
     }
     // Effects a crash left in a case document (Cosmos) are enqueued before the due reminders

@@ -133,6 +133,9 @@ function openDatabase(path: string, migrations: readonly string[]): SqliteDataba
     // Another process holding the write lock briefly must not fail an interactive turn,
     // but we must answer Teams within its ~5 s budget.
     db.pragma('busy_timeout = 2000');
+    // Deleted rows are overwritten, not left in free pages: an erased case (gallring) must be
+    // gone from the file's bytes too, not only from every query.
+    db.pragma('secure_delete = ON');
     applyMigrations(db, migrations);
     return db;
   } catch (error) {
