@@ -55,6 +55,7 @@ const ZMeetingDocument = z
     agenda: z.array(z.object({ caseId: z.string() }).passthrough()),
   })
   .passthrough();
+const ZIdentityRow = z.object({ identityKey: z.string().min(1) }).passthrough();
 const ZClaim = z.object({ caseId: z.string().min(1), _etag: z.string().min(1) }).passthrough();
 
 const openCaseClaimId = 'oppetArende';
@@ -98,6 +99,24 @@ export function createCosmosErasureStore(containers: CosmosContainers): ErasureS
         if (!isDomainError(error, 'concurrencyConflict') || attempt === meetingWriteTries) throw error;
       }
     }
+  }
+
+  /**
+   * Every identity partition that names the case: its current key, and the keys it had before a
+   * corrected identity number (their index entries stay behind when the case is rewritten). Found
+   * across partitions, as only this nightly job does: no lookup can reach an erased case through
+   * them, but they are still a keyed trace of the child.
+   */
+  async function findIdentityKeys(caseId: string, currentKey: string | undefined): Promise<string[]> {
+    const rows = await query('case', identityIndex, undefined, {
+      query: 'SELECT c.identityKey FROM c WHERE c.id = @caseId OR (c.id = @claimId AND c.caseId = @caseId)',
+      parameters: [
+        { name: '@caseId', value: caseId },
+        { name: '@claimId', value: openCaseClaimId },
+      ],
+    });
+    const keys = rows.map((row) => parse(ZIdentityRow, row, 'case').identityKey);
+    return [...new Set([...(currentKey === undefined ? [] : [currentKey]), ...keys])];
   }
 
   async function eraseIdentity(caseId: string, identityKey: string): Promise<void> {
@@ -168,8 +187,9 @@ export function createCosmosErasureStore(containers: CosmosContainers): ErasureS
           await deleteIfPresent('conversation', conversations, toHashedDocumentId(key), key);
       }
       await eraseMeetingLines(caseId);
-      const identityKey = caseValue?.child.identityKey;
-      if (identityKey !== undefined) await eraseIdentity(caseId, identityKey);
+      for (const identityKey of await findIdentityKeys(caseId, caseValue?.child.identityKey)) {
+        await eraseIdentity(caseId, identityKey);
+      }
       if (raw === undefined) return false;
       await deleteIfPresent('case', cases, caseId, caseId);
       return true;

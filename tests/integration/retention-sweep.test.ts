@@ -38,7 +38,16 @@ import { type LocalCosmosServer, startCosmosServer } from '../support/cosmos-ser
 const directory = loadDirectoryFile('config/directory.sample.yaml');
 
 /** What must be gone: the erased child's names, identity number, case reference and initials. */
-const childTraces = ['Åsa-Märta', 'Öberg', '201503142388', 'BB-4K7Q-2M9C', 'ÅMÖ'];
+const earlierIdentityKey = 'key-tidigare-5a6b7c8d9e';
+const childTraces = [
+  'Åsa-Märta',
+  'Öberg',
+  '201503142388',
+  'BB-4K7Q-2M9C',
+  'ÅMÖ',
+  'key-0123456789abcdef',
+  earlierIdentityKey,
+];
 
 function closed(caseValue: Case, state: 'avslutad' | 'avbojd', at: string): Case {
   return {
@@ -94,7 +103,13 @@ async function storeCases(stores: Stores): Promise<void> {
     caseId: 'arende-1',
     claimedAt: '2024-05-01T08:00:00Z',
   });
-  await stores.cases.createWithEffects(erasedCase, {
+  // First filed under a mistyped identity number, then corrected: the old key's lookup must go too.
+  const filed = await stores.cases.createWithEffects(
+    { ...erasedCase, child: { ...erasedCase.child, identityKey: earlierIdentityKey } },
+    { outbox: [], reminders: [] },
+  );
+  const corrected = await stores.cases.replace(erasedCase, filed.etag);
+  await stores.cases.replaceWithEffects(erasedCase, corrected.etag, {
     outbox: [
       buildOutboxMessage({
         id: 'notice-arende-1',
@@ -272,6 +287,7 @@ describe.each(kinds)('the nightly retention sweep on $name', (kind) => {
     expect(await first.cases.get('arende-1')).toBeUndefined();
     expect(await first.cases.findCaseIdByReference('BB-4K7Q-2M9C')).toBeUndefined();
     expect(await first.cases.findCaseIdsByIdentityKey('key-0123456789abcdef')).toEqual([]);
+    expect(await first.cases.findCaseIdsByIdentityKey(earlierIdentityKey)).toEqual([]);
     expect(await first.meetings.listForCase('arende-1')).toEqual([]);
     expect(await first.reminders.listForCase('arende-1')).toEqual([]);
     // The others stay: a declined case not yet due, an open one, the meeting with the other child.
