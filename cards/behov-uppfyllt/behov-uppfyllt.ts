@@ -7,15 +7,11 @@
  */
 import { z } from 'zod';
 import { type CompassAreaKey, compassAreas } from '../../flows/kernel/compass.js';
-import {
-  type GuidingPrincipleKey,
-  guidingPrinciples,
-  principleAnswerLabels,
-  principleAnswerValues,
-} from '../../flows/kernel/guiding-principles.js';
+import { type GuidingPrincipleKey, guidingPrinciples } from '../../flows/kernel/guiding-principles.js';
 import { type CompassRater, compassRaterLabels, compassRaters } from '../../flows/kernel/records/plan.js';
 import { formatChildName, ZCardChild } from '../card-parts.js';
 import { buildFieldState, buildFormSchemas, describeFormSummary, skattningChoices } from '../form-fields.js';
+import { describePrincipleFields } from '../guiding-principle-fields.js';
 import { type AdaptiveCardJson, renderCardTemplate } from '../render-template.js';
 import template from './behov-uppfyllt.json' with { type: 'json' };
 
@@ -80,23 +76,7 @@ export function renderBehovUppfyllt(data: BehovUppfylltCardData): AdaptiveCardJs
         { label: 'Ärende', value: parsed.reference },
         { label: 'Barn', value: formatChildName(parsed.child) },
       ],
-      answers: principleAnswerValues.map((value) => ({ value, title: principleAnswerLabels[value] })),
-      principles: guidingPrinciples.map((principle) => {
-        const answerId: AnswerId = `principle_${principle.key}`;
-        const commentId: CommentId = `principleComment_${principle.key}`;
-        return {
-          principle: principle.principle,
-          question: principle.question,
-          answerId,
-          commentId,
-          answer: values[answerId] ?? '',
-          comment: values[commentId] ?? '',
-          answerError: errors[answerId] ?? '',
-          hasAnswerError: errors[answerId] !== undefined,
-          commentError: errors[commentId] ?? '',
-          hasCommentError: errors[commentId] !== undefined,
-        };
-      }),
+      ...describePrincipleFields(values, errors),
       raters: compassRaters.map((rater) => ({
         title: compassRaterLabels[rater],
         fields: compassAreas.map((area) => {

@@ -8,15 +8,11 @@
  * Barnkontakt sees that it exists and what is missing; the bot refuses it anyway.
  */
 import { z } from 'zod';
-import {
-  type GuidingPrincipleKey,
-  guidingPrinciples,
-  principleAnswerLabels,
-  principleAnswerValues,
-} from '../../flows/kernel/guiding-principles.js';
+import { type GuidingPrincipleKey, guidingPrinciples } from '../../flows/kernel/guiding-principles.js';
 import { beslutKinds, beslutLabels } from '../../flows/kernel/records/beslut.js';
 import { formatChildName, ZCardChild } from '../card-parts.js';
 import { buildFieldState, buildFormSchemas, describeFormSummary, keepDateValue } from '../form-fields.js';
+import { describePrincipleFields } from '../guiding-principle-fields.js';
 import { type AdaptiveCardJson, renderCardTemplate } from '../render-template.js';
 import template from './beslut.json' with { type: 'json' };
 
@@ -76,23 +72,7 @@ export function renderBeslut(data: BeslutCardData): AdaptiveCardJson {
         { label: 'Ärende', value: parsed.reference },
         { label: 'Barn', value: formatChildName(parsed.child) },
       ],
-      answers: principleAnswerValues.map((value) => ({ value, title: principleAnswerLabels[value] })),
-      principles: guidingPrinciples.map((principle) => {
-        const answerId: AnswerId = `principle_${principle.key}`;
-        const commentId: CommentId = `principleComment_${principle.key}`;
-        return {
-          principle: principle.principle,
-          question: principle.question,
-          answerId,
-          commentId,
-          answer: values[answerId] ?? '',
-          comment: values[commentId] ?? '',
-          answerError: errors[answerId] ?? '',
-          hasAnswerError: errors[answerId] !== undefined,
-          commentError: errors[commentId] ?? '',
-          hasCommentError: errors[commentId] !== undefined,
-        };
-      }),
+      ...describePrincipleFields(values, errors),
       decisions: decisions.map((value) => ({ value, title: beslutLabels[value] })),
       barnteamBlocked: blocked !== undefined,
       barnteamBlockedTitle: `${beslutLabels.barnteam} kan inte väljas ännu`,
