@@ -26,15 +26,16 @@ import {
   withCompassFollowUp,
 } from '../individuellt-barnteam/index.js';
 import { authorize, isRoleActive } from '../kernel/access.js';
+import { beslutNoteTooLong, readBeslutBasis } from '../kernel/beslut-input.js';
 import type { Case, Instant } from '../kernel/case.js';
 import { type CaseCommandResult, runCaseCommand } from '../kernel/case-command.js';
 import { type Actor, type FlowDependencies, toNoticeId } from '../kernel/case-effects.js';
 import { cancelCaseReminders } from '../kernel/case-reminders.js';
 import { DomainError } from '../kernel/errors.js';
-import { type PrincipleAnswersInput, parsePrincipleAnswers } from '../kernel/guiding-principles.js';
+import type { PrincipleAnswersInput } from '../kernel/guiding-principles.js';
 import { buildNoticeMessage } from '../kernel/notices.js';
 import type { CaseEffects, OutboxMessage, Reminder } from '../kernel/ports.js';
-import { type Beslut, beslutNoteMaxLength, ZBeslut } from '../kernel/records/beslut.js';
+import { type Beslut, ZBeslut } from '../kernel/records/beslut.js';
 import { type BarnetsPlan, type CompassRater, isActionOpen } from '../kernel/records/plan.js';
 import { applyTransition, type CaseEvent } from '../kernel/transitions.js';
 
@@ -61,7 +62,7 @@ export type CloseCaseResult =
 
 export const closeMessages = {
   already: 'Ärendet är redan avslutat: barnets behov är uppfyllt.',
-  noteTooLong: `Anteckningen får vara högst ${beslutNoteMaxLength} tecken.`,
+  noteTooLong: beslutNoteTooLong,
 } as const;
 
 /** The event that leads to `behovUppfyllt` from where the case is: a Beslut after the talks, or the support's end. */
@@ -106,14 +107,7 @@ export async function closeCase(deps: FlowDependencies, input: CloseCaseInput): 
 }
 
 function buildClosed(caseValue: Case, input: CloseCaseInput): Case {
-  const principles = parsePrincipleAnswers(input.principles);
-  if (!principles.ok) {
-    throw new DomainError('invalidInput', principles.message, { field: 'principles' });
-  }
-  const note = input.note?.trim() || undefined;
-  if (note !== undefined && note.length > beslutNoteMaxLength) {
-    throw new DomainError('invalidInput', closeMessages.noteTooLong, { field: 'note' });
-  }
+  const { principles, note } = readBeslutBasis(input);
   const sets = readCompassSets(input.ratings);
   // The same refusal as the plan's own follow-up, with or without a plan.
   if (sets.length === 0)
@@ -130,7 +124,7 @@ function buildClosed(caseValue: Case, input: CloseCaseInput): Case {
   const beslut: Beslut = ZBeslut.parse({
     beslutNo: (caseValue.beslut?.length ?? 0) + 1,
     decision: 'behovUppfyllt',
-    principles: principles.value,
+    principles,
     ...(note === undefined ? {} : { note }),
     ...(closedPlan === undefined ? { closingCompass: sets } : {}),
     decidedBy: actor,

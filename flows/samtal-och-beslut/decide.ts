@@ -10,6 +10,7 @@
  */
 import type { CaseAction } from '../kernel/access.js';
 import { currentBarnkontakt } from '../kernel/access.js';
+import { beslutNoteTooLong, readBeslutBasis } from '../kernel/beslut-input.js';
 import type { Case, Instant } from '../kernel/case.js';
 import { type CaseCommandResult, runCaseCommand } from '../kernel/case-command.js';
 import {
@@ -24,10 +25,10 @@ import {
 } from '../kernel/case-effects.js';
 import { findContact } from '../kernel/directory.js';
 import { DomainError, isDomainError } from '../kernel/errors.js';
-import { type PrincipleAnswersInput, parsePrincipleAnswers } from '../kernel/guiding-principles.js';
+import type { PrincipleAnswersInput } from '../kernel/guiding-principles.js';
 import { buildNoticeMessage } from '../kernel/notices.js';
 import type { CaseEffects, OutboxMessage, Reminder } from '../kernel/ports.js';
-import { type Beslut, type BeslutKind, beslutNoteMaxLength, ZBeslut } from '../kernel/records/beslut.js';
+import { type Beslut, type BeslutKind, ZBeslut } from '../kernel/records/beslut.js';
 import { computeMorningOf, followUpAheadMonths } from '../kernel/reminder-times.js';
 import { addMonthsToDate } from '../kernel/stockholm-date.js';
 import { applyTransition, type CaseEvent } from '../kernel/transitions.js';
@@ -64,7 +65,7 @@ export const decideMessages = {
   followUpInvalid: 'Ange uppföljningsdatumet som ÅÅÅÅ-MM-DD.',
   followUpNotFuture: 'Uppföljningsdatumet måste ligga efter i dag.',
   followUpTooFar: `Uppföljningsdatumet får ligga högst ${followUpAheadMonths} månader fram.`,
-  noteTooLong: `Anteckningen får vara högst ${beslutNoteMaxLength} tecken.`,
+  noteTooLong: beslutNoteTooLong,
   already: 'Beslutet är redan registrerat.',
 } as const;
 
@@ -107,14 +108,7 @@ export async function decide(deps: FlowDependencies, input: DecideInput): Promis
 }
 
 function buildDecided(deps: FlowDependencies, caseValue: Case, input: DecideInput, event: CaseEvent): Case {
-  const principles = parsePrincipleAnswers(input.principles);
-  if (!principles.ok) {
-    throw new DomainError('invalidInput', principles.message, { field: 'principles' });
-  }
-  const note = input.note?.trim() || undefined;
-  if (note !== undefined && note.length > beslutNoteMaxLength) {
-    throw new DomainError('invalidInput', decideMessages.noteTooLong, { field: 'note' });
-  }
+  const { principles, note } = readBeslutBasis(input);
   const followUpDate =
     input.decision === 'stodIEgenVerksamhet' ? readFollowUpDate(input.followUpDate, input.at) : undefined;
   // The guards (the written consent before Barnteam) refuse here, with the table's own reason.
@@ -122,7 +116,7 @@ function buildDecided(deps: FlowDependencies, caseValue: Case, input: DecideInpu
   const beslut: Beslut = ZBeslut.parse({
     beslutNo: (caseValue.beslut?.length ?? 0) + 1,
     decision: input.decision,
-    principles: principles.value,
+    principles,
     ...(note === undefined ? {} : { note }),
     ...(followUpDate === undefined ? {} : { followUpDate }),
     decidedBy: input.actor.userId,
