@@ -37,6 +37,10 @@ import {
   syncTeamChannelMembers,
   type TeamChannelJobDependencies,
 } from '../flows/individuellt-barnteam/team-channel-jobs.js';
+import {
+  archiveTeamChannel,
+  deleteTeamChannel,
+} from '../flows/individuellt-barnteam/team-channel-retirement.js';
 import { teamReminderKinds } from '../flows/individuellt-barnteam/team-effects.js';
 import { roleLabels } from '../flows/kernel/access.js';
 import type { Calendar } from '../flows/kernel/calendar.js';
@@ -50,8 +54,10 @@ import { type Directory, findContact } from '../flows/kernel/directory.js';
 import { buildNoticeMessage } from '../flows/kernel/notices.js';
 import type { Clock, Reminder, Stores } from '../flows/kernel/ports.js';
 import {
+  archiveTeamChannelReminderKind,
   type ChannelConversations,
   createTeamChannelReminderKind,
+  deleteTeamChannelReminderKind,
   pinPlanTabReminderKind,
   syncTeamChannelMembersReminderKind,
   type TeamChannels,
@@ -294,6 +300,14 @@ export function createBackgroundWork(deps: BackgroundWorkDependencies): Backgrou
       [syncTeamChannelMembersReminderKind]: async (reminder) => {
         const outcome = await syncTeamChannelMembers(jobs, reminder);
         logger.info({ reminderId: reminder.id, caseId: reminder.caseId, outcome }, 'Teamkanalens medlemmar');
+      },
+      [archiveTeamChannelReminderKind]: async (reminder) => {
+        const outcome = await archiveTeamChannel(jobs, reminder);
+        logger.info({ reminderId: reminder.id, caseId: reminder.caseId, outcome }, 'Teamkanalen arkiveras');
+      },
+      [deleteTeamChannelReminderKind]: async (reminder) => {
+        const outcome = await deleteTeamChannel(jobs, reminder);
+        logger.info({ reminderId: reminder.id, caseId: reminder.caseId, outcome }, 'Teamkanalen tas bort');
       },
     };
   }

@@ -6,8 +6,8 @@
  *   `channel` into the case and enqueue the first status post.
  * - `teamkanalMedlemmar` (committed with a member's addition or removal, and with a withdrawal):
  *   make the channel's members the team's active members. A removed member loses the channel at
- *   once; after a withdrawal or closing only the channel's owner (the convener) is left, until
- *   the retention rules remove the channel.
+ *   once; after a withdrawal or closing only the channel's owner (the convener) is left, and the
+ *   channel is then archived and later deleted (team-channel-retirement.ts).
  *
  * Write order of `skapaTeamkanal`, and what a crash at each point leaves:
  * 1. audit the share (the channel name holds the child's initials, members' ids go to Graph);
@@ -58,6 +58,7 @@ import {
   toPlanTabEntityId,
   withClashSuffix,
 } from '../kernel/team-channel.js';
+import { buildArchiveChannelReminder } from './team-channel-retirement.js';
 import { buildTeamkanalPost } from './team-effects.js';
 
 export interface TeamChannelJobDependencies extends FlowDependencies {
@@ -385,7 +386,7 @@ export async function syncTeamChannelMembers(
   if (read === undefined) return 'noTeam';
   const { caseId, stored, team, channel } = read;
   // Without a channel there is nothing to follow: its creation adds the members of that moment.
-  if (channel === undefined) return 'noChannel';
+  if (channel === undefined || channel.deletedAt !== undefined) return 'noChannel';
   const over = isTeamOver(stored.value);
   const wanted = new Set(
     over
@@ -402,7 +403,7 @@ export async function syncTeamChannelMembers(
     unitId: stored.value.unitId,
     outcome: 'allowed',
     purpose: over
-      ? 'Teamet är avslutat: medlemmarnas åtkomst till kanalen tas bort; kanalens ägare behåller den tills gallringen.'
+      ? 'Teamet är avslutat: medlemmarnas åtkomst till kanalen tas bort; kanalens ägare behåller den tills den arkiveras och tas bort.'
       : 'Kanalens medlemmar ska vara teamets aktiva medlemmar: den som lämnat teamet förlorar åtkomsten genast.',
   });
   const present = new Set(current.map((member) => member.userId.toLowerCase()));
@@ -414,12 +415,15 @@ export async function syncTeamChannelMembers(
   const wantedLower = new Set([...wanted].map((userId) => userId.toLowerCase()));
   for (const member of current) {
     // A private channel keeps at least its owner (Teams refuses to remove the last one): the
-    // convener keeps it, with no member left, until the retention rules remove the channel.
+    // convener keeps it, with no member left, until the channel is archived and deleted.
     if (member.owner && member.userId.toLowerCase() === team.startedBy.toLowerCase()) continue;
     if (!wantedLower.has(member.userId.toLowerCase())) {
       await deps.teamChannels.removeMember(channel.hostTeamId, channel.channelId, member.membershipId);
     }
   }
+  // With the members out, the channel is archived (team-channel-retirement.ts): scheduled only
+  // now, so that nobody is left in a channel they can no longer write in.
+  if (over) await deps.stores.reminders.schedule(buildArchiveChannelReminder(caseId, nowInstant(deps.clock)));
   return 'synced';
 }
 

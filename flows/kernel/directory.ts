@@ -577,6 +577,17 @@ export const ZRetention = z
     declinedOrWithdrawnCaseMonths: ZRetentionMonths.default(6),
     /** Access-log entries, of every case and of the log review itself. */
     accessLogMonths: ZRetentionMonths.default(60),
+    /**
+     * Days an ended Individuellt barnteam's archived channel is kept before it is deleted. The
+     * case keeps the plan; the channel holds only status posts, and every archived channel takes
+     * one of the host team's 30 private-channel places (a deleted one for 30 days more).
+     */
+    teamChannelDays: z
+      .number({ invalid_type_error: 'Tiden för teamkanalen ska anges som ett helt antal dagar, t.ex. 30' })
+      .int('Tiden för teamkanalen ska anges som ett helt antal dagar, t.ex. 30')
+      .min(0, 'Tiden för teamkanalen kan inte vara negativ')
+      .max(36_500, 'Tiden för teamkanalen får vara högst 36500 dagar (100 år)')
+      .default(30),
   })
   .strict();
 export type RetentionConfig = z.infer<typeof ZRetention>;

@@ -16,6 +16,10 @@ export const createTeamChannelReminderKind = 'skapaTeamkanal';
 export const syncTeamChannelMembersReminderKind = 'teamkanalMedlemmar';
 /** Reminder kind: pin the channel tab with Barnets plan, when the channel's creation could not. */
 export const pinPlanTabReminderKind = 'teamkanalFlik';
+/** Reminder kind: archive the channel once the team has ended and its last post is delivered. */
+export const archiveTeamChannelReminderKind = 'arkiveraTeamkanal';
+/** Reminder kind: delete the channel, some time after the team ended or when the case is erased. */
+export const deleteTeamChannelReminderKind = 'raderaTeamkanal';
 
 /**
  * The tab's `entityId`: the same for the tab the bot pins and one a member adds by hand on the
@@ -133,6 +137,14 @@ export type ChannelCreation =
   | { readonly outcome: 'teamFull' };
 
 /**
+ * What a request to archive a channel came to. Teams archives asynchronously: `archived` means
+ * Teams accepted it (202). `refused` is Graph's 400, documented for a channel whose team is
+ * archived and, undocumented, possible for one already archived or left without an owner; the
+ * channel is deleted later either way.
+ */
+export type ChannelArchiving = 'archived' | 'gone' | 'refused';
+
+/**
  * The host teams' private channels, through Microsoft Graph app-only in production and a channel
  * of the Agents Playground's team locally. Implementations throw on failures they cannot
  * classify (the reminder is then retried); 429 and 5xx are retried inside, honouring Retry-After.
@@ -168,6 +180,16 @@ export interface TeamChannels {
   ): Promise<void>;
   /** Removes the member from the channel; their access to it ends at once. Gone already is not an error. */
   removeMember(teamId: string, channelId: string, membershipId: string): Promise<void>;
+  /**
+   * Archives the channel: nobody can post or react in it any more, its members and the tab stay
+   * readable to those still in it (only its owner, once the team has ended).
+   */
+  archiveChannel(teamId: string, channelId: string): Promise<ChannelArchiving>;
+  /**
+   * Deletes the channel. Teams keeps a deleted channel restorable for 30 days and counts it toward
+   * the team's private-channel limit for as long. Gone already is not an error.
+   */
+  deleteChannel(teamId: string, channelId: string): Promise<'deleted' | 'gone'>;
   /** This app's tab in the channel with this `entityId`, if one is pinned. */
   findTab(teamId: string, channelId: string, entityId: string): Promise<PinnedTab | undefined>;
   /** Pins this app's configurable tab in the channel (the app must be installed in the team). */

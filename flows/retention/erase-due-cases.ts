@@ -14,8 +14,12 @@
  * Write order per case, each under an id derived from the case, so that a run repeated after a
  * crash repeats nothing: the access-log entry of the erasure (under the key `gallring`, holding the
  * case id, the state, the closing date and the period, never the child's name, identity number or
- * reference), then the erasure. If the entry cannot be written the case is not erased.
+ * reference), then, when the case's Individuellt barnteam still has its channel in Teams, the
+ * channel's deletion as a reminder without the case (flows/individuellt-barnteam/
+ * team-channel-retirement.ts), then the erasure. If the entry cannot be written the case is not
+ * erased.
  */
+import { buildChannelDeletionAtErasure } from '../individuellt-barnteam/team-channel-retirement.js';
 import { nonCaseAuditKeys } from '../kernel/audit-keys.js';
 import type { CalendarDate, Instant } from '../kernel/case.js';
 import type { FlowDependencies } from '../kernel/case-effects.js';
@@ -124,6 +128,10 @@ export async function eraseDueCases(
           outcome: 'allowed',
           purpose: `Ärendet ${caseId} (${stored.value.state}, stängt ${closedOn}) gallrades efter ${retentionMonthsFor(stored.value.state, retention)} månader enligt kommunens gallringsregler`,
         });
+        // The channel in Teams outlives the case's document only by the deletion's retries: its
+        // ids go into a reminder of their own first, since the erasure removes the case's.
+        const channelDeletion = buildChannelDeletionAtErasure(stored.value, reminder.dueAt);
+        if (channelDeletion !== undefined) await deps.stores.reminders.schedule(channelDeletion);
         await erasure.eraseCase(caseId);
         erased += 1;
       }

@@ -5,8 +5,8 @@
  * `.m365agentsplayground.yml` (`Ärenden`, see `toPlaygroundChannel`), so that the status posts
  * land where a newcomer sees them in the playground. The playground has no private channels and
  * no Graph, so names, members and installations are kept in memory with the same rules as
- * Teams: 30 private channels per team, one name once per team (case-insensitive), 250 members
- * per channel, members of the host team only.
+ * Teams: 30 private channels per team, a deleted one counted for 30 days more, one name once per
+ * team (case-insensitive), 250 members per channel, members of the host team only.
  *
  * In memory on purpose: the case document records the channel, so after a restart the job does
  * not run again, and the playground's own conversations start empty on every run.
@@ -32,7 +32,12 @@ export function toPlaygroundChannel(_localChannelId: string): string {
 
 export interface EmbeddedTeamChannelsOptions {
   readonly privateChannelLimit?: number;
+  /** The clock of the 30 days a deleted channel still counts (epoch ms). */
+  readonly now?: () => number;
 }
+
+/** How long Teams counts a deleted private channel toward its team's limit. */
+const deletedChannelCountsMs = 30 * 24 * 60 * 60_000;
 
 export interface EmbeddedTeamChannels extends TeamChannels {
   /** What a test or the start banner may look at: the channels and their members by team. */
@@ -40,6 +45,7 @@ export interface EmbeddedTeamChannels extends TeamChannels {
     readonly displayName: string;
     readonly channelId: string;
     readonly members: readonly ChannelMembership[];
+    readonly archived: boolean;
   }[];
   isAppInstalled(teamId: string): boolean;
 }
@@ -51,11 +57,15 @@ interface EmbeddedChannel {
   readonly members: Map<string, ChannelMembership>;
   /** Tabs by entityId. */
   readonly tabs: Map<string, PinnedTab>;
+  archived: boolean;
 }
 
 export function createEmbeddedTeamChannels(options: EmbeddedTeamChannelsOptions = {}): EmbeddedTeamChannels {
   const limit = options.privateChannelLimit ?? embeddedPrivateChannelLimit;
+  const now = options.now ?? Date.now;
   const teams = new Map<string, EmbeddedChannel[]>();
+  /** When each team's channels were deleted (epoch ms). */
+  const deletions = new Map<string, number[]>();
   const installed = new Set<string>();
   let membershipSeq = 0;
 
@@ -75,7 +85,14 @@ export function createEmbeddedTeamChannels(options: EmbeddedTeamChannelsOptions 
     const list = channelsOf(teamId);
     let channel = list.find((item) => item.channelId === id);
     if (channel === undefined) {
-      channel = { displayName: '', description: '', channelId: id, members: new Map(), tabs: new Map() };
+      channel = {
+        displayName: '',
+        description: '',
+        channelId: id,
+        members: new Map(),
+        tabs: new Map(),
+        archived: false,
+      };
       list.push(channel);
     }
     return channel;
@@ -93,13 +110,17 @@ export function createEmbeddedTeamChannels(options: EmbeddedTeamChannelsOptions 
       const list = channelsOf(request.teamId);
       if (list.some((item) => sameName(item.displayName, request.displayName)))
         return { outcome: 'nameTaken' };
-      if (list.length >= limit) return { outcome: 'teamFull' };
+      const recentlyDeleted = (deletions.get(request.teamId) ?? []).filter(
+        (at) => now() - at < deletedChannelCountsMs,
+      ).length;
+      if (list.length + recentlyDeleted >= limit) return { outcome: 'teamFull' };
       const channel: EmbeddedChannel = {
         displayName: request.displayName,
         description: request.description,
         channelId: `lokal-kanal-${randomUUID()}`,
         members: new Map(),
         tabs: new Map(),
+        archived: false,
       };
       membershipSeq += 1;
       channel.members.set(request.ownerUserId, {
@@ -145,11 +166,26 @@ export function createEmbeddedTeamChannels(options: EmbeddedTeamChannelsOptions 
       channel.tabs.set(request.entityId, tab);
       return tab;
     },
+    async archiveChannel(teamId, id) {
+      const channel = channelsOf(teamId).find((item) => item.channelId === id);
+      if (channel === undefined) return 'gone';
+      channel.archived = true;
+      return 'archived';
+    },
+    async deleteChannel(teamId, id) {
+      const list = channelsOf(teamId);
+      const index = list.findIndex((item) => item.channelId === id);
+      if (index < 0) return 'gone';
+      list.splice(index, 1);
+      deletions.set(teamId, [...(deletions.get(teamId) ?? []), now()]);
+      return 'deleted';
+    },
     describe(teamId) {
       return channelsOf(teamId).map((channel) => ({
         displayName: channel.displayName,
         channelId: channel.channelId,
         members: [...channel.members.values()],
+        archived: channel.archived,
       }));
     },
     isAppInstalled: (teamId) => installed.has(teamId),

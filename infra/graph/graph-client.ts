@@ -42,7 +42,9 @@ export type GraphOperation =
   | 'addChannelMember'
   | 'removeChannelMember'
   | 'listChannelTabs'
-  | 'addChannelTab';
+  | 'addChannelTab'
+  | 'archiveChannel'
+  | 'deleteChannel';
 
 /**
  * Graph refused or failed a request. Carries Graph's error code (`ErrorItemNotFound`,

@@ -6,7 +6,10 @@
  * members must belong to the host team), `AppCatalog.Read.All` and
  * `TeamsAppInstallation.ReadWriteSelfForTeam.All` (install the app itself in the host team),
  * `TeamsTab.Create` and `TeamsTab.Read.All` (pin the channel tab with Barnets plan and find it
- * again; the tab's `entityId` and address name the case by its opaque id only).
+ * again; the tab's `entityId` and address name the case by its opaque id only),
+ * `ChannelSettings.ReadWrite.All` (archive an ended team's channel, `POST .../archive`, v1.0) and
+ * `Channel.Delete.All` (delete it later, `DELETE /teams/{id}/channels/{id}`; Microsoft lists a
+ * known issue with application permissions on this call, so a refusal is retried and logged).
  *
  * Teams allows about 4 requests per second on one team: the requests to a team are spaced
  * `minTeamIntervalMs` apart in this instance, and the Graph client honours a 429's Retry-After.
@@ -15,6 +18,7 @@
  */
 import type { z } from 'zod';
 import {
+  type ChannelArchiving,
   type ChannelCreation,
   type ChannelMembership,
   type TeamChannels,
@@ -280,6 +284,42 @@ export function createGraphTeamChannels(options: GraphTeamChannelsOptions): Team
         ZGraphTeamsTab,
       );
       return { tabId: tab.id, webUrl: tab.webUrl };
+    },
+
+    async archiveChannel(teamId, channelId): Promise<ChannelArchiving> {
+      await paced(teamId);
+      try {
+        // 202 Accepted with the teamsAsyncOperation's Location: Teams archives a moment later.
+        // The channel's SharePoint files become read-only for whoever is still a member.
+        await client.requestVoid({
+          operation: 'archiveChannel',
+          method: 'POST',
+          path: `${channelPath(teamId, channelId)}/archive`,
+          mailbox: `team:${teamId}`,
+          body: { shouldSetSpoSiteReadOnlyForMembers: true },
+        });
+        return 'archived';
+      } catch (error) {
+        if (isGraphError(error, 404)) return 'gone';
+        if (isGraphError(error, 400)) return 'refused';
+        throw error;
+      }
+    },
+
+    async deleteChannel(teamId, channelId) {
+      await paced(teamId);
+      try {
+        await client.requestVoid({
+          operation: 'deleteChannel',
+          method: 'DELETE',
+          path: channelPath(teamId, channelId),
+          mailbox: `team:${teamId}`,
+        });
+        return 'deleted';
+      } catch (error) {
+        if (isGraphError(error, 404)) return 'gone';
+        throw error;
+      }
     },
 
     async removeMember(teamId, channelId, membershipId) {

@@ -70,6 +70,16 @@ export function describeTeamChannelsContract(name: string, setup: TeamChannelsCo
       ).toEqual([contractOwner]);
     });
 
+    it('archives a channel, deletes it so that it is no longer found, and answers gone after that', async () => {
+      const created = await channels.createPrivateChannel(request);
+      if (created.outcome !== 'created') throw new Error('inte skapad');
+      expect(await channels.archiveChannel(contractTeamId, created.channelId)).toBe('archived');
+      expect(await channels.deleteChannel(contractTeamId, created.channelId)).toBe('deleted');
+      expect(await channels.findChannelByName(contractTeamId, request.displayName)).toBeUndefined();
+      expect(await channels.deleteChannel(contractTeamId, created.channelId)).toBe('gone');
+      expect(await channels.archiveChannel(contractTeamId, created.channelId)).toBe('gone');
+    });
+
     it("pins the app's tab in the channel and finds it again by its entityId only", async () => {
       await channels.ensureAppInstalled(contractTeamId);
       const created = await channels.createPrivateChannel(request);

@@ -4,7 +4,7 @@
  * conversation in it with createConversation and channelData.channel.id, and the outbox delivers
  * the team's status posts there, as a member sees them: the case reference and the status, a
  * button to the plan, never the child's name. A post enqueued before the channel exists waits,
- * and after a withdrawal only the last post goes out.
+ * and after a withdrawal only the last post goes out, and then the channel is archived.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -218,6 +218,15 @@ describe("the team's private channel", () => {
     expect(channels.describe(hostTeamId)[0]?.members.map((member) => member.userId)).toEqual([
       users.barnkontakt,
     ]);
+
+    // With the last post delivered, the next round archives the channel; nothing more is posted.
+    teams.setNow(later(5));
+    await teams.bot.backgroundWork.runOnce();
+    expect(channels.describe(hostTeamId)[0]?.archived).toBe(true);
+    expect(
+      (await teams.stores.cases.get(channelCaseId))?.value.individuelltBarnteam?.channel?.archivedAt,
+    ).toBeDefined();
+    expect(channelRequests(channelId).flatMap((request) => readCards(request.body))).toHaveLength(2);
   });
 
   it('tells the convener, its owner, how to let the bot post when Teams refuses it the channel (403)', async () => {

@@ -20,9 +20,15 @@ import {
   syncTeamChannelMembers,
   type TeamChannelJobDependencies,
 } from '../../flows/individuellt-barnteam/team-channel-jobs.js';
+import {
+  archiveTeamChannel,
+  deleteTeamChannel,
+} from '../../flows/individuellt-barnteam/team-channel-retirement.js';
+import { buildTeamkanalPost } from '../../flows/individuellt-barnteam/team-effects.js';
 import type { Directory } from '../../flows/kernel/directory.js';
 import type { Reminder } from '../../flows/kernel/ports.js';
 import type { ChannelConversations } from '../../flows/kernel/team-channel.js';
+import { buildDailyRetentionReminder, eraseDueCases } from '../../flows/retention/erase-due-cases.js';
 import { createGraphClient } from '../../infra/graph/graph-client.js';
 import { createGraphTeamChannels } from '../../infra/graph/graph-team-channels.js';
 import { describeTeamChannelsContract } from '../contract/team-channels-contract.js';
@@ -434,6 +440,171 @@ describe("keeping the channel's members to the team's", () => {
     expect(await syncTeamChannelMembers(deps, buildSyncMembersReminder('aterkallat'))).toBe('synced');
     expect(fake.team(teamA).channels[0]?.members.map((item) => item.userId)).toEqual([users.barnkontakt]);
     expect(await syncTeamChannelMembers(deps, buildSyncMembersReminder('aterkallat-igen'))).toBe('synced');
+  });
+});
+
+/** The case closed at `at` (its `avsluta` entry), with the team's last post queued as the closing queues it. */
+async function closeCase(at: string): Promise<void> {
+  const stored = await flow.stores.cases.get(channelCaseId);
+  if (stored === undefined) throw new Error('Ärendet saknas');
+  await flow.stores.cases.replace(
+    {
+      ...stored.value,
+      state: 'avslutad',
+      chronology: [
+        ...stored.value.chronology,
+        { at, by: users.barnkontakt, event: 'avsluta', to: 'avslutad' },
+      ],
+      updatedAt: at,
+    },
+    stored.etag,
+  );
+  await flow.stores.outbox.enqueue(buildTeamkanalPost(channelCaseId, 'arendetAvslutat', at));
+}
+
+async function dueReminder(id: string) {
+  const reminder = (await flow.stores.reminders.get(id))?.value;
+  if (reminder === undefined) throw new Error(`Påminnelsen ${id} saknas`);
+  return reminder;
+}
+
+const graphCalls = (fake: ReturnType<typeof fakeGraph>, method: string, tail: RegExp) =>
+  fake.requests.filter((request) => request.method === method && tail.test(request.url.split('?')[0] ?? ''));
+
+describe("the channel at the team's end: archived after the last post, deleted later", () => {
+  const closedAt = '2026-05-04T09:00:00.000Z';
+
+  it('archives once the last post is delivered, with the documented call, and deletes the channel 30 days later', async () => {
+    const fake = fakeGraph();
+    const deps = await setUp([teamA]);
+    await createTeamChannel(deps, buildCreateChannelReminder());
+    flow.setNow(closedAt);
+    await closeCase(closedAt);
+
+    // The members' sync takes everyone but the owner out, then asks for the archive.
+    expect(await syncTeamChannelMembers(deps, buildSyncMembersReminder('avslutat', closedAt))).toBe('synced');
+    const archive = await dueReminder(`${channelCaseId}:teamkanal:arkivera`);
+    expect(archive.dueAt).toBe(closedAt);
+
+    // The last post is still in the outbox: an archived channel would refuse it, so the job waits.
+    expect(await archiveTeamChannel(deps, archive)).toBe('waitingForLastPost');
+    expect(graphCalls(fake, 'POST', /\/archive$/)).toEqual([]);
+    const again = await dueReminder(`${channelCaseId}:teamkanal:arkivera:vantar:1`);
+    expect(again.dueAt).toBe('2026-05-04T09:15:00.000Z');
+
+    const post = await flow.stores.outbox.get(
+      buildTeamkanalPost(channelCaseId, 'arendetAvslutat', closedAt).id,
+    );
+    if (post === undefined) throw new Error('Sista inlägget saknas');
+    await flow.stores.outbox.replace(
+      { ...post.value, status: 'delivered', deliveredAt: '2026-05-04T09:01:00.000Z' },
+      post.etag,
+    );
+    flow.setNow('2026-05-04T09:15:00.000Z');
+    expect(await archiveTeamChannel(deps, again)).toBe('archived');
+    const [archiveCall] = graphCalls(fake, 'POST', /\/archive$/);
+    expect(archiveCall).toMatchObject({
+      url: `/v1.0/teams/${teamA}/channels/19:kanal1@thread.tacv2/archive`,
+      body: { shouldSetSpoSiteReadOnlyForMembers: true },
+      status: 202,
+    });
+    expect(fake.team(teamA).channels[0]?.archived).toBe(true);
+    expect((await readChannel())?.archivedAt).toBe('2026-05-04T09:15:00.000Z');
+    // A repeat (a redelivered reminder) calls Graph no more.
+    expect(await archiveTeamChannel(deps, again)).toBe('alreadyThere');
+    expect(graphCalls(fake, 'POST', /\/archive$/)).toHaveLength(1);
+
+    const deletion = await dueReminder(`${channelCaseId}:teamkanal:radera`);
+    expect(deletion.dueAt).toBe('2026-06-03T09:15:00.000Z');
+    expect(deletion.data).toEqual({ hostTeamId: teamA, channelId: '19:kanal1@thread.tacv2' });
+    flow.setNow(deletion.dueAt);
+    expect(await deleteTeamChannel(deps, deletion)).toBe('deleted');
+    expect(graphCalls(fake, 'DELETE', /\/channels\/[^/]+$/)).toMatchObject([
+      { url: `/v1.0/teams/${teamA}/channels/19:kanal1@thread.tacv2`, status: 204 },
+    ]);
+    expect(fake.team(teamA).channels).toEqual([]);
+    expect((await readChannel())?.deletedAt).toBe('2026-06-03T09:15:00.000Z');
+    expect(await deleteTeamChannel(deps, deletion)).toBe('alreadyThere');
+    expect(graphCalls(fake, 'DELETE', /\/channels\/[^/]+$/)).toHaveLength(1);
+
+    const actions = (await flow.stores.audit.listForCase(channelCaseId)).map((entry) => entry.action);
+    expect(actions).toContain('arkiveraTeamkanal');
+    expect(actions).toContain('raderaTeamkanal');
+  });
+
+  it('when Teams refuses the archive (the host team is archived) the channel is still deleted later', async () => {
+    const fake = fakeGraph();
+    const deps = await setUp([teamA]);
+    await createTeamChannel(deps, buildCreateChannelReminder());
+    flow.setNow(closedAt);
+    await closeCase(closedAt);
+    fake.team(teamA).archived = true;
+    const post = await flow.stores.outbox.get(
+      buildTeamkanalPost(channelCaseId, 'arendetAvslutat', closedAt).id,
+    );
+    if (post === undefined) throw new Error('Sista inlägget saknas');
+    await flow.stores.outbox.replace({ ...post.value, status: 'parked' }, post.etag);
+
+    await syncTeamChannelMembers(deps, buildSyncMembersReminder('avslutat', closedAt));
+    expect(await archiveTeamChannel(deps, await dueReminder(`${channelCaseId}:teamkanal:arkivera`))).toBe(
+      'refused',
+    );
+    expect(graphCalls(fake, 'POST', /\/archive$/).map((call) => call.status)).toEqual([400]);
+    expect((await readChannel())?.archivedAt).toBeUndefined();
+    expect((await dueReminder(`${channelCaseId}:teamkanal:radera`)).status).toBe('scheduled');
+  });
+
+  it('keeps trying the deletion every half hour while Graph fails, and never deletes an active team’s channel', async () => {
+    const fake = fakeGraph();
+    const deps = await setUp([teamA]);
+    await createTeamChannel(deps, buildCreateChannelReminder());
+    const channelId = '19:kanal1@thread.tacv2';
+    const early = {
+      id: `${channelCaseId}:teamkanal:radera`,
+      kind: 'raderaTeamkanal',
+      caseId: channelCaseId,
+      dueAt: teamStartedAt,
+      status: 'scheduled' as const,
+      data: { hostTeamId: teamA, channelId },
+      createdAt: teamStartedAt,
+    };
+    expect(await deleteTeamChannel(deps, early)).toBe('teamActive');
+    expect(graphCalls(fake, 'DELETE', /\/channels\/[^/]+$/)).toEqual([]);
+
+    flow.setNow(closedAt);
+    await closeCase(closedAt);
+    nock.cleanAll();
+    nock('https://graph.microsoft.com')
+      .delete(`/v1.0/teams/${teamA}/channels/${encodeURIComponent(channelId)}`)
+      .times(5)
+      .reply(503, { error: { code: 'ServiceUnavailable', message: 'Service unavailable' } });
+    expect(await deleteTeamChannel(deps, early)).toBe('retryLater');
+    const retry = await dueReminder(`${channelCaseId}:teamkanal:radera:fel:1`);
+    expect(retry.dueAt).toBe('2026-05-04T09:30:00.000Z');
+    expect(retry.data).toMatchObject({ hostTeamId: teamA, channelId, failures: 1 });
+    expect((await readChannel())?.deletedAt).toBeUndefined();
+  });
+
+  it('a case erased with its channel still in Teams: the sweep leaves the deletion to a reminder without the case', async () => {
+    const fake = fakeGraph();
+    const deps = await setUp([teamA]);
+    await createTeamChannel(deps, buildCreateChannelReminder());
+    // Closed on 4 May 2024: with 24 months due on 4 May 2026.
+    await closeCase('2024-05-04T09:00:00.000Z');
+    flow.setNow('2026-12-03T01:00:00.000Z');
+
+    const night = buildDailyRetentionReminder('2026-12-03', '2026-12-02T01:00:00.000Z');
+    expect((await eraseDueCases(deps, night)).erased).toBe(1);
+    expect(await flow.stores.cases.get(channelCaseId)).toBeUndefined();
+    const deletion = await dueReminder(`gallring-teamkanal-${channelCaseId}`);
+    expect(deletion.caseId).toBeUndefined();
+    expect(deletion.data).toEqual({ hostTeamId: teamA, channelId: '19:kanal1@thread.tacv2' });
+
+    expect(await deleteTeamChannel(deps, deletion)).toBe('deleted');
+    expect(fake.team(teamA).channels).toEqual([]);
+    const sweepEntries = await flow.stores.audit.listForCase('gallring');
+    expect(sweepEntries.map((entry) => entry.action)).toContain('raderaTeamkanal');
+    for (const entry of sweepEntries) expect(JSON.stringify(entry)).not.toContain(childName.familyName);
   });
 });
 

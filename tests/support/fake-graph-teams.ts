@@ -4,7 +4,7 @@
  * channel" with application permissions, channel-list, channel-post-members, channel-list-members,
  * channel-delete-members, team-post-members with a userId filter, team-post-installedapps,
  * team-list-installedapps, appcatalogs-list-teamsapps, channel-list-tabs with `$expand=teamsApp`,
- * channel-post-tabs). It keeps the teams' state so that a whole
+ * channel-post-tabs, channel-archive, channel-delete). It keeps the teams' state so that a whole
  * provisioning run works, answers 409 to a name a team already has and 400 when a team is full,
  * and records every request with its answer.
  */
@@ -29,6 +29,7 @@ export interface FakeChannel {
   description: string;
   members: FakeMember[];
   tabs: FakeTab[];
+  archived?: boolean;
 }
 export interface FakeTab {
   id: string;
@@ -40,6 +41,10 @@ export interface FakeTab {
 export interface FakeTeam {
   installed: boolean;
   full: boolean;
+  /** An archived team's channels can be neither archived nor unarchived (400). */
+  archived?: boolean;
+  /** The channels deleted, which Teams keeps restorable for 30 days. */
+  deleted?: FakeChannel[];
   members: Set<string>;
   channels: FakeChannel[];
 }
@@ -217,6 +222,40 @@ export function fakeGraph(
       const userId = userIdOf(body?.['user@odata.bind']);
       t.members.add(userId);
       return [201, member({ id: `team-${userId}`, userId, roles: [] })];
+    }
+    match = /^\/teams\/([^/]+)\/channels\/([^/]+)\/archive$/.exec(path);
+    if (match && method === 'POST') {
+      const t = team(match[1] as string);
+      const channel = t.channels.find((item) => item.id === match?.[2]);
+      if (channel === undefined) return [404, { error: { code: 'NotFound', message: 'Channel not found' } }];
+      if (t.archived === true) {
+        return [
+          400,
+          {
+            error: {
+              code: 'BadRequest',
+              message: `Team has to be active, for channel to be archived or unarchived: ${channel.id}`,
+            },
+          },
+        ];
+      }
+      channel.archived = true;
+      seq += 1;
+      // channel-archive's example: 202 with the async operation's Location and an empty body.
+      return [
+        202,
+        undefined,
+        { location: `/teams/${match[1]}/operations/arkivering-${seq}`, 'content-type': 'text/plain' },
+      ];
+    }
+    match = /^\/teams\/([^/]+)\/channels\/([^/]+)$/.exec(path);
+    if (match && method === 'DELETE') {
+      const t = team(match[1] as string);
+      const channel = t.channels.find((item) => item.id === match?.[2]);
+      if (channel === undefined) return [404, { error: { code: 'NotFound', message: 'Channel not found' } }];
+      t.channels = t.channels.filter((item) => item !== channel);
+      t.deleted = [...(t.deleted ?? []), channel];
+      return [204];
     }
     match = /^\/teams\/([^/]+)\/channels\/([^/]+)\/members(?:\/([^/]+))?$/.exec(path);
     if (match) {

@@ -88,6 +88,10 @@ export const ZTeamChannel = z.object({
   tab: z
     .object({ tabId: z.string().min(1).max(200), webUrl: z.string().url().max(2000), pinnedAt: ZInstant })
     .optional(),
+  /** When Teams accepted the channel's archiving, after the team ended and its last post was delivered. */
+  archivedAt: ZInstant.optional(),
+  /** When the channel was deleted in Teams (restorable by a team owner for 30 days after). */
+  deletedAt: ZInstant.optional(),
 });
 export type TeamChannel = z.infer<typeof ZTeamChannel>;
 

@@ -30,6 +30,7 @@ describe('retention periods in the directory', () => {
       closedCaseMonths: 24,
       declinedOrWithdrawnCaseMonths: 6,
       accessLogMonths: 60,
+      teamChannelDays: 30,
     });
   });
 
@@ -38,12 +39,14 @@ describe('retention periods in the directory', () => {
       closedCaseMonths: 24,
       declinedOrWithdrawnCaseMonths: 6,
       accessLogMonths: 60,
+      teamChannelDays: 30,
     });
     const partial = parseDirectoryText(withRetention('retention:\n  closedCaseMonths: 36\n'), 'katalog.yaml');
     expect(partial.retention).toEqual({
       closedCaseMonths: 36,
       declinedOrWithdrawnCaseMonths: 6,
       accessLogMonths: 60,
+      teamChannelDays: 30,
     });
   });
 
@@ -63,5 +66,15 @@ describe('retention periods in the directory', () => {
     expect(problems.join('\n')).toMatch(/retention\.caseYears: Okänt fält/);
     expect(problems).toHaveLength(4);
     for (const problem of problems) expect(problem).toMatch(/^katalog\.yaml:\d+: retention\./);
+  });
+
+  it('reads the days an ended team’s channel is kept, and refuses a part of a day', () => {
+    expect(
+      parseDirectoryText(withRetention('retention:\n  teamChannelDays: 0\n'), 'katalog.yaml').retention
+        .teamChannelDays,
+    ).toBe(0);
+    expect(problemsOf(withRetention('retention:\n  teamChannelDays: 2.5\n')).join('\n')).toMatch(
+      /retention\.teamChannelDays: Tiden för teamkanalen ska anges som ett helt antal dagar/,
+    );
   });
 });

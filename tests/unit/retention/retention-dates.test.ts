@@ -8,7 +8,12 @@ import {
   isCaseDueForErasure,
 } from '../../../flows/retention/retention-dates.js';
 
-const retention = { closedCaseMonths: 24, declinedOrWithdrawnCaseMonths: 6, accessLogMonths: 60 };
+const retention = {
+  closedCaseMonths: 24,
+  declinedOrWithdrawnCaseMonths: 6,
+  accessLogMonths: 60,
+  teamChannelDays: 30,
+};
 const barnkontakt = '0d6f4a1e-2b3c-4d5e-8f70-1a2b3c4d5e02';
 
 function closedCase(
