@@ -9,7 +9,7 @@ export function toLogguppfoljningData(review: LogReview, directory: Directory): 
     periodTo: review.period.to,
     manyCases: directory.logReview.manyCases,
     totals: review.totals,
-    truncated: review.truncated,
+    ...(review.incomplete === undefined ? {} : { incomplete: { ...review.incomplete } }),
     rows: review.rows.map((row) => ({
       at: row.at,
       actor: row.actor,
@@ -20,6 +20,7 @@ export function toLogguppfoljningData(review: LogReview, directory: Directory): 
       outcome: row.outcome,
       ...(row.purpose === undefined ? {} : { purpose: row.purpose }),
       marks: [...row.marks],
+      ...(row.burstBeganAt === undefined ? {} : { burstBeganAt: row.burstBeganAt }),
     })),
     reviews: review.reviews.map((record) => ({
       at: record.at,

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { ZCalendarDate, ZInstant } from '../../flows/kernel/case.js';
-import { swedishMonthNames, toStockholmClock } from '../../flows/kernel/stockholm-date.js';
+import { swedishMonthNames, toStockholmClock, toStockholmDate } from '../../flows/kernel/stockholm-date.js';
 import { type AdaptiveCardJson, renderCardTemplate } from '../render-template.js';
 import { formatSwedishDate } from '../swedish-format.js';
 import template from './logguppfoljning.json' with { type: 'json' };
@@ -37,6 +37,8 @@ const ZRow = z.object({
   outcome: z.enum(['allowed', 'refused']),
   purpose: z.string().max(500).optional(),
   marks: z.array(z.enum(logguppfoljningMarks)),
+  /** For a read in a burst that began before the period. */
+  burstBeganAt: ZInstant.optional(),
 });
 
 export const ZLogguppfoljningData = z.object({
@@ -51,7 +53,8 @@ export const ZLogguppfoljningData = z.object({
     cases: z.number().int().nonnegative(),
     people: z.number().int().nonnegative(),
   }),
-  truncated: z.boolean(),
+  /** The period holds more entries than one review reads: what was read of it. */
+  incomplete: z.object({ entriesRead: z.number().int().positive(), lastReadAt: ZInstant }).optional(),
   /** In time order; the card puts the unusual first. */
   rows: z.array(ZRow),
   reviews: z.array(
@@ -78,7 +81,7 @@ export function formatSwedishDateTime(instant: string): string {
   return `${clock.day} ${swedishMonthNames[clock.month - 1]} ${clock.year} kl. ${time}`;
 }
 
-function describeMark(mark: Mark, manyCasesText: string): string {
+function describeMark(mark: Mark, manyCasesText: string, burstBeganAt: string | undefined): string {
   switch (mark) {
     case 'nekad':
       return 'Nekad åtgärd';
@@ -89,7 +92,9 @@ function describeMark(mark: Mark, manyCasesText: string): string {
     case 'avslutat':
       return 'Läst när ärendet var avslutat';
     case 'mangaArenden':
-      return `Läste ${manyCasesText}`;
+      return burstBeganAt === undefined
+        ? `Läste ${manyCasesText}`
+        : `Läste ${manyCasesText}, räknat från ${formatSwedishDateTime(burstBeganAt)} före perioden`;
   }
 }
 
@@ -103,7 +108,7 @@ function toRowData(row: Row, manyCasesText: string) {
   return {
     heading: `${formatSwedishDateTime(row.at)} · ${who}`,
     detail: `${where} · ${what}${row.outcome === 'refused' ? ' · nekades' : ''}`,
-    marks: row.marks.map((mark) => describeMark(mark, manyCasesText)).join(' · '),
+    marks: row.marks.map((mark) => describeMark(mark, manyCasesText, row.burstBeganAt)).join(' · '),
     hasPurpose: row.purpose !== undefined && row.purpose !== '',
     purpose: row.purpose === undefined || row.purpose === '' ? '' : `Syfte: ${row.purpose}`,
   };
@@ -152,9 +157,11 @@ function renderWith(
         { title: 'Ärenden', value: String(parsed.totals.cases) },
         { title: 'Personer', value: String(parsed.totals.people) },
       ],
-      truncated: parsed.truncated,
-      truncatedText:
-        'Perioden har fler händelser än en logguppföljning läser: välj en kortare period för att se resten.',
+      incomplete: parsed.incomplete !== undefined,
+      incompleteText:
+        parsed.incomplete === undefined
+          ? ''
+          : describeIncomplete(parsed.incomplete, parsed.periodFrom, parsed.periodTo),
       unusualCount: String(unusualTotal),
       hasUnusual: unusualTotal > 0,
       unusualRows: unusualShown.map((row) => toRowData(row, manyCasesText)),
@@ -175,6 +182,26 @@ function renderWith(
       manyCasesText,
     };
   });
+}
+
+/** `20000` → `20 000`, with a no-break space as Swedish writes it. */
+function formatCount(count: number): string {
+  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
+}
+
+function describeIncomplete(
+  incomplete: { entriesRead: number; lastReadAt: string },
+  periodFrom: string,
+  periodTo: string,
+): string {
+  const stoppedOn = toStockholmDate(incomplete.lastReadAt);
+  const read =
+    `Perioden har fler händelser i åtkomstloggen än en logguppföljning läser. Den här läste bara de ` +
+    `${formatCount(incomplete.entriesRead)} första, till och med ${formatSwedishDateTime(incomplete.lastReadAt)}: ` +
+    'siffrorna och raderna gäller bara dem, inte hela perioden.';
+  return stoppedOn > periodFrom
+    ? `${read} Se resten med en period som börjar den dag den här slutade, till exempel: logguppföljning ${stoppedOn} ${periodTo}.`
+    : `${read} Redan den första dagen har fler händelser än så, så en kortare period räcker inte: be IT-avdelningen om ett uttag ur åtkomstloggen för den dagen.`;
 }
 
 function byteSize(card: AdaptiveCardJson): number {

@@ -13,15 +13,23 @@ import { appendAudit, type FlowDependencies } from '../kernel/case-effects.js';
 import type { Directory } from '../kernel/directory.js';
 import type { AuditEntry, AuditPosition } from '../kernel/ports.js';
 import { type ReviewPeriod, toReviewWindow } from './review-period.js';
-import { isReadAction, markUnusualAccess, type UnusualMark } from './unusual-access.js';
+import { assessUnusualAccess, isReadAction, type UnusualMark } from './unusual-access.js';
 
 /** The audit log's key for its own reviews, in place of a case id. */
 export const logReviewAuditCaseId = nonCaseAuditKeys.logReview;
 export const logReviewAction = 'logguppfoljning';
 
-/** Entries read per page, and the most one review reads before it says the rest was left out. */
-export const logReviewPageSize = 500;
-export const maxLogReviewEntries = 20_000;
+/**
+ * Entries read per page, and the most one review reads of its period. The review keeps every
+ * entry it reads (and the cases they name) in memory, and a review typed in the chat must
+ * answer before Teams resends the message (about 15 s), so it stops at the limit and says so
+ * instead of paging through a period of any size.
+ */
+export interface LogReviewLimits {
+  readonly pageSize: number;
+  readonly maxEntries: number;
+}
+export const logReviewLimits: LogReviewLimits = { pageSize: 500, maxEntries: 20_000 };
 
 export const logReviewMessages = {
   notReviewer:
@@ -41,6 +49,8 @@ export interface LogReviewRow {
   readonly outcome: 'allowed' | 'refused';
   readonly purpose?: string;
   readonly marks: readonly UnusualMark[];
+  /** For a read in a burst (`mangaArenden`) that began before the period: when it began. */
+  readonly burstBeganAt?: Instant;
 }
 
 /** A look at the log or the figures in the period: who reviewed which period, or took which term's figures (the purpose line says it). */
@@ -64,8 +74,11 @@ export interface LogReview {
     readonly cases: number;
     readonly people: number;
   };
-  /** More entries than one review reads: the rows stop at `maxLogReviewEntries`. */
-  readonly truncated: boolean;
+  /**
+   * Set when the period holds more entries than one review reads: the rows and totals are of
+   * the period's first `entriesRead` entries only, up to and including `lastReadAt`.
+   */
+  readonly incomplete?: { readonly entriesRead: number; readonly lastReadAt: Instant };
 }
 
 export type LogReviewResult =
@@ -99,6 +112,7 @@ export async function reviewAccessLog(
     readonly auditId?: string;
     readonly at?: Instant;
     readonly purpose?: string;
+    readonly limits?: LogReviewLimits;
   } = {},
 ): Promise<LogReviewResult> {
   const now = options.at ?? deps.clock.now().toISOString();
@@ -114,27 +128,56 @@ export async function reviewAccessLog(
   if (options.auditId === undefined) await appendAudit(deps, entry);
   else await deps.stores.audit.append({ id: options.auditId, ...entry });
   if (!allowed) return { outcome: 'refused', message: logReviewMessages.notReviewer };
-  return { outcome: 'reviewed', review: await buildLogReview(deps, period) };
+  return {
+    outcome: 'reviewed',
+    review: await buildLogReview(deps, period, options.limits ?? logReviewLimits),
+  };
 }
 
-async function buildLogReview(deps: FlowDependencies, period: ReviewPeriod): Promise<LogReview> {
-  const window = toReviewWindow(period);
+/** The entries of a window in time order, at most `maxEntries`; `complete` when that was all. */
+async function readAuditWindow(
+  deps: FlowDependencies,
+  window: { readonly from: Instant; readonly to: Instant },
+  limits: LogReviewLimits,
+): Promise<{ entries: AuditEntry[]; complete: boolean }> {
   const entries: AuditEntry[] = [];
   let after: AuditPosition | undefined;
-  let truncated = false;
-  do {
+  for (;;) {
     const page = await deps.stores.audit.listBetween({
       ...window,
-      limit: logReviewPageSize,
+      limit: Math.min(limits.pageSize, limits.maxEntries - entries.length),
       ...(after === undefined ? {} : { after }),
     });
     entries.push(...page.entries);
     after = page.next;
-    if (after !== undefined && entries.length >= maxLogReviewEntries) {
-      truncated = true;
-      break;
-    }
-  } while (after !== undefined);
+    if (after === undefined) return { entries, complete: true };
+    if (entries.length >= limits.maxEntries) return { entries, complete: false };
+  }
+}
+
+async function buildLogReview(
+  deps: FlowDependencies,
+  period: ReviewPeriod,
+  limits: LogReviewLimits,
+): Promise<LogReview> {
+  const window = toReviewWindow(period);
+  const { entries, complete } = await readAuditWindow(deps, window, limits);
+  // The reads just before the period, so that a burst of reads across its start is counted
+  // whole. They are not listed: the previous period's review lists them. Nothing after the end
+  // is read, so a burst across the end that reaches the threshold only after it is marked by
+  // the next period's review alone.
+  const manyCases = deps.directory.logReview.manyCases;
+  const lookBack = await readAuditWindow(
+    deps,
+    {
+      from: new Date(Date.parse(window.from) - manyCases.withinMinutes * 60_000).toISOString(),
+      to: window.from,
+    },
+    limits,
+  );
+  const earlierReads = lookBack.entries.filter(
+    (entry) => !isNonCaseAuditKey(entry.caseId) && entry.actor !== 'system' && isReadAction(entry.action),
+  );
 
   const caseEntries = entries.filter((entry) => !isNonCaseAuditKey(entry.caseId));
   const cases = new Map<string, Case>();
@@ -142,11 +185,12 @@ async function buildLogReview(deps: FlowDependencies, period: ReviewPeriod): Pro
     const stored = await deps.stores.cases.get(caseId);
     if (stored !== undefined) cases.set(caseId, stored.value);
   }
-  const marks = markUnusualAccess(caseEntries, cases, deps.directory.logReview.manyCases);
+  const assessed = assessUnusualAccess(caseEntries, cases, manyCases, earlierReads);
   const nameOf = createNameLookup(deps.directory, cases);
   const rows = caseEntries.map((entry, index): LogReviewRow => {
     const caseValue = cases.get(entry.caseId);
     const actorName = nameOf(entry.actor, caseValue);
+    const access = assessed[index];
     return {
       id: entry.id,
       at: entry.at,
@@ -157,7 +201,8 @@ async function buildLogReview(deps: FlowDependencies, period: ReviewPeriod): Pro
       action: entry.action,
       outcome: entry.outcome,
       ...(entry.purpose === undefined ? {} : { purpose: entry.purpose }),
-      marks: marks[index] ?? [],
+      marks: access?.marks ?? [],
+      ...(access?.burstBeganAt === undefined ? {} : { burstBeganAt: access.burstBeganAt }),
     };
   });
   const reviews = entries
@@ -184,8 +229,14 @@ async function buildLogReview(deps: FlowDependencies, period: ReviewPeriod): Pro
       people: new Set(rows.filter((row) => row.actor !== 'system').map((row) => row.actor.toLowerCase()))
         .size,
     },
-    truncated,
+    ...(complete ? {} : { incomplete: { entriesRead: entries.length, lastReadAt: lastAt(entries) } }),
   };
+}
+
+function lastAt(entries: readonly AuditEntry[]): Instant {
+  const last = entries.at(-1);
+  if (last === undefined) throw new Error('An incomplete review has read entries');
+  return last.at;
 }
 
 /** The directory's name for a person, else the name a case's role gives them. */

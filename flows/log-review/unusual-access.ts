@@ -50,16 +50,42 @@ export function stateAt(caseValue: Case, at: Instant): CaseState | undefined {
 
 /**
  * The marks of each entry, in the entries' order. `cases` holds the cases that still exist;
- * an entry's case missing from it is gone.
+ * an entry's case missing from it is gone. `earlier` are the entries of the `withinMinutes`
+ * just before the period: they count towards a burst of reads but are not marked themselves,
+ * so that a burst across the period's start is not missed.
  */
 export function markUnusualAccess(
   entries: readonly AuditEntry[],
   cases: ReadonlyMap<string, Case>,
   manyCases: LogReviewConfig['manyCases'],
+  earlier: readonly AuditEntry[] = [],
 ): UnusualMark[][] {
-  const marks = entries.map((entry) => markEntry(entry, cases.get(entry.caseId)));
-  for (const index of findManyCaseReads(entries, manyCases)) marks[index]?.push('mangaArenden');
-  return marks;
+  return assessUnusualAccess(entries, cases, manyCases, earlier).map((access) => access.marks);
+}
+
+export interface UnusualAccess {
+  readonly marks: UnusualMark[];
+  /** For a read in a burst that began among the `earlier` entries: when the burst began. */
+  readonly burstBeganAt?: Instant;
+}
+
+/** As `markUnusualAccess`, with where a burst began when that was before the period. */
+export function assessUnusualAccess(
+  entries: readonly AuditEntry[],
+  cases: ReadonlyMap<string, Case>,
+  manyCases: LogReviewConfig['manyCases'],
+  earlier: readonly AuditEntry[] = [],
+): UnusualAccess[] {
+  const combined = [...earlier, ...entries];
+  const bursts = findManyCaseReads(combined, manyCases);
+  return entries.map((entry, index): UnusualAccess => {
+    const marks = markEntry(entry, cases.get(entry.caseId));
+    const burstStart = bursts.get(earlier.length + index);
+    if (burstStart === undefined) return { marks };
+    marks.push('mangaArenden');
+    const began = combined[burstStart];
+    return burstStart < earlier.length && began !== undefined ? { marks, burstBeganAt: began.at } : { marks };
+  });
 }
 
 function markEntry(entry: AuditEntry, caseValue: Case | undefined): UnusualMark[] {
@@ -77,14 +103,15 @@ function markEntry(entry: AuditEntry, caseValue: Case | undefined): UnusualMark[
 }
 
 /**
- * Indexes of the reads (allowed or refused) that lie in a stretch of at most `withinMinutes`
- * in which one person read at least `cases` different cases. Both ends of the stretch count:
- * reads exactly `withinMinutes` apart are within it.
+ * The reads (allowed or refused) that lie in a stretch of at most `withinMinutes` in which one
+ * person read at least `cases` different cases, each by its index with the index of the first
+ * read of the earliest such stretch it lies in. Both ends of the stretch count: reads exactly
+ * `withinMinutes` apart are within it.
  */
 export function findManyCaseReads(
   entries: readonly AuditEntry[],
   manyCases: LogReviewConfig['manyCases'],
-): Set<number> {
+): Map<number, number> {
   const windowMs = manyCases.withinMinutes * 60_000;
   const byActor = new Map<string, { index: number; at: number; caseId: string }[]>();
   entries.forEach((entry, index) => {
@@ -93,11 +120,14 @@ export function findManyCaseReads(
     reads.push({ index, at: Date.parse(entry.at), caseId: entry.caseId });
     byActor.set(entry.actor, reads);
   });
-  const marked = new Set<number>();
+  const marked = new Map<number, number>();
   for (const reads of byActor.values()) {
     reads.sort((a, b) => a.at - b.at || a.index - b.index);
     const counts = new Map<string, number>();
     let left = 0;
+    // Stretches only move forward, so every read from `left` up to the last one marked is marked
+    // already: starting after it keeps a long burst linear.
+    let markedThrough = -1;
     reads.forEach((read, right) => {
       counts.set(read.caseId, (counts.get(read.caseId) ?? 0) + 1);
       while ((reads[left]?.at ?? read.at) < read.at - windowMs) {
@@ -108,11 +138,14 @@ export function findManyCaseReads(
         else counts.set(leaving.caseId, count);
         left += 1;
       }
-      if (counts.size >= manyCases.cases) {
-        for (let at = left; at <= right; at += 1) {
+      const first = reads[left];
+      if (counts.size >= manyCases.cases && first !== undefined) {
+        // The first stretch to cover a read is the earliest it lies in.
+        for (let at = Math.max(left, markedThrough + 1); at <= right; at += 1) {
           const item = reads[at];
-          if (item !== undefined) marked.add(item.index);
+          if (item !== undefined) marked.set(item.index, first.index);
         }
+        markedThrough = right;
       }
     });
   }

@@ -37,7 +37,6 @@ function buildData(rows: LogguppfoljningData['rows']): LogguppfoljningData {
       cases: rows.length,
       people: 1,
     },
-    truncated: false,
     rows,
     reviews: [
       {
@@ -107,6 +106,57 @@ describe('renderLogguppfoljning', () => {
     const text = readCardText(renderLogguppfoljning(buildData(rows)));
 
     expect(text).toMatch(/\d+ händelser till visas inte här, varav \d+ ovanliga/);
+  });
+});
+
+describe('a period with more entries than one review reads', () => {
+  it('says so first, with how many were read and up to when, and the period to review the rest with', () => {
+    const card = renderLogguppfoljning({
+      ...buildData([row(0)]),
+      incomplete: { entriesRead: 20_000, lastReadAt: '2026-11-12T13:03:00.000Z' },
+    });
+    const text = readCardText(card);
+
+    expect(findCardProblems(card, { allowedVerbs: [] })).toEqual([]);
+    expect(text).toContain(
+      'Den här läste bara de 20\u00a0000 första, till och med 12 november 2026 kl. 14:03: siffrorna och raderna gäller bara dem, inte hela perioden.',
+    );
+    expect(text).toContain('till exempel: logguppföljning 2026-11-12 2026-11-30.');
+    // Above the totals, which count only what was read.
+    const json = JSON.stringify(card);
+    expect(json.indexOf('Perioden har fler händelser')).toBeLessThan(json.indexOf('"Händelser"'));
+  });
+
+  it('says a shorter period does not help when the first day alone holds more', () => {
+    const text = readCardText(
+      renderLogguppfoljning({
+        ...buildData([row(0)]),
+        incomplete: { entriesRead: 20_000, lastReadAt: '2026-11-01T22:59:00.000Z' },
+      }),
+    );
+
+    expect(text).toContain('Redan den första dagen har fler händelser än så');
+    expect(text).not.toContain('till exempel: logguppföljning');
+  });
+
+  it('says nothing of it when the review read the whole period', () => {
+    expect(readCardText(renderLogguppfoljning(buildData([row(0)])))).not.toContain(
+      'Perioden har fler händelser',
+    );
+  });
+});
+
+describe('a burst of reads that began before the period', () => {
+  it('says from when it is counted', () => {
+    const text = readCardText(
+      renderLogguppfoljning(
+        buildData([{ ...row(0, ['mangaArenden']), burstBeganAt: '2026-10-31T22:40:00.000Z' }]),
+      ),
+    );
+
+    expect(text).toContain(
+      'Läste minst 10 olika ärenden inom 60 minuter, räknat från 31 oktober 2026 kl. 23:40 före perioden',
+    );
   });
 });
 

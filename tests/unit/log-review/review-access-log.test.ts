@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { toLogguppfoljningData } from '../../../bot/card-views/log-review-view.js';
+import { renderLogguppfoljning } from '../../../cards/logguppfoljning/logguppfoljning.js';
 import { followUpFiguresAuditKey } from '../../../flows/follow-up-figures/read-term-figures.js';
 import { ZDirectory } from '../../../flows/kernel/directory.js';
 import type { AuditEntry } from '../../../flows/kernel/ports.js';
 import {
+  type LogReview,
   logReviewAuditCaseId,
   logReviewMessages,
   reviewAccessLog,
@@ -14,7 +17,10 @@ import {
   sendWeeklyLogReview,
   toIsoWeekLabel,
 } from '../../../flows/log-review/weekly-log-review.js';
+import { buildDailyRetentionReminder, eraseDueCases } from '../../../flows/retention/erase-due-cases.js';
+import { buildContractCase, rektorId } from '../../contract/contract-data.js';
 import { buildCase, users } from '../../fixtures/case-fixtures.js';
+import { readCardText } from '../../support/card-validation.js';
 import { buildDirectory, buildDirectoryInput, createTestFlow } from '../../support/flow-fixtures.js';
 
 function withReviewer() {
@@ -247,5 +253,150 @@ describe('the weekly log review', () => {
     expect((await flow.stores.reminders.get('logguppfoljning-2026-W47'))?.value.dueAt).toBe(
       '2026-11-16T06:00:00.000Z',
     );
+  });
+});
+
+describe('a period with more entries than one review reads', () => {
+  const limits = { pageSize: 4, maxEntries: 10 };
+  const periodOf2November = { from: '2026-11-02', to: '2026-11-02' };
+
+  /** `count` reads of the case on 2 November, a minute apart from 08:00Z. */
+  async function seedReads(flow: ReturnType<typeof createTestFlow>, count: number) {
+    await flow.stores.cases.create(buildCase());
+    for (let index = 0; index < count; index += 1) {
+      const minute = String(index).padStart(2, '0');
+      await flow.stores.audit.append(audit({ id: `r-${minute}`, at: `2026-11-02T08:${minute}:00.000Z` }));
+    }
+  }
+
+  it('reads up to the limit and says how many it read and up to when, never presenting them as the whole period', async () => {
+    const flow = createTestFlow({ directory: withReviewer() });
+    flow.setNow('2026-12-01T08:00:00Z');
+    await seedReads(flow, 11);
+
+    const result = await reviewAccessLog(flow.deps, users.socialtjanst, periodOf2November, { limits });
+
+    if (result.outcome !== 'reviewed') throw new Error('expected a review');
+    expect(result.review.rows.map((row) => row.id)).toEqual(
+      Array.from({ length: 10 }, (_, index) => `r-${String(index).padStart(2, '0')}`),
+    );
+    expect(result.review.incomplete).toEqual({ entriesRead: 10, lastReadAt: '2026-11-02T08:09:00.000Z' });
+    const text = readCardText(
+      renderLogguppfoljning(toLogguppfoljningData(result.review, flow.deps.directory)),
+    );
+    expect(text).toContain(
+      'Den här läste bara de 10 första, till och med 2 november 2026 kl. 09:09: siffrorna och raderna gäller bara dem, inte hela perioden.',
+    );
+  });
+
+  it('is whole when the period holds exactly the limit', async () => {
+    const flow = createTestFlow({ directory: withReviewer() });
+    flow.setNow('2026-12-01T08:00:00Z');
+    await seedReads(flow, 10);
+
+    const result = await reviewAccessLog(flow.deps, users.socialtjanst, periodOf2November, { limits });
+
+    if (result.outcome !== 'reviewed') throw new Error('expected a review');
+    expect(result.review.rows).toHaveLength(10);
+    expect(result.review.incomplete).toBeUndefined();
+    expect(
+      readCardText(renderLogguppfoljning(toLogguppfoljningData(result.review, flow.deps.directory))),
+    ).not.toContain('Perioden har fler händelser');
+  });
+});
+
+describe('a burst of reads across the boundary between two weekly reviews (3 cases within 60 minutes)', () => {
+  it('is marked once, by the review of the week in which it reaches the threshold, counted from its start', async () => {
+    const flow = createTestFlow({ directory: withReviewer() });
+    const maria = users.barnkontakt;
+    // Across the start of the week of 2 November (Monday 00:00 Stockholm is 23:00Z on Sunday)…
+    for (const [id, at, caseId] of [
+      ['start-1', '2026-11-01T22:40:00.000Z', 'case-a1'],
+      ['start-2', '2026-11-01T22:50:00.000Z', 'case-a2'],
+      ['start-3', '2026-11-01T23:10:00.000Z', 'case-a3'],
+      // …and across its end, into the week of 9 November.
+      ['end-1', '2026-11-08T22:50:00.000Z', 'case-b1'],
+      ['end-2', '2026-11-08T23:05:00.000Z', 'case-b2'],
+      ['end-3', '2026-11-08T23:20:00.000Z', 'case-b3'],
+    ] as const) {
+      await flow.stores.audit.append(audit({ id, at, caseId, actor: maria }));
+    }
+    const reviews = new Map<string, LogReview>();
+    for (const monday of ['2026-11-02', '2026-11-09', '2026-11-16']) {
+      const reminder = buildWeeklyLogReviewReminder(monday, '2026-10-26T10:00:00Z');
+      flow.setNow(reminder.dueAt);
+      await sendWeeklyLogReview(flow.deps, reminder, (review) => {
+        reviews.set(monday, review);
+        return {
+          card: renderLogguppfoljning(toLogguppfoljningData(review, flow.deps.directory)),
+          summary: 'Veckans logguppföljning',
+        };
+      });
+    }
+    const burstRows = (monday: string) =>
+      (reviews.get(monday)?.rows ?? [])
+        .filter((row) => row.marks.includes('mangaArenden'))
+        .map((row) => [row.id, row.burstBeganAt]);
+
+    expect(reviews.get('2026-11-02')?.rows.map((row) => row.id)).toEqual(['start-1', 'start-2']);
+    expect(burstRows('2026-11-02')).toEqual([]);
+    expect(burstRows('2026-11-09')).toEqual([['start-3', '2026-11-01T22:40:00.000Z']]);
+    expect(reviews.get('2026-11-09')?.rows.map((row) => row.id)).toEqual(['start-3', 'end-1']);
+    expect(burstRows('2026-11-16')).toEqual([
+      ['end-2', '2026-11-08T22:50:00.000Z'],
+      ['end-3', '2026-11-08T22:50:00.000Z'],
+    ]);
+    const card = flow.stores
+      .snapshot()
+      .outbox.find((message) => message.id === 'logguppfoljning-2026-W46:samordnare');
+    expect(readCardText(card?.payload)).toContain(
+      'Läste minst 3 olika ärenden inom 60 minuter, räknat från 1 november 2026 kl. 23:40 före perioden',
+    );
+  });
+});
+
+describe('the log review after the retention sweep erased a case', () => {
+  it('still runs, says the reads were of a case that is gone, and lists the erasure apart', async () => {
+    const flow = createTestFlow({ directory: withReviewer() });
+    const closedCase = buildContractCase({
+      id: 'arende-gallrat',
+      reference: 'BB-9GAL-LRAT',
+      state: 'avslutad',
+    });
+    await flow.stores.cases.create({
+      ...closedCase,
+      chronology: [
+        ...closedCase.chronology,
+        { at: '2024-10-01T08:00:00Z', by: rektorId, event: 'avsluta', to: 'avslutad' },
+      ],
+    });
+    await flow.stores.audit.append(
+      audit({ id: 'read-before-erasure', at: '2026-11-03T09:00:00.000Z', caseId: 'arende-gallrat' }),
+    );
+    flow.setNow('2026-11-05T01:00:05Z');
+    const erased = await eraseDueCases(
+      flow.deps,
+      buildDailyRetentionReminder('2026-11-05', '2026-11-04T10:00:00Z'),
+    );
+    expect(erased.erased).toBe(1);
+
+    const reminder = buildWeeklyLogReviewReminder('2026-11-09', '2026-11-01T10:00:00Z');
+    flow.setNow(reminder.dueAt);
+    const outcome = await sendWeeklyLogReview(flow.deps, reminder, (review) => ({
+      card: renderLogguppfoljning(toLogguppfoljningData(review, flow.deps.directory)),
+      summary: 'Veckans logguppföljning',
+    }));
+
+    expect(outcome).toEqual({ sentTo: 1 });
+    const card = flow.stores
+      .snapshot()
+      .outbox.find((message) => message.id === 'logguppfoljning-2026-W46:samordnare');
+    const text = readCardText(card?.payload);
+    expect(text).toContain('ärende som inte längre finns (id arende-gallrat) · läste ärendet');
+    expect(text).toContain('Ärendet finns inte längre: rollen kan inte kontrolleras');
+    expect(text).toContain(
+      'Boten (Backa barnet) · Ärendet arende-gallrat (avslutad, stängt 2024-10-01) gallrades efter 24 månader',
+    );
+    expect(text).not.toMatch(/BB-9GAL-LRAT|Åsa|Öberg|201503142388/);
   });
 });

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Case } from '../../../flows/kernel/case.js';
 import { ZLogReview } from '../../../flows/kernel/directory.js';
 import type { AuditEntry } from '../../../flows/kernel/ports.js';
-import { findManyCaseReads, markUnusualAccess, stateAt } from '../../../flows/log-review/unusual-access.js';
+import {
+  assessUnusualAccess,
+  findManyCaseReads,
+  markUnusualAccess,
+  stateAt,
+} from '../../../flows/log-review/unusual-access.js';
 import { buildCase, buildRole, createdAt, users } from '../../fixtures/case-fixtures.js';
 
 const manyCases = { cases: 3, withinMinutes: 60 };
@@ -127,7 +132,7 @@ describe('findManyCaseReads (threshold 3 cases within 60 minutes)', () => {
       ['10:00', 'c-3'],
     ]);
 
-    expect([...findManyCaseReads(entries, manyCases)].sort()).toEqual([0, 1, 2]);
+    expect([...findManyCaseReads(entries, manyCases).keys()].sort()).toEqual([0, 1, 2]);
   });
 
   it('does not mark three cases spread over 61 minutes, nor one case read many times, nor two people together', () => {
@@ -164,7 +169,7 @@ describe('findManyCaseReads (threshold 3 cases within 60 minutes)', () => {
       ['09:50', 'c-1'],
     ]);
 
-    expect([...findManyCaseReads(entries, manyCases)].sort()).toEqual([1, 3, 4]);
+    expect([...findManyCaseReads(entries, manyCases).keys()].sort()).toEqual([1, 3, 4]);
   });
 
   it('uses the directory’s threshold: ten cases by default', () => {
@@ -178,5 +183,49 @@ describe('findManyCaseReads (threshold 3 cases within 60 minutes)', () => {
     expect(defaults).toEqual({ cases: 10, withinMinutes: 60 });
     expect(findManyCaseReads(nine, defaults).size).toBe(0);
     expect(findManyCaseReads(ten, defaults).size).toBe(10);
+  });
+});
+
+describe('a burst of reads across the period’s start (threshold 3 cases within 60 minutes)', () => {
+  const earlier = [
+    read({ at: '2026-11-01T22:40:00Z', caseId: 'c-1', actor: users.socialtjanst }),
+    read({ at: '2026-11-01T22:50:00Z', caseId: 'c-2', actor: users.socialtjanst }),
+  ];
+  const inPeriod = [read({ at: '2026-11-01T23:10:00Z', caseId: 'c-3', actor: users.socialtjanst })];
+
+  it('is counted with the reads before the period, and only the period’s reads get marks', () => {
+    const assessed = assessUnusualAccess(inPeriod, casesOf(), manyCases, earlier);
+
+    expect(assessed).toEqual([
+      { marks: ['arendetFinnsInte', 'mangaArenden'], burstBeganAt: '2026-11-01T22:40:00Z' },
+    ]);
+    expect(markUnusualAccess(inPeriod, casesOf(), manyCases)).toEqual([['arendetFinnsInte']]);
+  });
+
+  it('marks the period’s reads that continue a burst already complete before it', () => {
+    const complete = [
+      ...earlier,
+      read({ at: '2026-11-01T22:55:00Z', caseId: 'c-4', actor: users.socialtjanst }),
+    ];
+
+    expect(assessUnusualAccess(inPeriod, casesOf(), manyCases, complete)).toEqual([
+      { marks: ['arendetFinnsInte', 'mangaArenden'], burstBeganAt: '2026-11-01T22:40:00Z' },
+    ]);
+  });
+
+  it('says nothing of the time before the period when the burst lies inside it', () => {
+    const burst = [
+      read({ at: '2026-11-02T09:00:00Z', caseId: 'c-1' }),
+      read({ at: '2026-11-02T09:10:00Z', caseId: 'c-2' }),
+      read({ at: '2026-11-02T09:20:00Z', caseId: 'c-3' }),
+    ];
+    // A read long before: counted, but too early to belong to the burst.
+    const before = [read({ at: '2026-11-02T07:00:00Z', caseId: 'c-9' })];
+
+    expect(assessUnusualAccess(burst, casesOf(), manyCases, before)).toEqual([
+      { marks: ['arendetFinnsInte', 'mangaArenden'] },
+      { marks: ['arendetFinnsInte', 'mangaArenden'] },
+      { marks: ['arendetFinnsInte', 'mangaArenden'] },
+    ]);
   });
 });
