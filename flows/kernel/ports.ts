@@ -390,6 +390,13 @@ export interface ErasureStore {
    * how many. The only delete the access log has.
    */
   deleteAuditEntriesBefore(before: Instant, limit: number): Promise<number>;
+  /**
+   * Deletes at most `limit` outbox messages that belong to no case (the weekly log review's card,
+   * which lists case references and readers), were delivered or dropped, and were created before
+   * `before`; returns how many. A case's messages go with the case; pending, sending and parked
+   * ones stay for the dispatcher and the operators.
+   */
+  deleteSettledCaselessMessagesBefore(before: Instant, limit: number): Promise<number>;
 }
 
 /** Everything a running bot stores, as one bundle handed to the use cases. */

@@ -48,6 +48,8 @@ const maxErasuresPerRun = 500;
 /** Access-log entries deleted per call, and calls per run. */
 const auditBatch = 500;
 const maxAuditBatches = 40;
+/** Days a delivered message of no case stays in the outbox (long past any redelivery). */
+const settledMessageDays = 30;
 
 /** The reminder of the night of `day`. */
 export function buildDailyRetentionReminder(day: CalendarDate, createdAt: Instant): Reminder {
@@ -94,6 +96,8 @@ export interface RetentionRunOutcome {
   readonly more: boolean;
   /** Access-log entries deleted. */
   readonly auditEntriesDeleted: number;
+  /** Delivered or dropped outbox messages of no case, older than 30 days, deleted. */
+  readonly messagesDeleted: number;
 }
 
 /** Runs the night's retention: erases the due cases, cuts the access log, schedules the next night. */
@@ -107,6 +111,7 @@ export async function eraseDueCases(
   let erased = 0;
   let more = false;
   let auditEntriesDeleted = 0;
+  let messagesDeleted = 0;
   if (erasure !== undefined) {
     let after: string | undefined;
     pages: for (;;) {
@@ -154,8 +159,20 @@ export async function eraseDueCases(
       auditEntriesDeleted += deleted;
       if (deleted < auditBatch) break;
     }
+
+    // The weekly log review's cards name cases by reference and no case, so no erasure reaches
+    // them: once delivered they are the reviewer's in Teams, and the outbox's copy goes.
+    const messageCutoff = new Date(Date.parse(reminder.dueAt) - settledMessageDays * 24 * 60 * 60_000);
+    for (let batch = 0; batch < maxAuditBatches; batch += 1) {
+      const deleted = await erasure.deleteSettledCaselessMessagesBefore(
+        messageCutoff.toISOString(),
+        auditBatch,
+      );
+      messagesDeleted += deleted;
+      if (deleted < auditBatch) break;
+    }
   }
   const now = deps.clock.now().toISOString();
   await deps.stores.reminders.schedule(buildDailyRetentionReminder(addDaysToDate(day, 1), now));
-  return { erased, more, auditEntriesDeleted };
+  return { erased, more, auditEntriesDeleted, messagesDeleted };
 }

@@ -48,6 +48,7 @@ const ZErasedCase = z
 
 const ZIdRow = z.object({ id: z.string().min(1) }).passthrough();
 const ZAuditRow = z.object({ id: z.string().min(1), caseId: z.string().min(1) }).passthrough();
+const ZSettledRow = z.object({ id: z.string().min(1), createdAt: ZInstant }).passthrough();
 const ZMeetingDocument = z
   .object({
     id: z.string().min(1),
@@ -193,6 +194,25 @@ export function createCosmosErasureStore(containers: CosmosContainers): ErasureS
       if (raw === undefined) return false;
       await deleteIfPresent('case', cases, caseId, caseId);
       return true;
+    },
+    async deleteSettledCaselessMessagesBefore(before, limit) {
+      const top = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 0;
+      if (top === 0) return 0;
+      const beforeKey = toSortKey(parseIncoming(ZInstant, before, 'outbox'));
+      // One partition (the outbox queue), and few such messages: judged by their time here.
+      const rows = await query('outbox', outbox, outboxQueue, {
+        query:
+          'SELECT c.id, c.createdAt FROM c WHERE NOT IS_DEFINED(c.caseId) AND NOT IS_DEFINED(c.payload.caseId) AND ARRAY_CONTAINS(@settled, c.status)',
+        parameters: [{ name: '@settled', value: ['delivered', 'dropped'] }],
+      });
+      let deleted = 0;
+      for (const row of rows) {
+        if (deleted === top) break;
+        const message = parse(ZSettledRow, row, 'outbox');
+        if (toSortKey(message.createdAt) >= beforeKey) continue;
+        if (await deleteIfPresent('outbox', outbox, message.id, outboxQueue)) deleted += 1;
+      }
+      return deleted;
     },
     async deleteAuditEntriesBefore(before, limit) {
       const top = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 0;

@@ -2,15 +2,16 @@
  * The retention sweep's writes on the embedded store: a case is erased from the main file in one
  * transaction (its row, and with it the identity and reference lookups; the open-case claim
  * naming it; its outbox messages, reminders and team-channel conversation; its lines on
- * Barnteam agendas), and the access log's entries past their period are deleted from the audit
- * file under the cut-off its triggers check (`sqlite-migrations.ts`, audit migration 3).
+ * Barnteam agendas), the settled messages that name no case are deleted once old enough, and the
+ * access log's entries past their period are deleted from the audit file under the cut-off its
+ * triggers check (`sqlite-migrations.ts`, audit migration 3).
  */
 import { randomUUID } from 'node:crypto';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { ZCase, ZInstant } from '../../flows/kernel/case.js';
 import { isDomainError } from '../../flows/kernel/errors.js';
 import { toTeamkanalKey } from '../../flows/kernel/notices.js';
-import { type ErasureStore, ZBarnteamMeeting } from '../../flows/kernel/ports.js';
+import { type ErasureStore, ZBarnteamMeeting, ZOutboxMessage } from '../../flows/kernel/ports.js';
 import { closedStates } from '../../flows/kernel/transitions.js';
 import type { GroupCommit } from './sqlite-group-commit.js';
 import { parseIncoming, parseStored, parseStoredJson, toSortKey } from './store-documents.js';
@@ -86,6 +87,30 @@ export function createSqliteErasureStore(files: SqliteErasureFiles): ErasureStor
     return deleteCase.run(caseId).changes === 1;
   });
 
+  // Messages that name no case and are settled: few (a weekly card per reviewer), so they are
+  // read and judged by their creation time here rather than through an index of their own.
+  const selectSettledCaseless = main.prepare<[], { id: string; document: string }>(
+    `SELECT id, document FROM outbox WHERE active = 0
+       AND json_extract(document, '$.caseId') IS NULL AND json_extract(document, '$.payload.caseId') IS NULL
+       AND json_extract(document, '$.status') IN ('delivered', 'dropped')`,
+  );
+  const deleteMessage = main.prepare<[string]>('DELETE FROM outbox WHERE id = ?');
+  const deleteSettledNow = main.transaction((beforeKey: string, limit: number): number => {
+    let deleted = 0;
+    for (const row of selectSettledCaseless.all()) {
+      if (deleted === limit) break;
+      const message = parseStored(
+        ZOutboxMessage,
+        parseStoredJson(row.document, 'outbox', row.id),
+        'outbox',
+        row.id,
+      );
+      if (toSortKey(message.createdAt) >= beforeKey) continue;
+      deleted += deleteMessage.run(row.id).changes;
+    }
+    return deleted;
+  });
+
   const deleteAuditNow = audit.transaction((beforeKey: string, limit: number): number => {
     moveCutoff.run(beforeKey);
     return deleteAudit.run(beforeKey, limit).changes;
@@ -108,6 +133,13 @@ export function createSqliteErasureStore(files: SqliteErasureFiles): ErasureStor
       return files.auditWrites.run(
         () => deleteAuditNow(beforeKey, toLimit(limit)),
         (error) => toStoreError('audit', error),
+      );
+    },
+    async deleteSettledCaselessMessagesBefore(before, limit) {
+      const beforeKey = toSortKey(parseIncoming(ZInstant, before, 'outbox'));
+      return files.mainWrites.run(
+        () => deleteSettledNow(beforeKey, toLimit(limit)),
+        (error) => toStoreError('outbox', error),
       );
     },
   };

@@ -233,6 +233,53 @@ export function describeErasureContract(name: string, setup: StorageContractSetu
       }
     });
 
+    it('deletes the settled messages that name no case before the cut-off, and no other message', async () => {
+      const stores = await setup.open();
+      try {
+        const caseless = (
+          id: string,
+          status: 'delivered' | 'dropped' | 'pending' | 'parked',
+          createdAt: string,
+        ) => {
+          const { caseId: _caseId, ...message } = buildOutboxMessage({ id, status, createdAt });
+          return {
+            ...message,
+            payload: {
+              kind: 'card' as const,
+              card: { type: 'AdaptiveCard', body: [] },
+              summary: 'BB-4K7Q-2M9C',
+            },
+          };
+        };
+        const messages = [
+          caseless('logg-2025-01', 'delivered', '2025-01-06T06:00:00Z'),
+          caseless('logg-2025-02', 'dropped', '2025-01-13T06:00:00.500Z'),
+          caseless('logg-2025-03', 'delivered', '2025-01-20T06:00:00Z'),
+          caseless('logg-vantar', 'pending', '2025-01-06T06:00:00Z'),
+          caseless('logg-parkerad', 'parked', '2025-01-06T06:00:00Z'),
+          caseless('logg-ny', 'delivered', '2025-03-03T06:00:00Z'),
+          buildOutboxMessage({
+            id: 'arende-meddelande',
+            status: 'delivered',
+            createdAt: '2025-01-06T06:00:00Z',
+          }),
+        ];
+        for (const message of messages) await stores.outbox.enqueue(message);
+        const erasure = erasureOf(stores);
+
+        expect(await erasure.deleteSettledCaselessMessagesBefore('2025-02-01T00:00:00Z', 2)).toBe(2);
+        expect(await erasure.deleteSettledCaselessMessagesBefore('2025-02-01T00:00:00Z', 10)).toBe(1);
+        expect(await erasure.deleteSettledCaselessMessagesBefore('2025-02-01T00:00:00Z', 10)).toBe(0);
+        const left = [];
+        for (const message of messages) {
+          if ((await stores.outbox.get(message.id)) !== undefined) left.push(message.id);
+        }
+        expect(left).toEqual(['logg-vantar', 'logg-parkerad', 'logg-ny', 'arende-meddelande']);
+      } finally {
+        await stores.close();
+      }
+    });
+
     it('deletes the access log’s entries before the cut-off only, oldest first, and keeps the rest', async () => {
       const stores = await setup.open();
       try {

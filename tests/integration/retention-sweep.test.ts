@@ -156,6 +156,21 @@ async function storeCases(stores: Stores): Promise<void> {
     createdAt: '2024-09-01T08:00:00Z',
     updatedAt: '2024-09-01T08:00:00Z',
   });
+  // A weekly log review's card, delivered in October: it names the case by reference and no case.
+  await stores.outbox.enqueue(
+    buildOutboxMessage({
+      id: 'logguppfoljning-2026-W41-granskare',
+      caseId: undefined,
+      status: 'delivered',
+      createdAt: '2026-10-12T05:00:00Z',
+      deliveredAt: '2026-10-12T05:00:02Z',
+      payload: {
+        kind: 'card',
+        card: { type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: 'Maria Lind läste BB-4K7Q-2M9C' }] },
+        summary: 'Veckans logguppföljning av åtkomstloggen i Backa barnet.',
+      },
+    }),
+  );
   // 60 months of access log: the 2021 entry is due on 3 December 2026, the 2022 one is not.
   await stores.audit.append(
     buildAuditEntry({ id: 'audit-2021', at: '2021-11-30T09:00:00Z', caseId: 'arende-1' }),
@@ -290,6 +305,7 @@ describe.each(kinds)('the nightly retention sweep on $name', (kind) => {
     expect(await first.cases.findCaseIdsByIdentityKey(earlierIdentityKey)).toEqual([]);
     expect(await first.meetings.listForCase('arende-1')).toEqual([]);
     expect(await first.reminders.listForCase('arende-1')).toEqual([]);
+    expect(await first.outbox.get('logguppfoljning-2026-W41-granskare')).toBeUndefined();
     // The others stay: a declined case not yet due, an open one, the meeting with the other child.
     expect((await first.cases.get('arende-2'))?.value.state).toBe('avbojd');
     expect((await first.cases.get('arende-3'))?.value.state).toBe('mottagen');

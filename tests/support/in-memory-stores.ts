@@ -502,6 +502,23 @@ export function createInMemoryStores(data: InMemoryData = createInMemoryData()):
         for (const item of due) data.audit.splice(data.audit.indexOf(item), 1);
         return due.length;
       },
+      async deleteSettledCaselessMessagesBefore(before, limit) {
+        await enter('erasure.deleteSettledCaselessMessagesBefore', 'outbox');
+        const beforeKey = toSortKey(parseIncoming(ZInstant, before, 'outbox'));
+        const due = [...data.outbox]
+          .filter(([, row]) => {
+            const message = row.value;
+            return (
+              message.caseId === undefined &&
+              !(message.payload.kind === 'notice') &&
+              (message.status === 'delivered' || message.status === 'dropped') &&
+              toSortKey(message.createdAt) < beforeKey
+            );
+          })
+          .slice(0, Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 0);
+        for (const [id] of due) data.outbox.delete(id);
+        return due.length;
+      },
     },
     async close() {
       closed = true;

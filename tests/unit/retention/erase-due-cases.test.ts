@@ -38,7 +38,12 @@ describe('erasing the due cases', () => {
     await stores.cases.create(closedOn('arende-tomorrow', '2024-12-04T10:00:00Z'));
     const reminder = buildDailyRetentionReminder('2026-12-03', '2026-12-02T10:00:00Z');
 
-    expect(await eraseDueCases(deps, reminder)).toEqual({ erased: 1, more: false, auditEntriesDeleted: 0 });
+    expect(await eraseDueCases(deps, reminder)).toEqual({
+      erased: 1,
+      more: false,
+      auditEntriesDeleted: 0,
+      messagesDeleted: 0,
+    });
 
     expect(stores.snapshot().cases.map((caseValue) => caseValue.id)).toEqual(['arende-tomorrow']);
     const entries = await stores.audit.listForCase(retentionAuditKey);
