@@ -152,6 +152,16 @@ describe('closing a case from Barnets plan', () => {
 
     // The plan is no longer shown, and an old closing card is told that the case is closed.
     expect(readCardText(await teams.invoke(people.karin, 'plan.visa', { caseId }))).not.toContain('Mina mål');
+    // The channel's older posts keep "Visa Barnets plan": pressed now, it shows what is left of
+    // the case, as "visa" does, not that she has no role; someone who never had one learns nothing.
+    const fromOldPost = readCardText(await teams.invoke(maria, 'plan.visa', { caseId }));
+    expect(fromOldPost).toContain('Bara referensen och läget finns kvar för dig');
+    expect(fromOldPost).toContain(walked.reference);
+    expect(fromOldPost).toContain('Avslutat den');
+    expect(fromOldPost).not.toMatch(/Mina mål|ingen roll/);
+    const stranger = readCardText(await teams.invoke(people.sara, 'plan.visa', { caseId }));
+    expect(stranger).toContain('ingen roll');
+    expect(stranger).not.toMatch(/avslutat|Avslutat/);
     const old = await teams.invoke(maria, 'avslut.spara', submit);
     expect(readCardText(old)).toContain('Ärendet är redan avslutat');
   });

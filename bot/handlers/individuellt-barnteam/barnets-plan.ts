@@ -32,6 +32,7 @@ import { compassAreaKeys } from '../../../flows/kernel/compass.js';
 import { isDomainError } from '../../../flows/kernel/errors.js';
 import { ZParticipantRelation } from '../../../flows/kernel/records/individual-team.js';
 import { compassRaters } from '../../../flows/kernel/records/plan.js';
+import { isClosedState } from '../../../flows/kernel/transitions.js';
 import { toBarnetsPlanData } from '../../card-views/individual-team-views.js';
 import { readCaseForCard } from '../../case-cards.js';
 import { onActionExecute, renderMessageCard } from '../../invoke-response.js';
@@ -43,6 +44,7 @@ import {
   refusedHeading,
   unexpectedErrorMessage,
 } from '../../user-messages.js';
+import { renderOverviewFor } from '../case-overview.js';
 import { type HandlerContext, readActor } from '../handler-context.js';
 import { registerFordjupadBehovskompass } from './fordjupad-behovskompass.js';
 import { registerTeamMeeting } from './team-meeting.js';
@@ -166,6 +168,10 @@ async function showPlan(
   if (!parsed.success) return renderMessageCard(cardNotRecognised);
   try {
     const read = await readCaseForCard(flow, parsed.data.caseId, actor.userId, (current) => {
+      // The channel's older posts and plan cards still have this button once the case is closed:
+      // whoever had a role is shown what is left of it (reference, state, date), not told they
+      // have none; the overview decides who that is.
+      if (isClosedState(current.value.state)) return renderOverviewFor(flow, current, actor.userId);
       const view = toBarnetsPlanData(
         current,
         actor.userId,
