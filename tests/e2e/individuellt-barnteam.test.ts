@@ -9,7 +9,10 @@
 // in the channel and Maria's reminder in her personal chat. From that post she opens the channel
 // tab (locally its page in the browser, with the local sign-in), sees the plan with the
 // Behovskompass over time, marks the action done there, sees the channel say so, and downloads
-// the family's copy, whose text is read back with pdftotext.
+// the family's copy, whose text is read back with pdftotext. Last, the plan having done its work,
+// she closes the case from Barnets plan in her chat (step 8, the closing card with the principles
+// and the closing compass): the teacher is told only that the case for her card is closed, the
+// channel gets the team's last post without buttons, and `visa` shows reference, state and date.
 //
 // The Barnteam runs on the e2e directory (tests/fixtures/directory/e2e-barnteam.yaml), where the
 // meeting's reminder with the Skattningsformulär, the way to the joint compass, comes within a
@@ -19,7 +22,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, expect, test } from 'vitest';
+import { formatSwedishDateOfInstant } from '../../cards/swedish-format.js';
 import { compassAreas } from '../../flows/kernel/compass.js';
+import { guidingPrinciples } from '../../flows/kernel/guiding-principles.js';
 import { toStockholmDate } from '../../flows/kernel/working-time.js';
 import { repoRoot } from '../../scripts/playground.mjs';
 import { bookBarnteamFor, openFromCase } from '../support/e2e-barnteam.js';
@@ -27,6 +32,7 @@ import {
   botMessages,
   chooseCardOption,
   chooseCardRadio,
+  chooseCardRadioIn,
   conversations,
   escapeRegExp,
   fillCardDate,
@@ -77,6 +83,7 @@ const statusTexts = {
   overdue: 'En åtgärd i Barnets plan är försenad. Den som ansvarar för den har fått en påminnelse.',
 };
 const doneStatus = 'En åtgärd i Barnets plan är genomförd.';
+const closedStatus = 'Individuellt barnteam har avslutats och ärendet är avslutat.';
 
 /**
  * A status post in the open channel: the bot's card at the top of a thread, found by its text. The
@@ -132,7 +139,7 @@ async function signInLocally(tab: Page, name: string): Promise<void> {
   await tab.getByRole('heading', { level: 1 }).filter({ hasNotText: 'Logga in' }).waitFor();
 }
 
-test('the convener starts an Individuellt barnteam from the Barnteam, fastställer Barnets plan, and the channel and the owner hear of an overdue action', {
+test('the convener starts an Individuellt barnteam from the Barnteam, fastställer Barnets plan, the channel and the owner hear of an overdue action, and she closes the case from the plan', {
   timeout: 600_000,
 }, async () => {
   const teacher = await playground.open('e2e-individuellt-barnteam-larare-fel');
@@ -284,6 +291,65 @@ test('the convener starts an Individuellt barnteam from the Barnteam, fastställ
   expect(pdfText).toContain(actionWhat);
   expect(pdfText).not.toContain(child.identityNumber);
   await tab.close();
+
+  // The plan has done its work: Maria, who leads the support, closes the case from it, in her chat.
+  await maria.bringToFront();
+  await openChat(maria, conversations.personal);
+  await sendText(maria, `visa ${reference}`);
+  const overview = await waitForBotMessage(maria, reference, { withButton: 'Barnets plan' });
+  await pressCardButton(overview, 'Barnets plan', { exact: true });
+  plan = await waitForBotMessage(maria, `Barnets plan – E.M. (${reference})`, {
+    withButton: 'Barnets behov är uppfyllt',
+  });
+  await pressCardButton(plan, 'Barnets behov är uppfyllt', { exact: true });
+  const closing = await waitForBotMessage(maria, 'Avslutande uppföljning med Behovskompassen', {
+    withButton: 'Avsluta ärendet',
+  });
+  expect(await readCardText(closing)).toContain('avslutas ärendet och det Individuella barnteamet');
+  for (const principle of guidingPrinciples) await chooseCardRadioIn(closing, principle.question, 'Ja');
+  // The first set of areas on the card is the child's: the closing follow-up of her compass.
+  for (const area of compassAreas) {
+    await chooseCardOption(closing, `${area.name}: ${area.childWords}`, '🙂 4 – Fungerar bra');
+  }
+  await pressCardButton(closing, 'Avsluta ärendet', { exact: true });
+  const closed = await waitForBotMessage(maria, 'Ärendet är avslutat: barnets behov är uppfyllt');
+  // The bot's clock runs ten days ahead since the restart; the closing date is its day.
+  const closedOn = formatSwedishDateOfInstant(new Date(Date.now() + 10 * 24 * 3_600_000).toISOString());
+  const closedOnFact = new RegExp(`Avslutat den\\s*${escapeRegExp(closedOn)}`);
+  expect(await readCardText(closed)).toMatch(closedOnFact);
+
+  // The teacher hears that the case for her card is closed, and when, never why.
+  const told = await waitForBotMessage(
+    teacher,
+    `Ärendet för ditt Upptäckarkort ${reference} är avslutat den ${closedOn}.`,
+    { timeoutMs: channelTimeoutMs },
+  );
+  expect(await readCardText(told)).not.toMatch(/behov|plan|Elsa/i);
+
+  // The team's last post in its channel, with nothing more to open.
+  await openChat(maria, conversations.channel);
+  const lastPost = await waitForChannelPost(maria, closedStatus);
+  await saveMessageScreenshot(lastPost, 'e2e-teamkanal-avslutat');
+  expect(await readCardText(lastPost)).toContain(`Individuellt barnteam · ärende ${reference}`);
+  await expect(lastPost.getByRole('link', { name: 'Öppna fliken Barnets plan' }).count()).resolves.toBe(0);
+  await expect(lastPost.getByRole('button', { name: 'Visa Barnets plan' }).count()).resolves.toBe(0);
+  expect(findChildDataIn((await maria.locator('body').textContent()) ?? '', child)).toEqual([]);
+
+  // Afterwards the case shows her only that it was closed: reference, state and date, no plan.
+  await openChat(maria, conversations.personal);
+  // The answer to this `visa`, not an earlier card of the case refreshed to the closed view.
+  const earlier = await botMessages(maria).count();
+  await sendText(maria, `visa ${reference}`);
+  const closedView = botMessages(maria).nth(earlier);
+  await closedView.waitFor({ state: 'visible', timeout: 30_000 });
+  const closedText = await readCardText(closedView);
+  expect(closedText).toContain('Bara referensen och läget finns kvar för dig');
+  expect(closedText).toContain(reference);
+  expect(closedText).toMatch(closedOnFact);
+  for (const hidden of [goal.minMal, actionWhat, 'E.M.', child.givenName]) {
+    expect(closedText).not.toContain(hidden);
+  }
+  await expect(closedView.getByRole('button', { name: 'Barnets plan' }).count()).resolves.toBe(0);
 
   // docs/security.md 8: nothing the child can be recognised by in anything the bot printed.
   const printed = await playground.stopAndReadBotOutput();
