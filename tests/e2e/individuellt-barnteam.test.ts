@@ -333,6 +333,23 @@ test('the convener starts an Individuellt barnteam from the Barnteam, fastställ
   expect(await readCardText(lastPost)).toContain(`Individuellt barnteam · ärende ${reference}`);
   await expect(lastPost.getByRole('link', { name: 'Öppna fliken Barnets plan' }).count()).resolves.toBe(0);
   await expect(lastPost.getByRole('button', { name: 'Visa Barnets plan' }).count()).resolves.toBe(0);
+  // An older post still has its button; pressed now, it shows what is left of the case.
+  const showPlan = maria.getByRole('button', { name: 'Visa Barnets plan', exact: true });
+  const donePost = maria
+    .locator('div')
+    .filter({ hasText: doneStatus })
+    .filter({ has: showPlan })
+    .filter({ hasNot: maria.locator('[data-lexical-editor]') })
+    .last();
+  await donePost.getByRole('button', { name: 'Visa Barnets plan', exact: true }).first().click();
+  const leftOfCase = maria
+    .locator('div')
+    .filter({ hasText: 'Bara referensen och läget finns kvar för dig' })
+    .filter({ hasNot: maria.locator('[data-lexical-editor]') })
+    .last();
+  await leftOfCase.waitFor({ state: 'visible', timeout: 30_000 });
+  // The card's line, not "Åtgärden nekades: Du har ingen roll …" as before the fix.
+  expect(await readCardText(leftOfCase)).toContain('Ärendet är avslutat.');
   expect(findChildDataIn((await maria.locator('body').textContent()) ?? '', child)).toEqual([]);
 
   // Afterwards the case shows her only that it was closed: reference, state and date, no plan.
