@@ -6,4 +6,5 @@
 export { collectTeamEndEffects, endTeamOnWithdrawal } from './end-team.js';
 export { compassMessages, readCompassSets, withCompassFollowUp } from './plan-compass.js';
 export { buildChannelMembersReminder } from './team-channel-jobs.js';
+export { buildChannelDeletionAtErasure } from './team-channel-retirement.js';
 export { buildTeamkanalPost } from './team-effects.js';

@@ -6,8 +6,9 @@
  *   `channel` into the case and enqueue the first status post.
  * - `teamkanalMedlemmar` (committed with a member's addition or removal, and with a withdrawal):
  *   make the channel's members the team's active members. A removed member loses the channel at
- *   once; after a withdrawal or closing only the channel's owner (the convener) is left, and the
- *   channel is then archived and later deleted (team-channel-retirement.ts).
+ *   once; after a withdrawal or closing, once the team's last post is delivered (or half an hour
+ *   has passed), only the channel's owner (the convener) is left, and the channel is then archived
+ *   and later deleted (team-channel-retirement.ts).
  *
  * Write order of `skapaTeamkanal`, and what a crash at each point leaves:
  * 1. audit the share (the channel name holds the child's initials, members' ids go to Graph);
@@ -58,7 +59,7 @@ import {
   toPlanTabEntityId,
   withClashSuffix,
 } from '../kernel/team-channel.js';
-import { buildArchiveChannelReminder } from './team-channel-retirement.js';
+import { buildArchiveChannelReminder, isLastPostUnderway } from './team-channel-retirement.js';
 import { buildTeamkanalPost } from './team-effects.js';
 
 export interface TeamChannelJobDependencies extends FlowDependencies {
@@ -78,7 +79,7 @@ export type CreateChannelOutcome =
   | 'appNotInChannel'
   | 'retryLater';
 
-export type SyncMembersOutcome = 'synced' | 'noChannel' | 'noTeam';
+export type SyncMembersOutcome = 'synced' | 'noChannel' | 'noTeam' | 'waitingForLastPost';
 
 export type PinTabOutcome =
   | 'pinned'
@@ -98,6 +99,9 @@ const retryMs = 30 * 60_000;
 /** Failed runs, half an hour apart, before the error is left to the sweeper: two days. */
 const maxFailures = 96;
 const caseWriteTries = 3;
+const lastPostWaitMs = 60_000;
+/** Half an hour of waiting for the last post before the members leave without it. */
+const maxLastPostWaits = 30;
 
 /** The reminder a change of the team's members commits, so that the channel follows it. */
 export function buildChannelMembersReminder(caseId: string, cause: string, at: string): Reminder {
@@ -388,6 +392,18 @@ export async function syncTeamChannelMembers(
   // Without a channel there is nothing to follow: its creation adds the members of that moment.
   if (channel === undefined || channel.deletedAt !== undefined) return 'noChannel';
   const over = isTeamOver(stored.value);
+  // The members read the team's last post before they leave the channel: it is usually delivered
+  // within seconds, and the job waits for it a while, never longer (access must end).
+  const waits = typeof reminder.data.waits === 'number' ? reminder.data.waits : 0;
+  if (over && waits < maxLastPostWaits && (await isLastPostUnderway(deps, caseId))) {
+    const due = new Date(deps.clock.now().getTime() + lastPostWaitMs).toISOString();
+    await deps.stores.reminders.schedule({
+      ...buildChannelMembersReminder(caseId, `avslutat-vantar-${waits + 1}`, due),
+      data: { waits: waits + 1 },
+      createdAt: nowInstant(deps.clock),
+    });
+    return 'waitingForLastPost';
+  }
   const wanted = new Set(
     over
       ? []

@@ -19,12 +19,20 @@
  */
 import { nonCaseAuditKeys } from '../kernel/audit-keys.js';
 import type { Case, Instant } from '../kernel/case.js';
-import { nowInstant, toNoticeId } from '../kernel/case-effects.js';
+import { type FlowDependencies, nowInstant, toNoticeId } from '../kernel/case-effects.js';
 import { isDomainError } from '../kernel/errors.js';
 import type { Reminder } from '../kernel/ports.js';
 import type { TeamChannel } from '../kernel/records/individual-team.js';
-import { archiveTeamChannelReminderKind, deleteTeamChannelReminderKind } from '../kernel/team-channel.js';
-import type { TeamChannelJobDependencies } from './team-channel-jobs.js';
+import {
+  archiveTeamChannelReminderKind,
+  deleteTeamChannelReminderKind,
+  type TeamChannels,
+} from '../kernel/team-channel.js';
+
+/** What the channel's end needs: the stores and the channels' port (a part of the provisioning's). */
+export interface TeamChannelRetirementDependencies extends FlowDependencies {
+  readonly teamChannels: TeamChannels;
+}
 
 export type ArchiveChannelOutcome =
   | 'archived'
@@ -92,7 +100,7 @@ function failuresOf(reminder: Reminder): number {
 
 /** The handler of `arkiveraTeamkanal`. */
 export async function archiveTeamChannel(
-  deps: TeamChannelJobDependencies,
+  deps: TeamChannelRetirementDependencies,
   reminder: Reminder,
 ): Promise<ArchiveChannelOutcome> {
   const caseId = reminder.caseId;
@@ -152,7 +160,10 @@ export async function archiveTeamChannel(
 }
 
 /** Whether the team's last post is still to be delivered (a parked or dropped one is not waited for). */
-async function isLastPostUnderway(deps: TeamChannelJobDependencies, caseId: string): Promise<boolean> {
+export async function isLastPostUnderway(
+  deps: TeamChannelRetirementDependencies,
+  caseId: string,
+): Promise<boolean> {
   for (const id of lastPostIds(caseId)) {
     const post = await deps.stores.outbox.get(id);
     if (post !== undefined && (post.value.status === 'pending' || post.value.status === 'sending'))
@@ -163,7 +174,7 @@ async function isLastPostUnderway(deps: TeamChannelJobDependencies, caseId: stri
 
 /** The handler of `raderaTeamkanal`, the case's own and the retention sweep's. */
 export async function deleteTeamChannel(
-  deps: TeamChannelJobDependencies,
+  deps: TeamChannelRetirementDependencies,
   reminder: Reminder,
 ): Promise<DeleteChannelOutcome> {
   const hostTeamId = String(reminder.data.hostTeamId ?? '');
@@ -212,7 +223,7 @@ export async function deleteTeamChannel(
 
 /** The next try of the same job, under an id of its own so that the done reminder stays done. */
 async function scheduleAgain(
-  deps: TeamChannelJobDependencies,
+  deps: TeamChannelRetirementDependencies,
   reminder: Reminder,
   tag: string,
   afterMs: number,
@@ -233,7 +244,7 @@ async function scheduleAgain(
 
 /** Writes the channel's new record into the case, with the reminders it causes; retried on a lost race. */
 async function writeChannel(
-  deps: TeamChannelJobDependencies,
+  deps: TeamChannelRetirementDependencies,
   caseId: string,
   change: (channel: TeamChannel) => TeamChannel,
   reminders: readonly Reminder[],

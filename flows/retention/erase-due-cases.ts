@@ -19,7 +19,7 @@
  * team-channel-retirement.ts), then the erasure. If the entry cannot be written the case is not
  * erased.
  */
-import { buildChannelDeletionAtErasure } from '../individuellt-barnteam/team-channel-retirement.js';
+import { buildChannelDeletionAtErasure } from '../individuellt-barnteam/index.js';
 import { nonCaseAuditKeys } from '../kernel/audit-keys.js';
 import type { CalendarDate, Instant } from '../kernel/case.js';
 import type { FlowDependencies } from '../kernel/case-effects.js';

@@ -22,6 +22,7 @@ import {
 } from '../../flows/individuellt-barnteam/team-channel-jobs.js';
 import {
   archiveTeamChannel,
+  buildArchiveChannelReminder,
   deleteTeamChannel,
 } from '../../flows/individuellt-barnteam/team-channel-retirement.js';
 import { buildTeamkanalPost } from '../../flows/individuellt-barnteam/team-effects.js';
@@ -481,25 +482,33 @@ describe("the channel at the team's end: archived after the last post, deleted l
     flow.setNow(closedAt);
     await closeCase(closedAt);
 
-    // The members' sync takes everyone but the owner out, then asks for the archive.
-    expect(await syncTeamChannelMembers(deps, buildSyncMembersReminder('avslutat', closedAt))).toBe('synced');
-    const archive = await dueReminder(`${channelCaseId}:teamkanal:arkivera`);
-    expect(archive.dueAt).toBe(closedAt);
-
-    // The last post is still in the outbox: an archived channel would refuse it, so the job waits.
-    expect(await archiveTeamChannel(deps, archive)).toBe('waitingForLastPost');
+    // The last post is still in the outbox: the members stay to read it, and an archived channel
+    // would refuse it, so both jobs wait.
+    expect(await syncTeamChannelMembers(deps, buildSyncMembersReminder('avslutat', closedAt))).toBe(
+      'waitingForLastPost',
+    );
+    expect(fake.team(teamA).channels[0]?.members).toHaveLength(3);
+    const syncAgain = await dueReminder(`${channelCaseId}:teamkanal:medlemmar:avslutat-vantar-1`);
+    expect(syncAgain.dueAt).toBe('2026-05-04T09:01:00.000Z');
+    expect(await archiveTeamChannel(deps, buildArchiveChannelReminder(channelCaseId, closedAt))).toBe(
+      'waitingForLastPost',
+    );
     expect(graphCalls(fake, 'POST', /\/archive$/)).toEqual([]);
-    const again = await dueReminder(`${channelCaseId}:teamkanal:arkivera:vantar:1`);
-    expect(again.dueAt).toBe('2026-05-04T09:15:00.000Z');
 
     const post = await flow.stores.outbox.get(
       buildTeamkanalPost(channelCaseId, 'arendetAvslutat', closedAt).id,
     );
     if (post === undefined) throw new Error('Sista inlägget saknas');
     await flow.stores.outbox.replace(
-      { ...post.value, status: 'delivered', deliveredAt: '2026-05-04T09:01:00.000Z' },
+      { ...post.value, status: 'delivered', deliveredAt: '2026-05-04T09:00:30.000Z' },
       post.etag,
     );
+    // With the post delivered the sync takes everyone but the owner out, then asks for the archive.
+    flow.setNow('2026-05-04T09:01:00.000Z');
+    expect(await syncTeamChannelMembers(deps, syncAgain)).toBe('synced');
+    expect(fake.team(teamA).channels[0]?.members.map((item) => item.userId)).toEqual([users.barnkontakt]);
+    const again = await dueReminder(`${channelCaseId}:teamkanal:arkivera`);
+    expect(again.dueAt).toBe('2026-05-04T09:01:00.000Z');
     flow.setNow('2026-05-04T09:15:00.000Z');
     expect(await archiveTeamChannel(deps, again)).toBe('archived');
     const [archiveCall] = graphCalls(fake, 'POST', /\/archive$/);
