@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { addFollowUpNote } from '../flows/individuellt-barnteam/follow-up-notes.js';
 import { setActionStatus } from '../flows/individuellt-barnteam/plan-actions.js';
 import { toPlanView } from '../flows/individuellt-barnteam/plan-view.js';
+import { authorize } from '../flows/kernel/access.js';
 import type { Case } from '../flows/kernel/case.js';
 import type { CaseCommandResult } from '../flows/kernel/case-command.js';
 import { type Actor, appendAudit, type FlowDependencies } from '../flows/kernel/case-effects.js';
@@ -20,6 +21,8 @@ import { isInTeams } from '../flows/kernel/directory.js';
 import { isDomainError } from '../flows/kernel/errors.js';
 import type { Versioned } from '../flows/kernel/ports.js';
 import type { PlanView } from '../flows/kernel/records/plan-view.js';
+import { toStockholmDate } from '../flows/kernel/stockholm-date.js';
+import { isClosedState, stateLabels } from '../flows/kernel/transitions.js';
 import type { Logger } from '../infra/logger.js';
 import type { LocalTokenIssuer } from './local-sign-in.js';
 import { readBearerToken, type TabTokenSettings, type TabUser, verifyTabToken } from './tab-token.js';
@@ -141,20 +144,28 @@ export function createTabApi(options: TabApiOptions): Router {
     caseId: string,
     user: TabUser,
     purpose: string,
-  ): Promise<{ current: Versioned<Case>; view: PlanView } | 'notFound' | 'refused'> => {
+  ): Promise<{ current: Versioned<Case>; view: PlanView } | { closed: string } | 'notFound' | 'refused'> => {
     const current = await flow.stores.cases.get(caseId);
     if (current === undefined) return 'notFound';
     const now = flow.clock.now().toISOString();
     const view = toPlanView(current, user.userId, flow.directory, now);
+    // A closed case shows those who had a role the minimum the chat shows: that it is closed, and when.
+    const closed =
+      view === undefined &&
+      isClosedState(current.value.state) &&
+      authorize(current.value, user.userId, 'lasArende').allowed
+        ? describeClosed(current.value)
+        : undefined;
     await appendAudit(flow, {
       at: now,
       actor: user.userId,
       action: 'lasPlan',
       caseId: current.value.id,
       unitId: current.value.unitId,
-      outcome: view === undefined ? 'refused' : 'allowed',
+      outcome: view === undefined && closed === undefined ? 'refused' : 'allowed',
       purpose,
     });
+    if (closed !== undefined) return { closed };
     return view === undefined ? 'refused' : { current, view };
   };
 
@@ -164,6 +175,7 @@ export function createTabApi(options: TabApiOptions): Router {
   ): read is { current: Versioned<Case>; view: PlanView } => {
     if (read === 'notFound') sendError(response, 404, tabMessages.notFound);
     else if (read === 'refused') sendError(response, 403, tabMessages.noRole);
+    else if ('closed' in read) sendError(response, 410, read.closed);
     else return true;
     return false;
   };
@@ -333,6 +345,13 @@ function toActor(user: TabUser, flow: FlowDependencies): Actor {
     tenantId: user.tenantId,
     displayName: contact?.displayName ?? user.name ?? 'Personal',
   };
+}
+
+/** "Ärendet BB-… är avslutat sedan 2026-12-03. …": the reference, the state and the Stockholm date only. */
+function describeClosed(caseValue: Case): string {
+  const closedAt =
+    caseValue.chronology.findLast((entry) => entry.to === caseValue.state)?.at ?? caseValue.updatedAt;
+  return `Ärendet ${caseValue.reference} är stängt (${stateLabels[caseValue.state].toLocaleLowerCase('sv-SE')}) sedan ${toStockholmDate(closedAt)}. Barnets plan visas inte längre i fliken.`;
 }
 
 function sendError(response: Response, status: number, message: string): void {

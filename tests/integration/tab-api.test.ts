@@ -262,6 +262,40 @@ function describeTabApi(name: string, open: () => Promise<Stores>) {
         plan: { compassOverTime: [{ notes: [{ text: 'Går hem själv nu.' }] }] },
       });
     });
+
+    // Last: it closes the case the other tests read.
+    it('tells someone who had a role that the case is closed, with the date only, and still refuses the others', async () => {
+      const stored = await api.stores.cases.get(teamCaseId);
+      if (stored === undefined) throw new Error('Ärendet saknas');
+      const closedAt = '2026-06-10T08:00:00.000Z';
+      await api.stores.cases.replace(
+        {
+          ...stored.value,
+          state: 'avslutad',
+          chronology: [
+            ...stored.value.chronology,
+            { at: closedAt, by: rektor.userId, event: 'avsluta', to: 'avslutad' },
+          ],
+          updatedAt: closedAt,
+        },
+        stored.etag,
+      );
+
+      const response = await get(`/cases/${teamCaseId}/plan`, rektor.userId);
+      expect(response.status).toBe(410);
+      const body = await response.text();
+      expect(JSON.parse(body)).toEqual({
+        error: `Ärendet ${stored.value.reference} är stängt (avslutat) sedan 2026-06-10. Barnets plan visas inte längre i fliken.`,
+      });
+      expect(body).not.toContain('Jag vill våga gå hem');
+      expect(body).not.toContain(stored.value.child.givenName);
+      expect((await get(`/cases/${teamCaseId}/plan`, socialsekreterare.userId)).status).toBe(403);
+      expect((await api.stores.audit.listForCase(teamCaseId)).at(-2)).toMatchObject({
+        actor: rektor.userId,
+        action: 'lasPlan',
+        outcome: 'allowed',
+      });
+    });
   });
 }
 
