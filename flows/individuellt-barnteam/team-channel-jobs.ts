@@ -59,7 +59,7 @@ import {
   toPlanTabEntityId,
   withClashSuffix,
 } from '../kernel/team-channel.js';
-import { buildArchiveChannelReminder, isLastPostUnderway } from './team-channel-retirement.js';
+import { buildArchiveChannelReminder, isLastPostUnderway, isTeamOver } from './team-channel-retirement.js';
 import { buildTeamkanalPost } from './team-effects.js';
 
 export interface TeamChannelJobDependencies extends FlowDependencies {
@@ -470,11 +470,6 @@ async function waitForAdministrator(
   // Looked at again hourly (one catalog request): TEAMS_APP_ID is not part of the directory.
   await scheduleFollowUp(deps, reminder, 'forsok', 'konfiguration', configurationCheckMs);
   return 'waitingForConfiguration';
-}
-
-/** The team has ended (consent withdrawn, or the case closed): no new channel, no members. */
-function isTeamOver(caseValue: Case): boolean {
-  return caseValue.state === 'samtyckeAterkallat' || caseValue.state === 'avslutad';
 }
 
 interface PlacedChannel {

@@ -90,8 +90,9 @@ function lastPostIds(caseId: string): string[] {
   return ['arendetAvslutat', 'teametAvslutat'].map((event) => toNoticeId(caseId, 'teamkanalStatus', event));
 }
 
-function isTeamOver(caseValue: Case): boolean {
-  return caseValue.state === 'avslutad' || caseValue.state === 'samtyckeAterkallat';
+/** The team has ended (consent withdrawn, or the case closed): no new channel, no members. */
+export function isTeamOver(caseValue: Case): boolean {
+  return caseValue.state === 'samtyckeAterkallat' || caseValue.state === 'avslutad';
 }
 
 function failuresOf(reminder: Reminder): number {

@@ -45,9 +45,9 @@ const pageSize = 100;
  * another instance takes the claim and runs it again. What is left waits for the next night.
  */
 const maxErasuresPerRun = 500;
-/** Access-log entries deleted per call, and calls per run. */
-const auditBatch = 500;
-const maxAuditBatches = 40;
+/** Entries or messages deleted per call, and calls per run. */
+const deleteBatch = 500;
+const maxDeleteBatches = 40;
 /** Days a delivered message of no case stays in the outbox (long past any redelivery). */
 const settledMessageDays = 30;
 
@@ -154,25 +154,27 @@ export async function eraseDueCases(
       outcome: 'allowed',
       purpose: `Åtkomstloggens poster skrivna före ${toStockholmDate(cutoff)} gallras efter ${retention.accessLogMonths} månader`,
     });
-    for (let batch = 0; batch < maxAuditBatches; batch += 1) {
-      const deleted = await erasure.deleteAuditEntriesBefore(cutoff, auditBatch);
-      auditEntriesDeleted += deleted;
-      if (deleted < auditBatch) break;
-    }
+    auditEntriesDeleted = await deleteInBatches((limit) => erasure.deleteAuditEntriesBefore(cutoff, limit));
 
     // The weekly log review's cards name cases by reference and no case, so no erasure reaches
     // them: once delivered they are the reviewer's in Teams, and the outbox's copy goes.
     const messageCutoff = new Date(Date.parse(reminder.dueAt) - settledMessageDays * 24 * 60 * 60_000);
-    for (let batch = 0; batch < maxAuditBatches; batch += 1) {
-      const deleted = await erasure.deleteSettledCaselessMessagesBefore(
-        messageCutoff.toISOString(),
-        auditBatch,
-      );
-      messagesDeleted += deleted;
-      if (deleted < auditBatch) break;
-    }
+    messagesDeleted = await deleteInBatches((limit) =>
+      erasure.deleteSettledCaselessMessagesBefore(messageCutoff.toISOString(), limit),
+    );
   }
   const now = deps.clock.now().toISOString();
   await deps.stores.reminders.schedule(buildDailyRetentionReminder(addDaysToDate(day, 1), now));
   return { erased, more, auditEntriesDeleted, messagesDeleted };
+}
+
+/** Calls `run` with a batch size until a call deletes less than that, at most `maxDeleteBatches` times. */
+async function deleteInBatches(run: (limit: number) => Promise<number>): Promise<number> {
+  let total = 0;
+  for (let batch = 0; batch < maxDeleteBatches; batch += 1) {
+    const deleted = await run(deleteBatch);
+    total += deleted;
+    if (deleted < deleteBatch) break;
+  }
+  return total;
 }

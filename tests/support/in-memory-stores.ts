@@ -510,7 +510,7 @@ export function createInMemoryStores(data: InMemoryData = createInMemoryData()):
             const message = row.value;
             return (
               message.caseId === undefined &&
-              !(message.payload.kind === 'notice') &&
+              !('caseId' in message.payload) &&
               (message.status === 'delivered' || message.status === 'dropped') &&
               toSortKey(message.createdAt) < beforeKey
             );
